@@ -1,0 +1,89 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+} from 'n8n-workflow';
+
+import { findOperation, resourceProperties } from './resources';
+import { optionsCollection } from './shared/descriptions';
+import { runOperation } from './shared/run-items';
+
+export class EnkashCoins implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Enkash Coins',
+		name: 'enkashCoins',
+		icon: { light: 'file:enkashCoins.svg', dark: 'file:enkashCoins.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Run an Enkash Coins loyalty programme: configure coin events, allocate coins, read balances',
+		defaults: {
+			name: 'Enkash Coins',
+		},
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'enkashCoinsApi',
+				required: true,
+				displayOptions: { show: { authentication: ['accessToken'] } },
+			},
+			{
+				name: 'enkashCoinsPasswordApi',
+				required: true,
+				displayOptions: { show: { authentication: ['password'] } },
+			},
+		],
+		properties: [
+			{
+				displayName: 'Authentication',
+				name: 'authentication',
+				type: 'options',
+				options: [
+					{
+						name: 'Access Token',
+						value: 'accessToken',
+						description: 'A bearer token you paste; it expires within minutes',
+					},
+					{
+						name: 'Password',
+						value: 'password',
+						description: 'Client and user credentials; tokens are fetched and renewed automatically',
+					},
+				],
+				default: 'accessToken',
+			},
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Allocation', value: 'allocation', description: 'Credit coins to users' },
+					{ name: 'Balance', value: 'balance', description: 'Read the coin balance of users' },
+					{ name: 'Event', value: 'event', description: 'Configure how many coins an event earns' },
+				],
+				default: 'allocation',
+			},
+			...resourceProperties(),
+			optionsCollection,
+		],
+	};
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const resource = this.getNodeParameter('resource', 0) as string;
+		const operation = this.getNodeParameter('operation', 0) as string;
+		const selected = findOperation(resource, operation);
+		if (!selected) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`The operation "${operation}" is not supported for resource "${resource}"`,
+			);
+		}
+		return [await runOperation(this, selected)];
+	}
+}

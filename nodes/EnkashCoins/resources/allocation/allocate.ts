@@ -1,0 +1,42 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { EnkashOperation } from '../../shared/types';
+import { companyIdField, eventNameField, userIdField } from '../../shared/descriptions';
+import { endpoints } from '../../shared/endpoints';
+import { requireText } from '../../shared/validation';
+
+export const allocateCoins: EnkashOperation = {
+	fields: [
+		companyIdField,
+		eventNameField,
+		{ ...userIdField, description: 'The Enkash ID of the user to credit' },
+		{
+			displayName: 'Request ID',
+			name: 'requestId',
+			type: 'string',
+			required: true,
+			default: '',
+			placeholder: 'e.g. COIN_REQ1234567',
+			description:
+				'A unique, stable ID for this allocation, such as an order or referral ID mapped from the input. Enkash uses it to recognise a repeated allocation, so a retry never credits the user twice. Never use a random value.',
+		},
+	],
+
+	buildRequest(context, itemIndex) {
+		return {
+			method: 'POST',
+			path: endpoints.allocate,
+			body: {
+				companyId: requireText(context.getNodeParameter('companyId', itemIndex), 'Company ID'),
+				event: requireText(context.getNodeParameter('eventName', itemIndex), 'Event Name'),
+				userId: requireText(context.getNodeParameter('userId', itemIndex), 'User ID'),
+				requestId: requireText(context.getNodeParameter('requestId', itemIndex), 'Request ID'),
+			},
+		};
+	},
+
+	toOutput(payload, request) {
+		const { requestId, companyId, userId, event } = request.body ?? {};
+		return { allocated: true, requestId, companyId, userId, event, message: payload as IDataObject[string] };
+	},
+};

@@ -1,0 +1,55 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { EnkashOperation } from '../../shared/types';
+import {
+	amountField,
+	coinConfigIdField,
+	companyIdField,
+	configurationField,
+	eventNameField,
+} from '../../shared/descriptions';
+import { endpoints } from '../../shared/endpoints';
+import { asPayloadObject } from '../../shared/output';
+import { FieldError, requireText, requireWholeNumber } from '../../shared/validation';
+
+export const updateEvent: EnkashOperation = {
+	fields: [
+		coinConfigIdField,
+		{
+			displayName: 'Update Fields',
+			name: 'updateFields',
+			type: 'collection',
+			placeholder: 'Add field to change',
+			default: {},
+			description: 'Only the fields added here are changed',
+			options: [
+				{ ...amountField, required: false },
+				{ ...companyIdField, required: false },
+				{ ...configurationField },
+				{ ...eventNameField, required: false },
+			],
+		},
+	],
+
+	buildRequest(context, itemIndex) {
+		const coinConfigId = requireText(context.getNodeParameter('coinConfigId', itemIndex), 'Coin Config ID');
+		const updateFields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
+		const body: IDataObject = {};
+		if (updateFields.amount !== undefined) body.amount = requireWholeNumber(updateFields.amount, 'Amount');
+		if (updateFields.configuration !== undefined) {
+			body.configuration = requireText(updateFields.configuration, 'Configuration');
+		}
+		if (updateFields.companyId !== undefined) body.companyId = requireText(updateFields.companyId, 'Company ID');
+		if (updateFields.eventName !== undefined) body.event = requireText(updateFields.eventName, 'Event Name');
+		if (Object.keys(body).length === 0) {
+			throw new FieldError(
+				'Update Fields',
+				'"Update Fields" is empty: there is nothing to change',
+				'Add at least one field to change under "Update Fields".',
+			);
+		}
+		return { method: 'PATCH', path: endpoints.event(coinConfigId), body };
+	},
+
+	toOutput: (payload) => asPayloadObject(payload, 'event configuration'),
+};

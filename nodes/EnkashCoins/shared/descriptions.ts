@@ -1,0 +1,101 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+/** Fields that several operations share, so that they look and read the same everywhere. */
+
+export const companyIdField: INodeProperties = {
+	displayName: 'Company ID',
+	name: 'companyId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. CEK0TCW2W8',
+	description: 'The Enkash ID of the company the coins belong to',
+};
+
+export const eventNameField: INodeProperties = {
+	displayName: 'Event Name',
+	name: 'eventName',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. REFERRAL_EVENT',
+	description: 'Name of the business event, as configured in Enkash (usually upper snake case)',
+};
+
+export const userIdField: INodeProperties = {
+	displayName: 'User ID',
+	name: 'userId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. EKQZVMQK',
+	description: 'The Enkash ID of the user',
+};
+
+export const coinConfigIdField: INodeProperties = {
+	displayName: 'Coin Config ID',
+	name: 'coinConfigId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. WCC12345',
+	description: 'ID of the coin event configuration, returned when the event was created',
+};
+
+export const amountField: INodeProperties = {
+	displayName: 'Amount',
+	name: 'amount',
+	type: 'number',
+	required: true,
+	default: 1,
+	typeOptions: { minValue: 0, numberPrecision: 0 },
+	description: 'Coins credited to a user each time the event happens (a whole number)',
+};
+
+export const configurationField: INodeProperties = {
+	displayName: 'Configuration',
+	name: 'configuration',
+	type: 'options',
+	options: [
+		{ name: 'Custom', value: 'CUSTOM', description: 'A configuration specific to this company' },
+		{ name: 'Default', value: 'DEFAULT', description: 'The standard configuration' },
+	],
+	default: 'DEFAULT',
+	description: 'Configuration type of the event',
+};
+
+export const optionsCollection: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [
+		{
+			displayName: 'Full Response',
+			name: 'fullResponse',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to return the whole Enkash response (response_code, response_message and payload) instead of just the result',
+		},
+		{
+			displayName: 'Max Concurrent Requests',
+			name: 'maxConcurrency',
+			type: 'number',
+			default: 5,
+			typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
+			description:
+				'How many requests may be in flight at once across the input items. 1 sends them strictly one after another.',
+		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			default: 30000,
+			typeOptions: { minValue: 1000, numberPrecision: 0 },
+			description:
+				'Milliseconds to wait for Enkash to answer a request before it is retried (and, after the last retry, fails)',
+		},
+	],
+};

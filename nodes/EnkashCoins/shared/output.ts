@@ -1,0 +1,24 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { PayloadError } from './validation';
+
+/** The payload as the output item, when the API answers with an object as documented. */
+export function asPayloadObject(payload: unknown, what: string): IDataObject {
+	if (payload && typeof payload === 'object' && !Array.isArray(payload)) {
+		return payload as IDataObject;
+	}
+	throw new PayloadError(
+		`Enkash returned no ${what}: expected an object in "payload", got ${JSON.stringify(payload) ?? 'nothing'}`,
+	);
+}
+
+/** A coin balance; the API sends a bare integer, tolerated as a numeric string too. */
+export function asBalance(payload: unknown): number {
+	const balance = typeof payload === 'string' && payload.trim() !== '' ? Number(payload) : payload;
+	if (typeof balance !== 'number' || !Number.isFinite(balance)) {
+		throw new PayloadError(
+			`Enkash returned a balance that is not a number: ${JSON.stringify(payload) ?? 'nothing'}`,
+		);
+	}
+	return balance;
+}

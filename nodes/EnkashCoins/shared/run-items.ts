@@ -1,0 +1,140 @@
+import {
+	NodeApiError,
+	NodeOperationError,
+	type IDataObject,
+	type IExecuteFunctions,
+	type INodeExecutionData,
+} from 'n8n-workflow';
+
+import { FieldError, PayloadError } from './validation';
+import { secretsOf } from './redact';
+import { mapWithConcurrency } from './concurrency';
+import {
+	enkashApiError,
+	isTokenRejection,
+	normalizeBaseUrl,
+	sendEnkashRequest,
+	type EnkashConnection,
+} from './transport';
+import type { EnkashOperation, EnkashRequest } from './types';
+
+const CREDENTIAL_TYPES: Record<string, string> = {
+	accessToken: 'enkashCoinsApi',
+	password: 'enkashCoinsPasswordApi',
+};
+
+interface RunOptions {
+	fullResponse: boolean;
+	maxConcurrency: number;
+}
+
+async function openConnection(context: IExecuteFunctions, options: IDataObject): Promise<EnkashConnection> {
+	const authentication = context.getNodeParameter('authentication', 0) as string;
+	const credentialType = CREDENTIAL_TYPES[authentication] ?? CREDENTIAL_TYPES.accessToken;
+	// Read once per execution and shared by every request: a token obtained by the
+	// password credential is stored on this object and so reused by all items.
+	const data = await context.getCredentials(credentialType);
+	const baseUrl = normalizeBaseUrl(String(data.baseUrl ?? ''));
+	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The credential's Base URL "${baseUrl}" is not a valid http(s) URL`,
+			{ description: 'Set it to the Enkash API host, for example https://pay-uat.enkash.in' },
+		);
+	}
+	return {
+		credentialType,
+		credentials: { id: context.getNode().credentials?.[credentialType]?.id ?? '', name: credentialType, type: credentialType, data },
+		baseUrl,
+		timeoutMs: Number(options.timeout ?? 30000),
+		secrets: secretsOf(data),
+	};
+}
+
+function readOptions(options: IDataObject): RunOptions {
+	return {
+		fullResponse: options.fullResponse === true,
+		maxConcurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)) || 1),
+	};
+}
+
+function inputError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
+	if (error instanceof FieldError) {
+		return new NodeOperationError(context.getNode(), `${error.message} [item ${itemIndex}]`, {
+			itemIndex,
+			description: error.hint,
+		});
+	}
+	return error instanceof Error ? error : new NodeOperationError(context.getNode(), String(error), { itemIndex });
+}
+
+function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+	const json: IDataObject = { error: error.message };
+	const description = (error as NodeApiError).description;
+	if (description) json.description = description;
+	return { json, pairedItem: { item: itemIndex } };
+}
+
+/**
+ * Runs one operation for every input item: validates all items before sending
+ * anything, resolves authentication with the first request alone, then sends
+ * the rest with bounded concurrency. Output order and pairing follow the input.
+ */
+export async function runOperation(
+	context: IExecuteFunctions,
+	operation: EnkashOperation,
+): Promise<INodeExecutionData[]> {
+	const items = context.getInputData();
+	const optionValues = context.getNodeParameter('options', 0, {}) as IDataObject;
+	const { fullResponse, maxConcurrency } = readOptions(optionValues);
+	const continueOnFail = context.continueOnFail();
+
+	const requests: Array<EnkashRequest | Error> = items.map((_, itemIndex) => {
+		try {
+			return operation.buildRequest(context, itemIndex);
+		} catch (error) {
+			return inputError(context, error, itemIndex);
+		}
+	});
+	const invalid = requests.find((request): request is Error => request instanceof Error);
+	if (invalid && !continueOnFail) throw invalid;
+
+	const connection = await openConnection(context, optionValues);
+	const output: INodeExecutionData[] = new Array(items.length);
+	let stopError: Error | undefined;
+
+	async function runItem(itemIndex: number): Promise<void> {
+		const request = requests[itemIndex];
+		if (request instanceof Error) {
+			output[itemIndex] = errorItem(request, itemIndex);
+			return;
+		}
+		if (stopError) {
+			output[itemIndex] = errorItem(stopError, itemIndex);
+			return;
+		}
+		try {
+			const envelope = await sendEnkashRequest(context, connection, request, itemIndex);
+			const json = fullResponse ? envelope : operation.toOutput(envelope.payload, request);
+			output[itemIndex] = { json, pairedItem: { item: itemIndex } };
+		} catch (caught) {
+			const error =
+				caught instanceof PayloadError
+					? enkashApiError(context, connection, itemIndex, { message: caught.message })
+					: (caught as Error);
+			if (!continueOnFail || isTokenRejection(error)) stopError ??= error;
+			output[itemIndex] = errorItem(error, itemIndex);
+		}
+	}
+
+	const pending = items.map((_, itemIndex) => itemIndex);
+	const first = pending.findIndex((itemIndex) => !(requests[itemIndex] instanceof Error));
+	if (first >= 0) {
+		// Alone, so that a token is fetched once (or refused once) before the fan-out.
+		await runItem(pending.splice(first, 1)[0]);
+	}
+	await mapWithConcurrency(pending.length, maxConcurrency, (index) => runItem(pending[index]));
+
+	if (stopError && !continueOnFail) throw stopError;
+	return output;
+}

@@ -1,0 +1,78 @@
+/**
+ * Pure checks of user input. They throw a {@link FieldError} that names the
+ * field; the item loop turns it into an n8n error that also names the item.
+ */
+
+/** Ids longer than this are certainly a mistake (a whole row pasted into a field). */
+export const MAX_ID_LENGTH = 1024;
+
+export class FieldError extends Error {
+	constructor(
+		readonly field: string,
+		message: string,
+		readonly hint?: string,
+	) {
+		super(message);
+		this.name = 'FieldError';
+	}
+}
+
+function describeType(value: unknown): string {
+	if (value === null) return 'null';
+	if (Array.isArray(value)) return 'a list';
+	if (typeof value === 'object') return 'an object';
+	return `a ${typeof value}`;
+}
+
+/**
+ * A required id or name: text, or a finite number (ids often arrive as numbers
+ * from spreadsheets), trimmed, not blank.
+ */
+export function requireText(value: unknown, field: string): string {
+	let text: string;
+	if (typeof value === 'string') {
+		text = value.trim();
+	} else if (typeof value === 'number' && Number.isFinite(value)) {
+		text = String(value);
+	} else if (value === undefined || value === null) {
+		text = '';
+	} else {
+		throw new FieldError(
+			field,
+			`"${field}" must be text, but the expression gave ${describeType(value)}`,
+			'Map a single text value into this field, for example {{ $json.userId }}.',
+		);
+	}
+	if (text === '') {
+		throw new FieldError(field, `"${field}" is required but is empty`);
+	}
+	if (text.length > MAX_ID_LENGTH) {
+		throw new FieldError(
+			field,
+			`"${field}" is too long (${text.length} characters, at most ${MAX_ID_LENGTH})`,
+		);
+	}
+	return text;
+}
+
+/** A coin amount: a whole number of 0 or more, given as a number or as digits. */
+export function requireWholeNumber(value: unknown, field: string): number {
+	const number =
+		typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+	if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) {
+		const shown =
+			typeof value === 'string' || typeof value === 'number'
+				? JSON.stringify(value)
+				: describeType(value);
+		throw new FieldError(field, `"${field}" must be a whole number of 0 or more, got ${shown}`);
+	}
+	return number;
+}
+
+/** The API answered with success but with a payload the node cannot use. */
+export class PayloadError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'PayloadError';
+	}
+}
