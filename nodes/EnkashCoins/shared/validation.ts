@@ -19,6 +19,7 @@ export class FieldError extends Error {
 
 function describeType(value: unknown): string {
 	if (value === null) return 'null';
+	if (value === undefined) return 'nothing';
 	if (Array.isArray(value)) return 'a list';
 	if (typeof value === 'object') return 'an object';
 	return `a ${typeof value}`;
@@ -61,9 +62,11 @@ export function requireWholeNumber(value: unknown, field: string): number {
 		typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) {
 		const shown =
-			typeof value === 'string' || typeof value === 'number'
+			typeof value === 'string'
 				? JSON.stringify(value)
-				: describeType(value);
+				: typeof value === 'number'
+					? String(value)
+					: describeType(value);
 		throw new FieldError(field, `"${field}" must be a whole number of 0 or more, got ${shown}`);
 	}
 	return number;

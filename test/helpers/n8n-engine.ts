@@ -1,0 +1,270 @@
+/**
+ * Runs the Enkash Coins node through n8n-core's real execution engine
+ * (WorkflowExecute), so that n8n's own parameter resolution, expression
+ * runtime, httpRequestWithAuthentication, credential `authenticate` and
+ * `preAuthentication`, continue-on-fail and retry-on-fail all take part.
+ *
+ * Only the credential store is ours: n8n keeps credentials in its database,
+ * which n8n-core does not include. EngineCredentialsHelper follows the
+ * behaviour of n8n's CredentialsHelper (packages/cli) for the parts a node
+ * reaches: generic `authenticate` resolved through the workflow's expression
+ * engine, and `preAuthentication` filling the expirable field, persisting it
+ * and refreshing it when asked to.
+ */
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	Workflow,
+	isExpression,
+	type ICredentialDataDecryptedObject,
+	type ICredentialType,
+	type ICredentials,
+	type IDataObject,
+	type IHttpRequestHelper,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeCredentialsDetails,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IRunExecutionData,
+	type IVersionedNodeType,
+	type IWorkflowExecuteAdditionalData,
+	type Workflow as WorkflowType,
+} from 'n8n-workflow';
+
+import { EnkashCoinsApi } from '../../credentials/EnkashCoinsApi.credentials';
+import { EnkashCoinsPasswordApi } from '../../credentials/EnkashCoinsPasswordApi.credentials';
+import { EnkashCoins } from '../../nodes/EnkashCoins/EnkashCoins.node';
+
+export const NODE_TYPE = 'n8n-nodes-enkash-coins.enkashCoins';
+export const NODE_NAME = 'Enkash Coins';
+
+const credentialTypes: Record<string, ICredentialType> = {
+	enkashCoinsApi: new EnkashCoinsApi(),
+	enkashCoinsPasswordApi: new EnkashCoinsPasswordApi(),
+};
+
+class PackageNodeTypes implements INodeTypes {
+	private readonly node = new EnkashCoins();
+
+	getByName(type: string): INodeType | IVersionedNodeType {
+		return this.getByNameAndVersion(type);
+	}
+
+	getByNameAndVersion(type: string): INodeType {
+		if (type !== NODE_TYPE) throw new Error(`Unknown node type ${type}`);
+		return this.node;
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** Credentials as n8n's database would hold them, by credential type. */
+export type CredentialStore = Record<string, ICredentialDataDecryptedObject>;
+
+export class EngineCredentialsHelper extends ICredentialsHelper {
+	/** How many times n8n asked for the decrypted credential (one database read each in n8n). */
+	decryptions = 0;
+
+	constructor(readonly store: CredentialStore) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: WorkflowType,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const { authenticate } = credentialTypes[typeName];
+		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
+		if (!authenticate || authenticate.type !== 'generic') return requestOptions;
+		if (!workflow || !node) throw new Error('Workflow and node are required for generic authentication');
+		const target = requestOptions as unknown as Record<string, IDataObject | undefined>;
+		for (const [outerKey, pairs] of Object.entries(authenticate.properties)) {
+			for (const [key, value] of Object.entries(pairs as IDataObject)) {
+				const resolved = isExpression(value)
+					? workflow.expression.getSimpleParameterValue(node, value as string, 'internal', {
+							$credentials: credentials,
+						})
+					: value;
+				target[outerKey] = { ...(target[outerKey] ?? {}), [key]: resolved ? String(resolved) : '' };
+			}
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		_node: INode,
+		credentialsExpired: boolean,
+	): Promise<ICredentialDataDecryptedObject | undefined> {
+		const credentialType = credentialTypes[typeName];
+		const expirable = credentialType.properties.find(
+			(property: INodeProperties) => property.type === 'hidden' && property.typeOptions?.expirable === true,
+		);
+		if (!expirable || typeof credentialType.preAuthentication !== 'function') return undefined;
+		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
+		const output = await credentialType.preAuthentication.call(helpers, credentials);
+		if (output[expirable.name] === undefined) return undefined;
+		this.store[typeName] = { ...this.store[typeName], ...output };
+		return Object.assign(credentials, output);
+	}
+
+	async runPreAuthentication(
+		helpers: IHttpRequestHelper,
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+	) {
+		const { preAuthentication } = credentialTypes[typeName];
+		return typeof preAuthentication === 'function'
+			? await preAuthentication.call(helpers, credentials)
+			: undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('Not used by the node');
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		this.decryptions++;
+		const data = this.store[type];
+		if (!data) throw new Error(`No credential of type ${type} in the test store`);
+		return { ...data };
+	}
+
+	async updateCredentials(_nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+		this.store[type] = { ...data };
+	}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return credentialTypes[type].properties;
+	}
+}
+
+export interface NodeSettings {
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	retryOnFail?: boolean;
+	maxTries?: number;
+	waitBetweenTries?: number;
+}
+
+export interface RunNodeOptions {
+	parameters: INodeParameters;
+	credentials: CredentialStore;
+	/** Input items' JSON; one empty item when omitted. */
+	items?: IDataObject[];
+	settings?: NodeSettings;
+	credentialsHelper?: EngineCredentialsHelper;
+}
+
+export interface NodeRunResult {
+	/** The node's output items, or undefined when the node failed. */
+	items: INodeExecutionData[] | undefined;
+	/** The error that stopped the node, as n8n recorded it. */
+	error: (Error & { description?: string | null; context?: IDataObject }) | undefined;
+	run: IRun;
+	credentialsHelper: EngineCredentialsHelper;
+}
+
+function credentialReferences(parameters: INodeParameters) {
+	const type = parameters.authentication === 'password' ? 'enkashCoinsPasswordApi' : 'enkashCoinsApi';
+	return { [type]: { id: `${type}-1`, name: `${type} test credential` } };
+}
+
+/** Executes the node once, through WorkflowExecute, with the given items as its input. */
+export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
+	const credentialsHelper = options.credentialsHelper ?? new EngineCredentialsHelper(options.credentials);
+	const node: INode = {
+		id: 'enkash-coins-node',
+		name: NODE_NAME,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: credentialReferences(options.parameters),
+		...options.settings,
+	};
+	const workflow = new Workflow({
+		id: 'engine-test',
+		nodes: [node],
+		connections: {},
+		nodeTypes: new PackageNodeTypes(),
+		active: false,
+		settings: { executionOrder: 'v1' },
+	});
+
+	const hooks = new ExecutionLifecycleHooks('manual', 'engine-test-execution', {
+		id: 'engine-test',
+		name: 'engine test',
+		nodes: [node],
+		connections: {},
+		active: false,
+		activeVersionId: null,
+		isArchived: false,
+		createdAt: new Date(),
+		updatedAt: new Date(),
+	} as never);
+
+	const additionalData = {
+		executionId: 'engine-test-execution',
+		credentialsHelper,
+		hooks,
+		currentNodeParameters: undefined,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		variables: {},
+		userId: 'engine-test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const inputItems = (options.items ?? [{}]).map((json) => ({ json }));
+	const runExecutionData: IRunExecutionData = {
+		startData: {},
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [{ node, data: { main: [inputItems] }, source: null }],
+		},
+	} as IRunExecutionData;
+
+	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const run = await workflowExecute.processRunExecutionData(workflow);
+
+	const taskData = run.data.resultData.runData[NODE_NAME]?.at(-1);
+	return {
+		items: taskData?.data?.main?.[0] ?? undefined,
+		error: (taskData?.error ?? run.data.resultData.error) as NodeRunResult['error'],
+		run,
+		credentialsHelper,
+	};
+}

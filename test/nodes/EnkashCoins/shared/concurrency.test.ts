@@ -1,0 +1,29 @@
+import { sleep } from 'n8n-workflow';
+
+import { mapWithConcurrency } from '../../../../nodes/EnkashCoins/shared/concurrency';
+
+describe('mapWithConcurrency', () => {
+	it('returns results in index order although later tasks finish first', async () => {
+		const results = await mapWithConcurrency(5, 5, async (index) => {
+			await sleep((5 - index) * 5);
+			return index * 10;
+		});
+		expect(results).toEqual([0, 10, 20, 30, 40]);
+	});
+
+	it.each([1, 3, 8])('never runs more than %i tasks at once', async (limit) => {
+		let running = 0;
+		let peak = 0;
+		await mapWithConcurrency(20, limit, async () => {
+			running++;
+			peak = Math.max(peak, running);
+			await sleep(2);
+			running--;
+		});
+		expect(peak).toBe(limit);
+	});
+
+	it('handles no tasks at all', async () => {
+		expect(await mapWithConcurrency(0, 5, async () => 1)).toEqual([]);
+	});
+});
