@@ -1,0 +1,58 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import { startSandbox } from '../../sandbox/enkash-sandbox';
+
+export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+export type AuthenticationMode = 'accessToken' | 'password';
+
+export const AUTHENTICATION_MODES: AuthenticationMode[] = ['accessToken', 'password'];
+
+/**
+ * One sandbox for the test file, emptied before each test, closed after all.
+ * Returns a getter because the sandbox starts in `beforeAll`.
+ */
+export function useSandbox(options: Parameters<typeof startSandbox>[0] = {}): () => Sandbox {
+	let sandbox: Sandbox | undefined;
+	beforeAll(async () => {
+		sandbox = await startSandbox(options);
+	});
+	beforeEach(() => sandbox?.reset());
+	afterAll(async () => {
+		await sandbox?.close();
+	});
+	return () => {
+		if (!sandbox) throw new Error('The sandbox has not started');
+		return sandbox;
+	};
+}
+
+/** The credential store for a node using the given authentication, pointing at the sandbox. */
+export function credentialsFor(
+	sandbox: Sandbox,
+	authentication: AuthenticationMode,
+	overrides: ICredentialDataDecryptedObject = {},
+): Record<string, ICredentialDataDecryptedObject> {
+	if (authentication === 'accessToken') {
+		return {
+			enkashCoinsApi: { baseUrl: sandbox.url, accessToken: sandbox.issueToken(), ...overrides },
+		};
+	}
+	const { clientId, clientSecret, username, password } = sandbox.credentials;
+	return {
+		enkashCoinsPasswordApi: {
+			sessionToken: '',
+			baseUrl: sandbox.url,
+			clientId,
+			clientSecret,
+			username,
+			password,
+			tokenUrl: '',
+			...overrides,
+		},
+	};
+}
+
+/** API requests the sandbox received, without the token requests. */
+export function apiRequests(sandbox: Sandbox) {
+	return sandbox.requests.filter((request) => request.path !== '/oauth/token');
+}

@@ -1,0 +1,409 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import { EnkashCoins } from '../../../nodes/EnkashCoins/EnkashCoins.node';
+import { runNode, type NodeSettings } from '../../helpers/n8n-engine';
+import { apiRequests, credentialsFor, useSandbox, type AuthenticationMode } from '../../helpers/sandbox';
+
+const sandbox = useSandbox();
+
+const ALLOCATE = {
+	resource: 'allocation',
+	operation: 'allocate',
+	companyId: 'CEK0TCW2W8',
+	eventName: 'REFERRAL_EVENT',
+	userId: '={{ $json.userId }}',
+	requestId: '={{ $json.referralId }}',
+};
+
+function users(count: number) {
+	return Array.from({ length: count }, (_, index) => ({ userId: `EKUSER${index}`, referralId: `REF-${index}` }));
+}
+
+function allocate(
+	items: Array<Record<string, unknown>>,
+	{
+		authentication = 'accessToken',
+		parameters = {},
+		settings,
+		credentialOverrides,
+	}: {
+		authentication?: AuthenticationMode;
+		parameters?: Record<string, unknown>;
+		settings?: NodeSettings;
+		credentialOverrides?: Record<string, string>;
+	} = {},
+) {
+	return runNode({
+		parameters: { authentication, ...ALLOCATE, ...parameters } as never,
+		credentials: credentialsFor(sandbox(), authentication, credentialOverrides),
+		items,
+		settings,
+	});
+}
+
+beforeEach(() => {
+	sandbox().createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 });
+});
+
+describe('the node description (the workflow contract)', () => {
+	const { description } = new EnkashCoins();
+	const property = (name: string, resource?: string) =>
+		description.properties.filter(
+			(candidate) =>
+				candidate.name === name &&
+				(resource === undefined || candidate.displayOptions?.show?.resource?.includes(resource)),
+		);
+	const values = (candidate: INodeProperties | undefined) =>
+		(candidate?.options as Array<{ value: string }>).map(({ value }) => value);
+	const fieldsOf = (resource: string, operation: string) =>
+		description.properties
+			.filter(
+				(candidate) =>
+					candidate.displayOptions?.show?.resource?.includes(resource) &&
+					candidate.displayOptions?.show?.operation?.includes(operation),
+			)
+			.map(({ name }) => name);
+
+	it('is the Enkash Coins node, usable by AI agents', () => {
+		expect(description).toMatchObject({ name: 'enkashCoins', displayName: 'Enkash Coins', version: 1, usableAsTool: true });
+	});
+
+	it('offers the two credential types by authentication', () => {
+		expect(description.credentials).toEqual([
+			expect.objectContaining({ name: 'enkashCoinsApi', displayOptions: { show: { authentication: ['accessToken'] } } }),
+			expect.objectContaining({ name: 'enkashCoinsPasswordApi', displayOptions: { show: { authentication: ['password'] } } }),
+		]);
+		expect(property('authentication')[0]).toMatchObject({ default: 'accessToken' });
+		expect(values(property('authentication')[0])).toEqual(['accessToken', 'password']);
+	});
+
+	it('has the contract’s resources and operations', () => {
+		expect(values(property('resource')[0])).toEqual(['allocation', 'balance', 'event']);
+		expect(values(property('operation', 'event')[0])).toEqual(['create', 'get', 'update']);
+		expect(values(property('operation', 'allocation')[0])).toEqual(['allocate']);
+		expect(values(property('operation', 'balance')[0])).toEqual(['get']);
+	});
+
+	it('gives every operation an action for the node panel and AI tools', () => {
+		for (const selector of property('operation')) {
+			for (const option of selector.options as Array<{ action?: string }>) expect(option.action).toBeTruthy();
+		}
+	});
+
+	it('has the contract’s fields for each operation', () => {
+		expect(fieldsOf('event', 'create')).toEqual(['companyId', 'eventName', 'amount', 'configuration']);
+		expect(fieldsOf('event', 'get')).toEqual(['coinConfigId']);
+		expect(fieldsOf('event', 'update')).toEqual(['coinConfigId', 'updateFields']);
+		expect(fieldsOf('allocation', 'allocate')).toEqual(['companyId', 'eventName', 'userId', 'requestId']);
+		expect(fieldsOf('balance', 'get')).toEqual(['userId']);
+		const updateFields = description.properties.find(({ name }) => name === 'updateFields');
+		expect((updateFields?.options as INodeProperties[]).map(({ name }) => name)).toEqual([
+			'amount',
+			'companyId',
+			'configuration',
+			'eventName',
+		]);
+	});
+
+	it('has the options fullResponse (off) and maxConcurrency (5) for every operation', () => {
+		const options = property('options')[0];
+		expect(options.displayOptions).toBeUndefined();
+		expect(options.options).toEqual(
+			expect.arrayContaining([
+				expect.objectContaining({ name: 'fullResponse', type: 'boolean', default: false }),
+				expect.objectContaining({ name: 'maxConcurrency', type: 'number', default: 5 }),
+			]),
+		);
+	});
+});
+
+describe('input validation', () => {
+	it('rejects a blank field before sending anything, naming the field and the item', async () => {
+		const { items, error } = await allocate([
+			{ userId: 'EKQZVMQK', referralId: 'REF-1' },
+			{ userId: 'EK6CYE6K', referralId: 'REF-2' },
+			{ userId: ' ', referralId: 'REF-3' },
+		]);
+
+		expect(items).toBeUndefined();
+		expect(error?.message).toBe('"User ID" is required but is empty [item 2]');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('rejects an amount that is not a whole number', async () => {
+		const { error } = await runNode({
+			parameters: { resource: 'event', operation: 'create', companyId: 'C1', eventName: 'E1', amount: '={{ 2.5 }}' },
+			credentials: credentialsFor(sandbox(), 'accessToken'),
+		});
+
+		expect(error?.message).toBe('"Amount" must be a whole number of 0 or more, got 2.5 [item 0]');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('with "On Error: Continue", outputs the invalid item as an error and sends the others', async () => {
+		const { items } = await allocate(
+			[
+				{ userId: 'EKQZVMQK', referralId: 'REF-1' },
+				{ userId: { id: 7 }, referralId: 'REF-2' },
+				{ userId: 'EK6CYE6K', referralId: 'REF-3' },
+			],
+			{ settings: { onError: 'continueRegularOutput' } },
+		);
+
+		expect(items?.map(({ json, pairedItem }) => [json.allocated ?? json.error, pairedItem])).toEqual([
+			[true, { item: 0 }],
+			['"User ID" must be text, but the expression gave an object [item 1]', { item: 1 }],
+			[true, { item: 2 }],
+		]);
+		expect(apiRequests(sandbox())).toHaveLength(2);
+	});
+
+	it('accepts a base URL with a trailing slash', async () => {
+		const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }], {
+			credentialOverrides: { baseUrl: `${sandbox().url}/` },
+		});
+
+		expect(items?.[0].json.allocated).toBe(true);
+		expect(apiRequests(sandbox())[0].path).toBe('/api/v0/enkash-coins/allocate-coin');
+	});
+
+	it('explains a base URL that is not a URL', async () => {
+		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }], {
+			credentialOverrides: { baseUrl: 'pay-uat.enkash.in' },
+		});
+
+		expect(error?.message).toBe('The credential\'s Base URL "pay-uat.enkash.in" is not a valid http(s) URL');
+	});
+});
+
+describe('"On Error: Continue"', () => {
+	it('outputs the failed item as an error paired to its input; the others are credited', async () => {
+		sandbox().addFault({ kind: 'envelopeFailure', message: 'User is blocked', match: { body: { userId: 'EKUSER2' } } });
+
+		const { items, error } = await allocate(users(4), { settings: { onError: 'continueRegularOutput' } });
+
+		expect(error).toBeUndefined();
+		expect(items?.map(({ json, pairedItem }) => [json.allocated ?? json.error, pairedItem])).toEqual([
+			[true, { item: 0 }],
+			[true, { item: 1 }],
+			['Enkash rejected the request: User is blocked (POST /api/v0/enkash-coins/allocate-coin)', { item: 2 }],
+			[true, { item: 3 }],
+		]);
+		expect(['EKUSER0', 'EKUSER1', 'EKUSER2', 'EKUSER3'].map((user) => sandbox().balanceOf(user))).toEqual([50, 50, 0, 50]);
+	});
+
+	it('without it, the first failure stops the node with the API message', async () => {
+		sandbox().addFault({ kind: 'envelopeFailure', message: 'User is blocked', match: { body: { userId: 'EKUSER0' } } });
+
+		const { items, error } = await allocate(users(3));
+
+		expect(items).toBeUndefined();
+		expect(error?.message).toBe('Enkash rejected the request: User is blocked (POST /api/v0/enkash-coins/allocate-coin)');
+	});
+});
+
+describe('concurrency', () => {
+	it('keeps output order and pairing when responses arrive out of order', async () => {
+		sandbox().addFault({ kind: 'latency', delayMs: 150, match: { body: { userId: 'EKUSER1' } } });
+
+		const { items } = await allocate(users(6), { parameters: { options: { maxConcurrency: 5 } } });
+
+		expect(items?.map(({ json, pairedItem }) => [json.userId, pairedItem])).toEqual(
+			users(6).map(({ userId }, index) => [userId, { item: index }]),
+		);
+		const arrival = apiRequests(sandbox()).map(({ body }) => (body as { userId: string }).userId);
+		expect(arrival).toHaveLength(6);
+	});
+
+	/** The most requests that arrived within one latency window, i.e. were in flight together. */
+	function peakInFlight(latencyMs: number) {
+		const arrivals = apiRequests(sandbox()).map(({ at }) => at);
+		return Math.max(...arrivals.map((start) => arrivals.filter((at) => at >= start && at < start + latencyMs - 20).length));
+	}
+
+	it.each([1, 3])('has at most %i requests in flight with Max Concurrent Requests %i', async (limit) => {
+		sandbox().addFault({ kind: 'latency', delayMs: 120 });
+
+		const { items } = await allocate(users(7), { parameters: { options: { maxConcurrency: limit } } });
+
+		expect(items).toHaveLength(7);
+		expect(peakInFlight(120)).toBe(limit);
+	});
+});
+
+describe('retries', () => {
+	const requestIdsSent = () => apiRequests(sandbox()).map(({ body }) => (body as { requestId: string }).requestId);
+
+	it.each([429, 502, 503, 504])('retries HTTP %i with the same requestId and credits once', async (status) => {
+		sandbox().addFault({ kind: 'status', status, times: 2 });
+
+		const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+
+		expect(items?.[0].json.allocated).toBe(true);
+		expect(requestIdsSent()).toEqual(['REF-1', 'REF-1', 'REF-1']);
+		expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
+	});
+
+	it('waits as long as Retry-After asks', async () => {
+		sandbox().addFault({ kind: 'status', status: 429, retryAfter: 1, times: 1 });
+
+		await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+
+		const [first, second] = apiRequests(sandbox());
+		expect(second.at - first.at).toBeGreaterThanOrEqual(950);
+	});
+
+	it('does not credit twice when the answer to an applied allocation is lost', async () => {
+		sandbox().addFault({ kind: 'reset', afterProcessing: true, times: 1 });
+
+		const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+
+		expect(items?.[0].json.allocated).toBe(true);
+		expect(requestIdsSent()).toEqual(['REF-1', 'REF-1']);
+		expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
+	});
+
+	it('retries a request that stalls past the timeout', async () => {
+		sandbox().addFault({ kind: 'stall', afterProcessing: true, times: 1 });
+
+		const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }], {
+			parameters: { options: { timeout: 1000 } },
+		});
+
+		expect(items?.[0].json.allocated).toBe(true);
+		expect(requestIdsSent()).toEqual(['REF-1', 'REF-1']);
+		expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
+	});
+
+	it('gives up after three retries and says what happened', async () => {
+		sandbox().addFault({ kind: 'status', status: 503, message: 'Down for maintenance' });
+
+		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+
+		expect(requestIdsSent()).toHaveLength(4);
+		expect(error?.message).toBe(
+			'Enkash answered HTTP 503: Down for maintenance (POST /api/v0/enkash-coins/allocate-coin)',
+		);
+	});
+
+	it.each([400, 422, 500])('never retries HTTP %i', async (status) => {
+		sandbox().addFault({ kind: 'status', status, message: 'Rejected', times: 1 });
+
+		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+
+		expect(requestIdsSent()).toHaveLength(1);
+		expect(error?.message).toBe(`Enkash answered HTTP ${status}: Rejected (POST /api/v0/enkash-coins/allocate-coin)`);
+	});
+
+	it('fails clearly on a body that is not the JSON envelope, without retrying', async () => {
+		sandbox().addFault({ kind: 'malformed', times: 1 });
+
+		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+
+		expect(error?.message).toBe(
+			'Enkash returned a response that is not JSON: "{"response_code":0,"respo" (POST /api/v0/enkash-coins/allocate-coin)',
+		);
+		expect(requestIdsSent()).toHaveLength(1);
+	});
+
+	it('retries an HTML error page from a gateway, then names the status', async () => {
+		sandbox().addFault({ kind: 'html' });
+
+		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+
+		expect(error?.message).toBe('Enkash answered HTTP 502 (POST /api/v0/enkash-coins/allocate-coin)');
+		expect(requestIdsSent()).toHaveLength(4);
+	});
+});
+
+describe('authentication', () => {
+	it('fetches one token with the password grant, form-encoded with Basic client authentication', async () => {
+		const { items } = await allocate(users(6), { authentication: 'password' });
+
+		expect(items).toHaveLength(6);
+		const tokenRequests = sandbox().requests.filter(({ path }) => path === '/oauth/token');
+		const { clientId, clientSecret, username, password } = sandbox().credentials;
+		expect(tokenRequests).toEqual([
+			expect.objectContaining({
+				method: 'POST',
+				headers: expect.objectContaining({
+					authorization: `Basic ${Buffer.from(`${clientId}:${clientSecret}`).toString('base64')}`,
+					'content-type': 'application/x-www-form-urlencoded',
+				}),
+				body: { username, password, grant_type: 'password', clientId },
+			}),
+		]);
+	});
+
+	it('uses the Token URL when one is given', async () => {
+		const { items } = await allocate(users(1), {
+			authentication: 'password',
+			credentialOverrides: { tokenUrl: `${sandbox().url}/oauth/token?via=token-url` },
+		});
+
+		expect(items?.[0].json.allocated).toBe(true);
+		expect(sandbox().requests.filter(({ path }) => path === '/oauth/token')).toEqual([
+			expect.objectContaining({ query: { via: 'token-url' } }),
+		]);
+	});
+
+	it('a wrong password costs exactly one token request, even with many items and "On Error: Continue"', async () => {
+		const { items } = await allocate(users(8), {
+			authentication: 'password',
+			credentialOverrides: { password: 'wrong-password' },
+			settings: { onError: 'continueRegularOutput' },
+		});
+
+		expect(sandbox().tokenRequestCount()).toBe(1);
+		expect(apiRequests(sandbox())).toHaveLength(0);
+		expect(items).toHaveLength(8);
+		for (const [index, item] of (items ?? []).entries()) {
+			expect(item.json.error).toBe('Enkash refused the token request (HTTP 400: Bad credentials)');
+			expect(item.json.description).toMatch(/locks the account after 3 failed token requests/);
+			expect(item.pairedItem).toEqual({ item: index });
+		}
+	});
+
+	it('a wrong password stops the node after one token request', async () => {
+		const { error } = await allocate(users(8), {
+			authentication: 'password',
+			credentialOverrides: { password: 'wrong-password' },
+		});
+
+		expect(error?.message).toBe('Enkash refused the token request (HTTP 400: Bad credentials)');
+		expect(sandbox().tokenRequestCount()).toBe(1);
+	});
+
+	it('renews an expired token once and keeps it for the next execution', async () => {
+		const credentials = credentialsFor(sandbox(), 'password');
+		const first = await runNode({ parameters: { authentication: 'password', ...ALLOCATE } as never, credentials, items: users(3) });
+		const storedToken = first.credentialsHelper.store.enkashCoinsPasswordApi.sessionToken;
+		expect(storedToken).toMatch(/^[0-9a-f]+$/);
+
+		sandbox().expireAllTokens();
+		const second = await runNode({
+			parameters: { authentication: 'password', ...ALLOCATE } as never,
+			credentials: first.credentialsHelper.store,
+			items: users(6),
+		});
+
+		expect(second.items?.every(({ json }) => json.allocated === true)).toBe(true);
+		expect(sandbox().tokenRequestCount()).toBe(2);
+		expect(second.credentialsHelper.store.enkashCoinsPasswordApi.sessionToken).not.toBe(storedToken);
+		expect(sandbox().balanceOf('EKUSER5')).toBe(50);
+	});
+
+	it('an expired pasted token fails with advice, and the token never appears in the error', async () => {
+		const credentials = credentialsFor(sandbox(), 'accessToken');
+		const token = credentials.enkashCoinsApi.accessToken as string;
+		sandbox().expireAllTokens();
+
+		const { error } = await runNode({ parameters: { ...ALLOCATE } as never, credentials, items: users(1) });
+
+		expect(error?.message).toBe(
+			'Enkash answered HTTP 401: Invalid access token: [redacted] (POST /api/v0/enkash-coins/allocate-coin)',
+		);
+		expect(error?.description).toMatch(/Enkash Coins Password API credential/);
+		expect(JSON.stringify(error)).not.toContain(token);
+	});
+});
