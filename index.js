@@ -1,3 +1,2 @@
-// n8n loads this package through the `n8n` field of package.json; this entry
-// point exists for tools that require a main module.
-module.exports = {};
+// n8n finds the node and credentials through the `n8n` field of package.json,
+// not through a main module; this file is intentionally empty.
