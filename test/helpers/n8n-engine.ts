@@ -15,6 +15,7 @@ import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
+	createRunExecutionData,
 	isExpression,
 	type ICredentialDataDecryptedObject,
 	type ICredentialType,
@@ -30,7 +31,6 @@ import {
 	type INodeType,
 	type INodeTypes,
 	type IRun,
-	type IRunExecutionData,
 	type IVersionedNodeType,
 	type IWorkflowExecuteAdditionalData,
 	type Workflow as WorkflowType,
@@ -124,8 +124,8 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
 		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
 		const output = await credentialType.preAuthentication.call(helpers, credentials);
 		if (output[expirable.name] === undefined) return undefined;
-		this.store[typeName] = { ...this.store[typeName], ...output };
-		return Object.assign(credentials, output);
+		this.store[typeName] = { ...this.store[typeName], ...output } as ICredentialDataDecryptedObject;
+		return Object.assign(credentials, output) as ICredentialDataDecryptedObject;
 	}
 
 	async runPreAuthentication(
@@ -134,9 +134,8 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
 		typeName: string,
 	) {
 		const { preAuthentication } = credentialTypes[typeName];
-		return typeof preAuthentication === 'function'
-			? await preAuthentication.call(helpers, credentials)
-			: undefined;
+		if (typeof preAuthentication !== 'function') return undefined;
+		return (await preAuthentication.call(helpers, credentials)) as ICredentialDataDecryptedObject;
 	}
 
 	async getCredentials(): Promise<ICredentials> {
@@ -176,7 +175,7 @@ export interface RunNodeOptions {
 	parameters: INodeParameters;
 	credentials: CredentialStore;
 	/** Input items' JSON; one empty item when omitted. */
-	items?: IDataObject[];
+	items?: Array<Record<string, unknown>>;
 	settings?: NodeSettings;
 	credentialsHelper?: EngineCredentialsHelper;
 }
@@ -244,18 +243,10 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		userId: 'engine-test-user',
 	} as unknown as IWorkflowExecuteAdditionalData;
 
-	const inputItems = (options.items ?? [{}]).map((json) => ({ json }));
-	const runExecutionData: IRunExecutionData = {
-		startData: {},
-		resultData: { runData: {} },
-		executionData: {
-			contextData: {},
-			metadata: {},
-			waitingExecution: {},
-			waitingExecutionSource: null,
-			nodeExecutionStack: [{ node, data: { main: [inputItems] }, source: null }],
-		},
-	} as IRunExecutionData;
+	const inputItems = (options.items ?? [{}]).map((json) => ({ json: json as IDataObject }));
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node, data: { main: [inputItems] }, source: null }] },
+	});
 
 	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
 	const run = await workflowExecute.processRunExecutionData(workflow);
