@@ -8,6 +8,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { baseUrlProperty, credentialTest } from '../nodes/EnkashCoins/shared/credential-parts';
 import { EnkashTokenError } from '../nodes/EnkashCoins/shared/token-error';
 
 function tokenUrlOf(credentials: ICredentialDataDecryptedObject): string {
@@ -47,7 +48,11 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 
 	displayName = 'Enkash Coins Password API';
 
-	icon = { light: 'file:../nodes/EnkashCoins/enkashCoins.svg', dark: 'file:../nodes/EnkashCoins/enkashCoins.dark.svg' } as const;
+	// Literal, not shared: n8n's linters and package scanner read these fields statically.
+	icon = {
+		light: 'file:../nodes/EnkashCoins/enkashCoins.svg',
+		dark: 'file:../nodes/EnkashCoins/enkashCoins.dark.svg',
+	} as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-enkash-coins#credentials';
 
@@ -59,15 +64,7 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
-		{
-			displayName: 'Base URL',
-			name: 'baseUrl',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'https://pay-uat.enkash.in',
-			description: 'The Enkash API host given to you by Enkash, with or without a trailing slash',
-		},
+		baseUrlProperty,
 		{
 			displayName: 'Client ID',
 			name: 'clientId',
@@ -155,11 +152,5 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 		},
 	};
 
-	test: ICredentialTestRequest = {
-		request: {
-			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-			url: '/api/v0/coins/balance',
-			qs: { userId: 'n8n-credential-test' },
-		},
-	};
+	test: ICredentialTestRequest = credentialTest;
 }

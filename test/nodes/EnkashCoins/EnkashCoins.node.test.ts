@@ -1,23 +1,11 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { EnkashCoins } from '../../../nodes/EnkashCoins/EnkashCoins.node';
+import { ALLOCATE_FROM_INPUT, COMPANY_ID, EVENT_AMOUNT, EVENT_NAME, referralItems } from '../../helpers/fixtures';
 import { runNode, type NodeSettings } from '../../helpers/n8n-engine';
 import { apiRequests, credentialsFor, useSandbox, type AuthenticationMode } from '../../helpers/sandbox';
 
 const sandbox = useSandbox();
-
-const ALLOCATE = {
-	resource: 'allocation',
-	operation: 'allocate',
-	companyId: 'CEK0TCW2W8',
-	eventName: 'REFERRAL_EVENT',
-	userId: '={{ $json.userId }}',
-	requestId: '={{ $json.referralId }}',
-};
-
-function users(count: number) {
-	return Array.from({ length: count }, (_, index) => ({ userId: `EKUSER${index}`, referralId: `REF-${index}` }));
-}
 
 function allocate(
 	items: Array<Record<string, unknown>>,
@@ -34,7 +22,7 @@ function allocate(
 	} = {},
 ) {
 	return runNode({
-		parameters: { authentication, ...ALLOCATE, ...parameters } as never,
+		parameters: { authentication, ...ALLOCATE_FROM_INPUT, ...parameters } as never,
 		credentials: credentialsFor(sandbox(), authentication, credentialOverrides),
 		items,
 		settings,
@@ -42,7 +30,7 @@ function allocate(
 }
 
 beforeEach(() => {
-	sandbox().createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 });
+	sandbox().createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: EVENT_AMOUNT });
 });
 
 describe('the node description (the workflow contract)', () => {
@@ -180,7 +168,7 @@ describe('"On Error: Continue"', () => {
 	it('outputs the failed item as an error paired to its input; the others are credited', async () => {
 		sandbox().addFault({ kind: 'envelopeFailure', message: 'User is blocked', match: { body: { userId: 'EKUSER2' } } });
 
-		const { items, error } = await allocate(users(4), { settings: { onError: 'continueRegularOutput' } });
+		const { items, error } = await allocate(referralItems(4), { settings: { onError: 'continueRegularOutput' } });
 
 		expect(error).toBeUndefined();
 		expect(items?.map(({ json, pairedItem }) => [json.allocated ?? json.error, pairedItem])).toEqual([
@@ -195,7 +183,7 @@ describe('"On Error: Continue"', () => {
 	it('without it, the first failure stops the node with the API message', async () => {
 		sandbox().addFault({ kind: 'envelopeFailure', message: 'User is blocked', match: { body: { userId: 'EKUSER0' } } });
 
-		const { items, error } = await allocate(users(3));
+		const { items, error } = await allocate(referralItems(3));
 
 		expect(items).toBeUndefined();
 		expect(error?.message).toBe('Enkash rejected the request: User is blocked (POST /api/v0/enkash-coins/allocate-coin)');
@@ -206,10 +194,10 @@ describe('concurrency', () => {
 	it('keeps output order and pairing when responses arrive out of order', async () => {
 		sandbox().addFault({ kind: 'latency', delayMs: 150, match: { body: { userId: 'EKUSER1' } } });
 
-		const { items } = await allocate(users(6), { parameters: { options: { maxConcurrency: 5 } } });
+		const { items } = await allocate(referralItems(6), { parameters: { options: { maxConcurrency: 5 } } });
 
 		expect(items?.map(({ json, pairedItem }) => [json.userId, pairedItem])).toEqual(
-			users(6).map(({ userId }, index) => [userId, { item: index }]),
+			referralItems(6).map(({ userId }, index) => [userId, { item: index }]),
 		);
 		const arrival = apiRequests(sandbox()).map(({ body }) => (body as { userId: string }).userId);
 		expect(arrival).toHaveLength(6);
@@ -224,7 +212,7 @@ describe('concurrency', () => {
 	it.each([1, 3])('has at most %i requests in flight with Max Concurrent Requests %i', async (limit) => {
 		sandbox().addFault({ kind: 'latency', delayMs: 120 });
 
-		const { items } = await allocate(users(7), { parameters: { options: { maxConcurrency: limit } } });
+		const { items } = await allocate(referralItems(7), { parameters: { options: { maxConcurrency: limit } } });
 
 		expect(items).toHaveLength(7);
 		expect(peakInFlight(120)).toBe(limit);
@@ -318,7 +306,7 @@ describe('retries', () => {
 
 describe('authentication', () => {
 	it('fetches one token with the password grant, form-encoded with Basic client authentication', async () => {
-		const { items } = await allocate(users(6), { authentication: 'password' });
+		const { items } = await allocate(referralItems(6), { authentication: 'password' });
 
 		expect(items).toHaveLength(6);
 		const tokenRequests = sandbox().requests.filter(({ path }) => path === '/oauth/token');
@@ -336,7 +324,7 @@ describe('authentication', () => {
 	});
 
 	it('uses the Token URL when one is given', async () => {
-		const { items } = await allocate(users(1), {
+		const { items } = await allocate(referralItems(1), {
 			authentication: 'password',
 			credentialOverrides: { tokenUrl: `${sandbox().url}/oauth/token?via=token-url` },
 		});
@@ -348,7 +336,7 @@ describe('authentication', () => {
 	});
 
 	it('a wrong password costs exactly one token request, even with many items and "On Error: Continue"', async () => {
-		const { items } = await allocate(users(8), {
+		const { items } = await allocate(referralItems(8), {
 			authentication: 'password',
 			credentialOverrides: { password: 'wrong-password' },
 			settings: { onError: 'continueRegularOutput' },
@@ -365,7 +353,7 @@ describe('authentication', () => {
 	});
 
 	it('a wrong password stops the node after one token request', async () => {
-		const { error } = await allocate(users(8), {
+		const { error } = await allocate(referralItems(8), {
 			authentication: 'password',
 			credentialOverrides: { password: 'wrong-password' },
 		});
@@ -376,15 +364,15 @@ describe('authentication', () => {
 
 	it('renews an expired token once and keeps it for the next execution', async () => {
 		const credentials = credentialsFor(sandbox(), 'password');
-		const first = await runNode({ parameters: { authentication: 'password', ...ALLOCATE } as never, credentials, items: users(3) });
+		const first = await runNode({ parameters: { authentication: 'password', ...ALLOCATE_FROM_INPUT } as never, credentials, items: referralItems(3) });
 		const storedToken = first.credentialsHelper.store.enkashCoinsPasswordApi.sessionToken;
 		expect(storedToken).toMatch(/^[0-9a-f]+$/);
 
 		sandbox().expireAllTokens();
 		const second = await runNode({
-			parameters: { authentication: 'password', ...ALLOCATE } as never,
+			parameters: { authentication: 'password', ...ALLOCATE_FROM_INPUT } as never,
 			credentials: first.credentialsHelper.store,
-			items: users(6),
+			items: referralItems(6),
 		});
 
 		expect(second.items?.every(({ json }) => json.allocated === true)).toBe(true);
@@ -398,7 +386,7 @@ describe('authentication', () => {
 		const token = credentials.enkashCoinsApi.accessToken as string;
 		sandbox().expireAllTokens();
 
-		const { error } = await runNode({ parameters: { ...ALLOCATE } as never, credentials, items: users(1) });
+		const { error } = await runNode({ parameters: { ...ALLOCATE_FROM_INPUT } as never, credentials, items: referralItems(1) });
 
 		expect(error?.message).toBe(
 			'Enkash answered HTTP 401: Invalid access token: [redacted] (POST /api/v0/enkash-coins/allocate-coin)',

@@ -1,25 +1,27 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { EnkashOperation } from '../../shared/types';
 import { companyIdField, eventNameField, userIdField } from '../../shared/descriptions';
 import { endpoints } from '../../shared/endpoints';
-import { requireText } from '../../shared/validation';
+import { readText } from '../../shared/parameters';
+
+const requestIdField: INodeProperties = {
+	displayName: 'Request ID',
+	name: 'requestId',
+	type: 'string',
+	required: true,
+	default: '',
+	placeholder: 'e.g. COIN_REQ1234567',
+	description:
+		'A unique, stable ID for this allocation, such as an order or referral ID mapped from the input. Enkash uses it to recognise a repeated allocation, so a retry never credits the user twice. Never use a random value.',
+};
 
 export const allocateCoins: EnkashOperation = {
 	fields: [
 		companyIdField,
 		eventNameField,
 		{ ...userIdField, description: 'The Enkash ID of the user to credit' },
-		{
-			displayName: 'Request ID',
-			name: 'requestId',
-			type: 'string',
-			required: true,
-			default: '',
-			placeholder: 'e.g. COIN_REQ1234567',
-			description:
-				'A unique, stable ID for this allocation, such as an order or referral ID mapped from the input. Enkash uses it to recognise a repeated allocation, so a retry never credits the user twice. Never use a random value.',
-		},
+		requestIdField,
 	],
 
 	buildRequest(context, itemIndex) {
@@ -27,10 +29,10 @@ export const allocateCoins: EnkashOperation = {
 			method: 'POST',
 			path: endpoints.allocate,
 			body: {
-				companyId: requireText(context.getNodeParameter('companyId', itemIndex), 'Company ID'),
-				event: requireText(context.getNodeParameter('eventName', itemIndex), 'Event Name'),
-				userId: requireText(context.getNodeParameter('userId', itemIndex), 'User ID'),
-				requestId: requireText(context.getNodeParameter('requestId', itemIndex), 'Request ID'),
+				companyId: readText(context, itemIndex, companyIdField),
+				event: readText(context, itemIndex, eventNameField),
+				userId: readText(context, itemIndex, userIdField),
+				requestId: readText(context, itemIndex, requestIdField),
 			},
 		};
 	},

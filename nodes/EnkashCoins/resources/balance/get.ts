@@ -2,14 +2,13 @@ import type { EnkashOperation } from '../../shared/types';
 import { userIdField } from '../../shared/descriptions';
 import { endpoints } from '../../shared/endpoints';
 import { asBalance } from '../../shared/output';
-import { requireText } from '../../shared/validation';
+import { readText } from '../../shared/parameters';
 
 export const getBalance: EnkashOperation = {
 	fields: [{ ...userIdField, description: 'The Enkash ID of the user whose coin balance to read' }],
 
 	buildRequest(context, itemIndex) {
-		const userId = requireText(context.getNodeParameter('userId', itemIndex), 'User ID');
-		return { method: 'GET', path: endpoints.balance, qs: { userId } };
+		return { method: 'GET', path: endpoints.balance, qs: { userId: readText(context, itemIndex, userIdField) } };
 	},
 
 	toOutput: (payload, request) => ({ userId: request.qs?.userId, balance: asBalance(payload) }),

@@ -2,7 +2,7 @@ import type { EnkashOperation } from '../../shared/types';
 import { amountField, companyIdField, configurationField, eventNameField } from '../../shared/descriptions';
 import { endpoints } from '../../shared/endpoints';
 import { asPayloadObject } from '../../shared/output';
-import { requireText, requireWholeNumber } from '../../shared/validation';
+import { readText, readWholeNumber } from '../../shared/parameters';
 
 export const createEvent: EnkashOperation = {
 	fields: [companyIdField, eventNameField, amountField, configurationField],
@@ -12,10 +12,10 @@ export const createEvent: EnkashOperation = {
 			method: 'POST',
 			path: endpoints.createEvent,
 			body: {
-				configuration: requireText(context.getNodeParameter('configuration', itemIndex), 'Configuration'),
-				companyId: requireText(context.getNodeParameter('companyId', itemIndex), 'Company ID'),
-				event: requireText(context.getNodeParameter('eventName', itemIndex), 'Event Name'),
-				amount: requireWholeNumber(context.getNodeParameter('amount', itemIndex), 'Amount'),
+				configuration: readText(context, itemIndex, configurationField),
+				companyId: readText(context, itemIndex, companyIdField),
+				event: readText(context, itemIndex, eventNameField),
+				amount: readWholeNumber(context, itemIndex, amountField),
 			},
 		};
 	},

@@ -10,6 +10,7 @@ import {
 } from '../../shared/descriptions';
 import { endpoints } from '../../shared/endpoints';
 import { asPayloadObject } from '../../shared/output';
+import { readText } from '../../shared/parameters';
 import { FieldError, requireText, requireWholeNumber } from '../../shared/validation';
 
 export const updateEvent: EnkashOperation = {
@@ -32,15 +33,16 @@ export const updateEvent: EnkashOperation = {
 	],
 
 	buildRequest(context, itemIndex) {
-		const coinConfigId = requireText(context.getNodeParameter('coinConfigId', itemIndex), 'Coin Config ID');
+		const coinConfigId = readText(context, itemIndex, coinConfigIdField);
 		const updateFields = context.getNodeParameter('updateFields', itemIndex, {}) as IDataObject;
 		const body: IDataObject = {};
-		if (updateFields.amount !== undefined) body.amount = requireWholeNumber(updateFields.amount, 'Amount');
-		if (updateFields.configuration !== undefined) {
-			body.configuration = requireText(updateFields.configuration, 'Configuration');
+		const { amount, configuration, companyId, eventName } = updateFields;
+		if (amount !== undefined) body.amount = requireWholeNumber(amount, amountField.displayName);
+		if (configuration !== undefined) {
+			body.configuration = requireText(configuration, configurationField.displayName);
 		}
-		if (updateFields.companyId !== undefined) body.companyId = requireText(updateFields.companyId, 'Company ID');
-		if (updateFields.eventName !== undefined) body.event = requireText(updateFields.eventName, 'Event Name');
+		if (companyId !== undefined) body.companyId = requireText(companyId, companyIdField.displayName);
+		if (eventName !== undefined) body.event = requireText(eventName, eventNameField.displayName);
 		if (Object.keys(body).length === 0) {
 			throw new FieldError(
 				'Update Fields',

@@ -1,25 +1,17 @@
+import { ALLOCATE_FROM_INPUT, COMPANY_ID, EVENT_AMOUNT, EVENT_NAME } from '../../../helpers/fixtures';
 import { runNode } from '../../../helpers/n8n-engine';
 import { AUTHENTICATION_MODES, apiRequests, credentialsFor, useSandbox } from '../../../helpers/sandbox';
 
 const sandbox = useSandbox();
 
-const allocateParameters = {
-	resource: 'allocation',
-	operation: 'allocate',
-	companyId: 'CEK0TCW2W8',
-	eventName: 'REFERRAL_EVENT',
-	userId: '={{ $json.userId }}',
-	requestId: '={{ $json.referralId }}',
-};
-
 beforeEach(() => {
-	sandbox().createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 });
+	sandbox().createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: EVENT_AMOUNT });
 });
 
 describe.each(AUTHENTICATION_MODES)('Allocation resource, authenticated by %s', (authentication) => {
 	const run = (parameters: Record<string, unknown>, items: Array<Record<string, unknown>>) =>
 		runNode({
-			parameters: { authentication, ...allocateParameters, ...parameters } as never,
+			parameters: { authentication, ...ALLOCATE_FROM_INPUT, ...parameters } as never,
 			credentials: credentialsFor(sandbox(), authentication),
 			items,
 		});
