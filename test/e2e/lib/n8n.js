@@ -1,0 +1,247 @@
+// @ts-check
+/**
+ * A real n8n for end-to-end runs: its own user folder, this package installed
+ * into it the way a user installs a community package, and helpers to import
+ * credentials and workflows, execute workflows from the CLI, and run the server.
+ */
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const { ensureRuntime, node24Env, paths } = require('./runtime');
+
+const PACKAGE_NAME = 'n8n-nodes-enkash-coins';
+
+/** Builds the package and packs it as npm would publish it; returns the tarball path. */
+function packPackage(destination) {
+  execFileSync('npm', ['run', 'build', '--silent'], { cwd: paths.repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+  const output = execFileSync('npm', ['pack', '--silent', '--pack-destination', destination], {
+    cwd: paths.repoRoot,
+    encoding: 'utf8',
+  });
+  return path.join(destination, output.trim().split('\n').pop() ?? '');
+}
+
+/** A free TCP port on the loopback interface. */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = /** @type {net.AddressInfo} */ (server.address());
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * @typedef {object} CliResult
+ * @property {number | null} code
+ * @property {string} stdout
+ * @property {string} stderr
+ */
+
+/**
+ * The run data `n8n execute --rawOutput` prints: pretty-printed JSON, so it is
+ * the block from a line `{` to the next line `}`, among n8n's other log lines.
+ * @param {string} stdout
+ */
+function parseRunData(stdout) {
+  const lines = stdout.split('\n');
+  const start = lines.indexOf('{');
+  const end = lines.indexOf('}', start);
+  if (start < 0 || end < 0) return undefined;
+  try {
+    return JSON.parse(lines.slice(start, end + 1).join('\n'));
+  } catch {
+    return undefined;
+  }
+}
+
+class N8n {
+  /**
+   * @param {string} userFolder
+   * @param {Record<string, string>} [extraEnv]
+   */
+  constructor(userFolder, extraEnv = {}) {
+    this.userFolder = userFolder;
+    this.extraEnv = extraEnv;
+    /** @type {import('node:child_process').ChildProcess | undefined} */
+    this.server = undefined;
+    this.port = 0;
+    this.serverLog = '';
+  }
+
+  /**
+   * A fresh n8n user folder with the package installed from its npm tarball.
+   * @param {{ userFolder?: string, env?: Record<string, string>, log?: (line: string) => void }} [options]
+   */
+  static create({ userFolder, env, log } = {}) {
+    ensureRuntime({ log });
+    const folder = userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-n8n-'));
+    const nodesDir = path.join(folder, '.n8n', 'nodes');
+    fs.mkdirSync(nodesDir, { recursive: true });
+    fs.writeFileSync(
+      path.join(nodesDir, 'package.json'),
+      JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+    );
+    const tarball = packPackage(folder);
+    // What the Community Nodes panel does: an npm install into ~/.n8n/nodes. The
+    // package has no dependencies; its peer n8n-workflow is n8n's own.
+    execFileSync(
+      'npm',
+      ['install', tarball, '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
+      { cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] },
+    );
+    fs.rmSync(tarball);
+    return new N8n(folder, env);
+  }
+
+  env(extra = {}) {
+    return node24Env({
+      N8N_USER_FOLDER: this.userFolder,
+      N8N_ENCRYPTION_KEY: 'enkash-coins-e2e-encryption-key',
+      N8N_DIAGNOSTICS_ENABLED: 'false',
+      N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+      N8N_TEMPLATES_ENABLED: 'false',
+      N8N_PERSONALIZATION_ENABLED: 'false',
+      N8N_HIRING_BANNER_ENABLED: 'false',
+      N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+      N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+      N8N_SECURE_COOKIE: 'false',
+      N8N_LOG_LEVEL: 'warn',
+      // The sandbox stands in for Enkash on loopback, which n8n's SSRF guard would refuse.
+      N8N_SSRF_PROTECTION_ENABLED: 'false',
+      ...this.extraEnv,
+      ...extra,
+    });
+  }
+
+  /**
+   * Runs an n8n CLI command to completion.
+   * @param {string[]} args
+   * @param {{ timeoutMs?: number, env?: Record<string, string> }} [options]
+   * @returns {Promise<CliResult>}
+   */
+  cli(args, { timeoutMs = 180_000, env = {} } = {}) {
+    return new Promise((resolve, reject) => {
+      const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
+        env: this.env(env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (chunk) => (stdout += chunk));
+      child.stderr.on('data', (chunk) => (stderr += chunk));
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+        reject(new Error(`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
+      }, timeoutMs);
+      child.on('error', reject);
+      child.on('close', (code) => {
+        clearTimeout(timer);
+        resolve({ code, stdout, stderr });
+      });
+    });
+  }
+
+  /** @param {string} name @param {unknown} data */
+  writeInput(name, data) {
+    const file = path.join(this.userFolder, name);
+    fs.writeFileSync(file, JSON.stringify(data, null, 2));
+    return file;
+  }
+
+  /** @param {string[]} args */
+  async mustRun(args) {
+    const result = await this.cli(args);
+    if (result.code !== 0) {
+      throw new Error(`n8n ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
+    }
+    return result;
+  }
+
+  /**
+   * Imports credentials given in plain text; n8n encrypts them on import.
+   * @param {Array<{ id: string, name: string, type: string, data: Record<string, unknown> }>} credentials
+   */
+  async importCredentials(credentials) {
+    await this.mustRun(['import:credentials', `--input=${this.writeInput('credentials.json', credentials)}`]);
+  }
+
+  /** @param {Record<string, unknown>} workflow */
+  async importWorkflow(workflow) {
+    await this.mustRun(['import:workflow', `--input=${this.writeInput(`workflow-${workflow.id}.json`, workflow)}`]);
+  }
+
+  /** @param {string} id */
+  async publishWorkflow(id) {
+    await this.mustRun(['publish:workflow', `--id=${id}`]);
+  }
+
+  /**
+   * Executes an imported workflow from the CLI and returns n8n's run data.
+   * @param {string} id
+   * @returns {Promise<{ ok: boolean, run: any, output: CliResult }>}
+   */
+  async execute(id) {
+    // `execute` prints the run through n8n's logger, at level info.
+    const output = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { env: { N8N_LOG_LEVEL: 'info' } });
+    const run = parseRunData(output.stdout);
+    return { ok: output.code === 0 && run !== undefined, run, output };
+  }
+
+  /**
+   * Starts `n8n start` on a free loopback port and waits until it is ready.
+   * @param {{ port?: number, timeoutMs?: number }} [options]
+   */
+  async start({ port, timeoutMs = 120_000 } = {}) {
+    this.port = port ?? (await freePort());
+    const child = spawn(paths.nodeBin, [paths.n8nBin, 'start'], {
+      env: this.env({ N8N_PORT: String(this.port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: 'localhost' }),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.server = child;
+    child.stdout?.on('data', (chunk) => (this.serverLog += chunk));
+    child.stderr?.on('data', (chunk) => (this.serverLog += chunk));
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode} while starting:\n${this.serverLog}`);
+      try {
+        const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+        if (response.ok) return this;
+      } catch {
+        // Not listening yet.
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    await this.stop();
+    throw new Error(`n8n did not become ready within ${timeoutMs} ms:\n${this.serverLog}`);
+  }
+
+  get baseUrl() {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  /** Stops the server gracefully, or kills it after a grace period. */
+  async stop(graceMs = 20_000) {
+    const child = this.server;
+    this.server = undefined;
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    await exited;
+    clearTimeout(timer);
+  }
+
+  /** Stops the server and deletes the user folder. */
+  async dispose() {
+    await this.stop();
+    fs.rmSync(this.userFolder, { recursive: true, force: true });
+  }
+}
+
+module.exports = { N8n, PACKAGE_NAME, freePort, packPackage };
