@@ -14,7 +14,10 @@ const { ensureRuntime, node24Env, paths } = require('./runtime');
 
 const PACKAGE_NAME = 'n8n-nodes-enkash-coins';
 
-/** Builds the package and packs it as npm would publish it; returns the tarball path. */
+/**
+ * Builds the package and packs it as npm would publish it; returns the tarball path.
+ * @param {string} destination
+ */
 function packPackage(destination) {
   execFileSync('npm', ['run', 'build', '--silent'], { cwd: paths.repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
   const output = execFileSync('npm', ['pack', '--silent', '--pack-destination', destination], {
@@ -72,6 +75,8 @@ class N8n {
     this.server = undefined;
     this.port = 0;
     this.serverLog = '';
+    /** @type {string | undefined} */
+    this.cookie = undefined;
   }
 
   /**
@@ -101,6 +106,8 @@ class N8n {
 
   env(extra = {}) {
     return node24Env({
+      // Jest sets NODE_ENV=test, under which n8n's logger prints nothing.
+      NODE_ENV: 'production',
       N8N_USER_FOLDER: this.userFolder,
       N8N_ENCRYPTION_KEY: 'enkash-coins-e2e-encryption-key',
       N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -219,6 +226,36 @@ class N8n {
     }
     await this.stop();
     throw new Error(`n8n did not become ready within ${timeoutMs} ms:\n${this.serverLog}`);
+  }
+
+  /**
+   * Creates the owner account of a fresh instance and keeps its session cookie
+   * for {@link rest}.
+   * @param {{ email: string, password: string, firstName?: string, lastName?: string }} owner
+   */
+  async setupOwner({ email, password, firstName = 'Loyalty', lastName = 'Admin' }) {
+    const response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password, firstName, lastName }),
+    });
+    if (!response.ok) throw new Error(`Owner setup failed: ${response.status} ${await response.text()}`);
+    this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+  }
+
+  /**
+   * Calls n8n's REST API as the owner.
+   * @param {string} method @param {string} route e.g. '/credentials/test' @param {unknown} [body]
+   */
+  async rest(method, route, body) {
+    const response = await fetch(`${this.baseUrl}/rest${route}`, {
+      method,
+      headers: { 'content-type': 'application/json', cookie: this.cookie ?? '', 'browser-id': 'enkash-e2e' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`${method} /rest${route} failed: ${response.status} ${text}`);
+    return JSON.parse(text).data;
   }
 
   get baseUrl() {

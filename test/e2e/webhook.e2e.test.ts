@@ -1,0 +1,100 @@
+/**
+ * The package in a running n8n server (`n8n start`): a published
+ * webhook-triggered workflow allocates coins, and the credential test the
+ * editor's "Test" button runs checks the token against the API.
+ */
+import { N8n } from './lib/n8n';
+import { loadExample, sandboxCredentials } from './lib/workflows';
+import { startSandbox } from '../../sandbox/enkash-sandbox';
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+let sandbox: Sandbox;
+let n8n: N8n;
+const workflow = loadExample('referral-webhook-allocate.json');
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
+	sandbox.createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 });
+	n8n = N8n.create();
+	await n8n.importCredentials(sandboxCredentials(sandbox));
+	await n8n.importWorkflow(workflow);
+	await n8n.publishWorkflow(workflow.id);
+	await n8n.start();
+	await n8n.setupOwner({ email: 'owner@example.com', password: 'Enkash-Coins-2026' });
+}, 600_000);
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await sandbox?.close();
+});
+
+function postReferral(body: Record<string, unknown>) {
+	return fetch(`${n8n.baseUrl}/webhook/enkash-referral`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+}
+
+describe('a published webhook workflow', () => {
+	it('allocates coins for a POST and answers with the result', async () => {
+		const response = await postReferral({ referrerId: 'EKQZVMQK', referralId: 'REF-WEBHOOK-1' });
+
+		expect(response.status).toBe(200);
+		expect(await response.json()).toEqual({
+			allocated: true,
+			requestId: 'REF-WEBHOOK-1',
+			companyId: 'CEK0TCW2W8',
+			userId: 'EKQZVMQK',
+			event: 'REFERRAL_EVENT',
+			message: 'Successfully allocated enkash Coins',
+		});
+		expect(sandbox.balanceOf('EKQZVMQK')).toBe(50);
+	});
+
+	it('does not credit twice when the shop sends the same referral again', async () => {
+		const again = await postReferral({ referrerId: 'EKQZVMQK', referralId: 'REF-WEBHOOK-1' });
+
+		expect(((await again.json()) as { allocated: boolean }).allocated).toBe(true);
+		expect(sandbox.balanceOf('EKQZVMQK')).toBe(50);
+	});
+
+	it('answers with the error when the referral cannot be credited', async () => {
+		const response = await postReferral({ referrerId: '', referralId: 'REF-WEBHOOK-2' });
+
+		expect(await response.json()).toEqual({ error: '"User ID" is required but is empty [item 0]' });
+	});
+});
+
+describe('the credential test', () => {
+	const testCredential = async (credential: { id: string; name: string; type: string; data: Record<string, unknown> }) =>
+		(await n8n.rest('POST', '/credentials/test', { credentials: credential })) as { status: string; message: string };
+
+	it('accepts a valid token and refuses an invalid one', async () => {
+		const [token] = sandboxCredentials(sandbox);
+
+		expect(await testCredential(token)).toMatchObject({ status: 'OK' });
+		expect(await testCredential({ ...token, data: { ...token.data, accessToken: 'not-a-token' } })).toMatchObject({
+			status: 'Error',
+		});
+	});
+
+	it('accepts right password-grant values', async () => {
+		const [, password] = sandboxCredentials(sandbox);
+
+		expect(await testCredential(password)).toMatchObject({ status: 'OK' });
+		expect(sandbox.requests.some(({ path }) => path === '/oauth/token')).toBe(true);
+	});
+});
+
+describe('stopping n8n', () => {
+	it('shuts the server down cleanly', async () => {
+		const server = n8n.server;
+		await n8n.stop();
+
+		expect(server?.exitCode === 0 || server?.signalCode === 'SIGTERM').toBe(true);
+		await expect(fetch(`${n8n.baseUrl}/healthz`)).rejects.toThrow();
+	});
+});
+

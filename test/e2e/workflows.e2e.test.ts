@@ -1,0 +1,210 @@
+/**
+ * The package inside a real n8n (the pinned 2.40.7), installed from its npm
+ * tarball like a community package, running workflows from n8n's CLI against
+ * the sandbox.
+ */
+import { N8n } from './lib/n8n';
+import { EXAMPLE_CREDENTIALS, loadExample, manualVariant, nodeOutput, sandboxCredentials } from './lib/workflows';
+import { startSandbox } from '../../sandbox/enkash-sandbox';
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+
+const NODE_TYPE = 'n8n-nodes-enkash-coins.enkashCoins';
+let sandbox: Sandbox;
+let n8n: N8n;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
+	sandbox.createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 60 });
+	n8n = N8n.create();
+	await n8n.importCredentials(sandboxCredentials(sandbox));
+}, 600_000);
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await sandbox?.close();
+});
+
+// The sandbox is not reset between tests: that would revoke the token stored in
+// the imported credential. Each test uses its own events, users and request ids.
+
+function enkashNode(name: string, x: number, authentication: 'accessToken' | 'password', parameters: Record<string, unknown>) {
+	const credential = authentication === 'password' ? EXAMPLE_CREDENTIALS.password : EXAMPLE_CREDENTIALS.token;
+	return {
+		id: `${name.replace(/\W/g, '')}-${authentication}`,
+		name,
+		type: NODE_TYPE,
+		typeVersion: 1,
+		position: [x, 0],
+		parameters: { authentication, ...parameters },
+		credentials: { [credential.type]: { id: credential.id, name: credential.name } },
+	};
+}
+
+function chain(names: string[]) {
+	return Object.fromEntries(
+		names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]),
+	);
+}
+
+describe.each(['accessToken', 'password'] as const)('every operation, authenticated by %s', (authentication) => {
+	it('creates, reads and updates an event, allocates coins and reads the balance', async () => {
+		const event = `E2E_${authentication.toUpperCase()}`;
+		const userId = `EK${authentication.toUpperCase()}`;
+		const id = authentication === 'password' ? 'E2eEveryOpPasswd' : 'E2eEveryOpTokenA';
+		const names = ['Start', 'Create Event', 'Get Event', 'Update Event', 'Allocate Coins', 'Get Balance'];
+		await n8n.importWorkflow({
+			id,
+			name: `Every operation (${authentication})`,
+			nodes: [
+				{ id: `${id}-start`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
+				enkashNode('Create Event', 200, authentication, {
+					resource: 'event',
+					operation: 'create',
+					companyId: 'CEK0TCW2W8',
+					eventName: event,
+					amount: 20,
+				}),
+				enkashNode('Get Event', 400, authentication, {
+					resource: 'event',
+					operation: 'get',
+					coinConfigId: '={{ $json.coinConfigId }}',
+				}),
+				enkashNode('Update Event', 600, authentication, {
+					resource: 'event',
+					operation: 'update',
+					coinConfigId: '={{ $json.coinConfigId }}',
+					updateFields: { amount: 30, configuration: 'CUSTOM' },
+				}),
+				enkashNode('Allocate Coins', 800, authentication, {
+					resource: 'allocation',
+					operation: 'allocate',
+					companyId: 'CEK0TCW2W8',
+					eventName: '={{ $json.event }}',
+					userId,
+					requestId: `REQ-${userId}`,
+				}),
+				enkashNode('Get Balance', 1000, authentication, {
+					resource: 'balance',
+					operation: 'get',
+					userId: '={{ $json.userId }}',
+					options: { fullResponse: true },
+				}),
+			],
+			connections: chain(names),
+			settings: { executionOrder: 'v1' },
+			active: false,
+		});
+
+		const tokenRequestsBefore = sandbox.tokenRequestCount();
+		const { ok, run, output } = await n8n.execute(id);
+
+		expect({ ok, stderr: ok ? '' : output.stdout + output.stderr }).toEqual({ ok: true, stderr: '' });
+		const coinConfigId = nodeOutput(run, 'Create Event')[0].json.coinConfigId;
+		expect(coinConfigId).toMatch(/^WCC\d+$/);
+		expect(nodeOutput(run, 'Get Event')).toEqual([
+			{ json: { coinConfigId, configuration: 'DEFAULT', companyId: 'CEK0TCW2W8', event, amount: 20 }, pairedItem: { item: 0 } },
+		]);
+		expect(nodeOutput(run, 'Update Event')[0].json).toMatchObject({ coinConfigId, amount: 30, configuration: 'CUSTOM' });
+		expect(nodeOutput(run, 'Allocate Coins')[0].json).toEqual({
+			allocated: true,
+			requestId: `REQ-${userId}`,
+			companyId: 'CEK0TCW2W8',
+			userId,
+			event,
+			message: 'Successfully allocated enkash Coins',
+		});
+		expect(nodeOutput(run, 'Get Balance')[0].json).toEqual({ response_code: 0, response_message: 'Success', payload: 30 });
+		expect(sandbox.balanceOf(userId)).toBe(30);
+		expect(sandbox.tokenRequestCount() - tokenRequestsBefore).toBeLessThanOrEqual(authentication === 'password' ? 1 : 0);
+	});
+});
+
+describe('the example workflows', () => {
+	it('"create and update an event configuration" runs as shipped', async () => {
+		const workflow = loadExample('configure-event.json');
+		await n8n.importWorkflow(workflow);
+
+		const { ok, run } = await n8n.execute(workflow.id);
+
+		expect(ok).toBe(true);
+		expect(nodeOutput(run, 'Read It Back')[0].json).toMatchObject({ event: 'INVOICE_PAYMENT', amount: 10 });
+		expect(sandbox.events().filter(({ event }) => event === 'INVOICE_PAYMENT')).toEqual([
+			expect.objectContaining({ companyId: 'CEK0TCW2W8', amount: 10 }),
+		]);
+	});
+
+	it('"flag users with a low balance" flags exactly the users under 100 coins', async () => {
+		await allocateDirectly('EKQZVMQK', ['R1', 'R2']);
+		await allocateDirectly('EK6CYE6K', ['R3']);
+		const workflow = manualVariant(loadExample('scheduled-balance-check.json'), { id: 'E2eBalanceManual' });
+		await n8n.importWorkflow(workflow);
+
+		const { ok, run } = await n8n.execute(workflow.id);
+
+		expect(ok).toBe(true);
+		expect(nodeOutput(run, 'Get Coin Balance').map(({ json }) => json)).toEqual([
+			{ userId: 'EKQZVMQK', balance: 120 },
+			{ userId: 'EK6CYE6K', balance: 60 },
+			{ userId: 'EKM4TQ2P', balance: 0 },
+		]);
+		expect(nodeOutput(run, 'Notify Loyalty Team').map(({ json }) => json.userId)).toEqual(['EK6CYE6K', 'EKM4TQ2P']);
+	});
+});
+
+describe('the password credential in n8n', () => {
+	// Expiring every token also revokes the one in the token credential: renew it.
+	afterAll(async () => {
+		await n8n.importCredentials(sandboxCredentials(sandbox).filter(({ type }) => type === 'enkashCoinsApi'));
+	});
+
+	it('keeps its token between executions and renews it once it has expired', async () => {
+		const workflow = manualVariant(loadExample('scheduled-balance-check.json'), { id: 'E2eTokenRenewal' });
+		await n8n.importWorkflow(workflow);
+
+		expect((await n8n.execute(workflow.id)).ok).toBe(true);
+		expect((await n8n.execute(workflow.id)).ok).toBe(true);
+		const afterTwoRuns = sandbox.tokenRequestCount();
+		sandbox.expireAllTokens();
+		const third = await n8n.execute(workflow.id);
+
+		expect(afterTwoRuns).toBeLessThanOrEqual(1);
+		expect(third.ok).toBe(true);
+		expect(nodeOutput(third.run, 'Get Coin Balance')).toHaveLength(3);
+		expect(sandbox.tokenRequestCount()).toBe(afterTwoRuns + 1);
+	});
+});
+
+describe('"On Error: Continue" in n8n', () => {
+	it('outputs the failing item as an error and credits the others', async () => {
+		sandbox.addFault({ kind: 'envelopeFailure', message: 'User account is suspended', match: { body: { userId: 'EKBLOCKED' } } });
+		const referrals = ['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((referrerId, index) => ({
+			body: { referrerId, referralId: `REF-E2E-${index}` },
+		}));
+		const balancesBefore = Object.fromEntries(['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((user) => [user, sandbox.balanceOf(user)]));
+		const workflow = manualVariant(loadExample('referral-webhook-allocate.json'), { id: 'E2eContinueOnFai', sampleItems: referrals });
+		await n8n.importWorkflow(workflow);
+
+		const { ok, run } = await n8n.execute(workflow.id);
+
+		expect(ok).toBe(true);
+		expect(nodeOutput(run, 'Allocate Referral Coins').map(({ json, pairedItem }) => [json.allocated ?? json.error, pairedItem])).toEqual([
+			[true, { item: 0 }],
+			['Enkash rejected the request: User account is suspended (POST /api/v0/enkash-coins/allocate-coin)', { item: 1 }],
+			[true, { item: 2 }],
+		]);
+		expect(['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((user) => sandbox.balanceOf(user) - balancesBefore[user])).toEqual([
+			60, 0, 60,
+		]);
+	});
+});
+
+async function allocateDirectly(userId: string, requestIds: string[]) {
+	for (const requestId of requestIds) {
+		await fetch(`${sandbox.url}/api/v0/enkash-coins/allocate-coin`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${sandbox.issueToken()}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', userId, requestId }),
+		});
+	}
+}
