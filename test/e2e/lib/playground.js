@@ -1,0 +1,42 @@
+// @ts-check
+/**
+ * The sandbox and a real n8n with this package, both sandbox credentials and
+ * the example workflows: what `npm start` and `npm run demo` run on.
+ */
+const { startSandbox } = require('../../../sandbox/enkash-sandbox');
+const { N8n } = require('./n8n');
+const { loadExample, sandboxCredentials } = require('./workflows');
+
+const EXAMPLE_FILES = ['referral-webhook-allocate.json', 'scheduled-balance-check.json', 'configure-event.json'];
+const DEMO_EVENT = { companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 };
+
+/**
+ * @param {{ sandboxPort?: number, log?: (line: string) => void }} [options]
+ */
+async function startPlayground({ sandboxPort = 0, log = (line) => console.error(line) } = {}) {
+  // Long-lived tokens: a person exploring the editor should not meet expiry.
+  const sandbox = await startSandbox({ port: sandboxPort, tokenTtlSeconds: 24 * 3600 });
+  let n8n;
+  try {
+    sandbox.createEvent(DEMO_EVENT);
+    log('Preparing n8n with the Enkash Coins package...');
+    n8n = N8n.create({ log });
+    await n8n.importCredentials(sandboxCredentials(sandbox));
+    for (const file of EXAMPLE_FILES) await n8n.importWorkflow(loadExample(file));
+  } catch (error) {
+    await n8n?.dispose();
+    await sandbox.close();
+    throw error;
+  }
+  const ready = n8n;
+  return {
+    sandbox,
+    n8n: ready,
+    async stop() {
+      await ready.dispose();
+      await sandbox.close();
+    },
+  };
+}
+
+module.exports = { DEMO_EVENT, startPlayground };
