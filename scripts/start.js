@@ -4,41 +4,27 @@
  * both sandbox credentials and the example workflows, and an owner account.
  * Ctrl-C stops everything.
  */
-const { startPlayground } = require('../test/e2e/lib/playground');
-const { loadExample } = require('../test/e2e/lib/workflows');
+const { startEditor } = require('../test/e2e/lib/playground');
 
 const EDITOR_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.ENKASH_SANDBOX_PORT ?? 4010);
-const OWNER = { email: 'owner@example.com', password: 'Enkash-Coins-2026' };
 
 async function main() {
-  const playground = await startPlayground({ sandboxPort: SANDBOX_PORT });
-  const { sandbox, n8n } = playground;
+  const { sandbox, owner, stop } = await startEditor({ editorPort: EDITOR_PORT, sandboxPort: SANDBOX_PORT });
   let stopping = false;
-  const stop = async () => {
+  const shutDown = async () => {
     if (stopping) return;
     stopping = true;
     console.log('\nStopping n8n and the sandbox...');
-    await playground.stop();
+    await stop();
     process.exit(0);
   };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-
-  try {
-    const webhookExample = loadExample('referral-webhook-allocate.json');
-    await n8n.publishWorkflow(webhookExample.id);
-    console.error('Starting the n8n editor...');
-    await n8n.start({ port: EDITOR_PORT });
-    await n8n.setupOwner(OWNER);
-  } catch (error) {
-    await playground.stop();
-    throw error;
-  }
+  process.on('SIGINT', shutDown);
+  process.on('SIGTERM', shutDown);
 
   console.log(`
 n8n is running with the Enkash Coins node: http://localhost:${EDITOR_PORT}
-  Log in as  ${OWNER.email}  /  ${OWNER.password}
+  Log in as  ${owner.email}  /  ${owner.password}
 
 Ready in the editor:
   Credentials  "Enkash sandbox (token)" and "Enkash sandbox (password)", both pointing at the sandbox

@@ -39,4 +39,25 @@ async function startPlayground({ sandboxPort = 0, log = (line) => console.error(
   };
 }
 
-module.exports = { DEMO_EVENT, startPlayground };
+const OWNER = { email: 'owner@example.com', password: 'Enkash-Coins-2026' };
+
+/**
+ * The playground with the n8n editor running, the webhook example published and
+ * an owner account set up.
+ * @param {{ editorPort?: number, sandboxPort?: number, log?: (line: string) => void }} [options]
+ */
+async function startEditor({ editorPort, sandboxPort, log = (line) => console.error(line) } = {}) {
+  const playground = await startPlayground({ sandboxPort, log });
+  try {
+    await playground.n8n.publishWorkflow(loadExample('referral-webhook-allocate.json').id);
+    log('Starting the n8n editor...');
+    await playground.n8n.start({ port: editorPort });
+    await playground.n8n.setupOwner(OWNER);
+  } catch (error) {
+    await playground.stop();
+    throw error;
+  }
+  return { ...playground, owner: OWNER };
+}
+
+module.exports = { DEMO_EVENT, OWNER, startEditor, startPlayground };
