@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+
 import type {
 	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
@@ -9,6 +11,7 @@ import type {
 } from 'n8n-workflow';
 
 import { baseUrlProperty, credentialTest } from '../nodes/EnkashCoins/shared/credential-parts';
+import { singleFlight } from '../nodes/EnkashCoins/shared/single-flight';
 import { EnkashTokenError } from '../nodes/EnkashCoins/shared/token-error';
 
 function tokenUrlOf(credentials: ICredentialDataDecryptedObject): string {
@@ -41,6 +44,44 @@ function parseTokenResponse(response: unknown): IDataObject {
 	} catch {
 		throw new EnkashTokenError('Enkash answered the token request with a body that is not JSON');
 	}
+}
+
+const sharedTokenRequest = singleFlight<string>();
+
+function tokenRequestKey(credentials: ICredentialDataDecryptedObject): string {
+	const { clientId, clientSecret, username, password } = credentials;
+	return createHash('sha256')
+		.update(JSON.stringify([tokenUrlOf(credentials), clientId, clientSecret, username, password]))
+		.digest('hex');
+}
+
+async function requestToken(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<string> {
+	const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
+	let response: unknown;
+	try {
+		response = await helper.helpers.httpRequest({
+			method: 'POST',
+			url: tokenUrlOf(credentials),
+			headers: {
+				Authorization: `Basic ${basic}`,
+				'Content-Type': 'application/x-www-form-urlencoded',
+				Accept: 'application/json',
+			},
+			body: new URLSearchParams({
+				username: String(credentials.username),
+				password: String(credentials.password),
+				grant_type: 'password',
+				clientId: String(credentials.clientId),
+			}).toString(),
+		});
+	} catch (error) {
+		throw new EnkashTokenError(`Enkash refused the token request (${refusalReason(error)})`);
+	}
+	const body = parseTokenResponse(response);
+	if (typeof body.access_token !== 'string' || body.access_token === '') {
+		throw new EnkashTokenError('Enkash answered the token request without an access_token');
+	}
+	return body.access_token;
 }
 
 export class EnkashCoinsPasswordApi implements ICredentialType {
@@ -111,36 +152,15 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 
 	/**
 	 * Fetches a token with the password grant. n8n stores it in the hidden
-	 * expirable field and calls this again when a request answers 401. A refused
-	 * request is never retried here: three refusals in a row lock the account.
+	 * expirable field and calls this again when a request answers 401. Requests
+	 * that find the token expired at the same moment share one token request,
+	 * and a refused request is never retried: three refusals in a row lock the account.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-		let response: unknown;
-		try {
-			response = await this.helpers.httpRequest({
-				method: 'POST',
-				url: tokenUrlOf(credentials),
-				headers: {
-					Authorization: `Basic ${basic}`,
-					'Content-Type': 'application/x-www-form-urlencoded',
-					Accept: 'application/json',
-				},
-				body: new URLSearchParams({
-					username: String(credentials.username),
-					password: String(credentials.password),
-					grant_type: 'password',
-					clientId: String(credentials.clientId),
-				}).toString(),
-			});
-		} catch (error) {
-			throw new EnkashTokenError(`Enkash refused the token request (${refusalReason(error)})`);
-		}
-		const body = parseTokenResponse(response);
-		if (typeof body.access_token !== 'string' || body.access_token === '') {
-			throw new EnkashTokenError('Enkash answered the token request without an access_token');
-		}
-		return { sessionToken: body.access_token };
+		const sessionToken = await sharedTokenRequest(tokenRequestKey(credentials), () =>
+			requestToken(this, credentials),
+		);
+		return { sessionToken };
 	}
 
 	authenticate: IAuthenticateGeneric = {
