@@ -75,7 +75,7 @@ const BAD_GATEWAY_PAGE =
 
 /**
  * @typedef {'status' | 'reset' | 'stall' | 'latency' | 'malformed' | 'html' | 'empty'
- *   | 'envelopeFailure' | 'expireToken'} FaultKind
+ *   | 'envelopeFailure' | 'custom' | 'expireToken'} FaultKind
  */
 
 /**
@@ -93,6 +93,8 @@ const BAD_GATEWAY_PAGE =
  * @property {number | string} [retryAfter]
  * @property {number} [delayMs]
  * @property {string} [message]
+ * @property {string} [body] for `custom`: the response body, sent as it is
+ * @property {string} [contentType] for `custom` (default application/json)
  * @property {boolean} [afterProcessing]
  * @property {number} [times]
  * @property {number} [every]
@@ -460,6 +462,10 @@ const FAULT_RESPONSES = {
   envelopeFailure(res, fault) {
     sendReply(res, envelopeFailure(fault.message ?? 'Internal processing error'));
   },
+  // Any answer at all, for bodies the API is not documented to send.
+  custom(res, fault) {
+    sendText(res, fault.status ?? 200, fault.contentType ?? JSON_TYPE, fault.body ?? '');
+  },
 };
 
 const FAULT_KINDS = [...Object.keys(FAULT_RESPONSES), 'latency', 'expireToken'];
@@ -476,6 +482,8 @@ const RULE_FIELDS = {
   retryAfter: (value) => typeof value === 'number' || typeof value === 'string',
   delayMs: (value) => typeof value === 'number' && value >= 0,
   message: isString,
+  body: isString,
+  contentType: isString,
   afterProcessing: (value) => typeof value === 'boolean',
   times: isPositiveInteger,
   every: isPositiveInteger,

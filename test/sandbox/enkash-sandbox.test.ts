@@ -1067,3 +1067,23 @@ describe('Lifecycle', () => {
 		await expect(stalled).rejects.toThrow();
 	});
 });
+
+describe('fault kind "custom"', () => {
+	let sandbox: Sandbox;
+	beforeAll(async () => {
+		sandbox = await startSandbox();
+	});
+	afterAll(() => sandbox.close());
+
+	it('answers with the given status, content type and body, as they are', async () => {
+		sandbox.addFault({ kind: 'custom', status: 200, contentType: 'application/json', body: '{"payload":1}', times: 1 });
+
+		const response = await fetch(`${sandbox.url}/api/v0/coins/balance?userId=U1`, {
+			headers: { authorization: `Bearer ${sandbox.issueToken()}` },
+		});
+
+		expect(response.status).toBe(200);
+		expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+		expect(await response.text()).toBe('{"payload":1}');
+	});
+});

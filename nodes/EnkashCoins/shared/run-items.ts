@@ -38,7 +38,7 @@ async function openConnection(context: IExecuteFunctions, options: IDataObject):
 	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
 		throw new NodeOperationError(
 			context.getNode(),
-			`The credential's Base URL "${baseUrl}" is not a valid http(s) URL`,
+			`The credential's Base URL "${String(data.baseUrl ?? '').trim()}" is not a valid http(s) URL`,
 			{ description: 'Set it to the Enkash API host, for example https://pay-uat.enkash.in' },
 		);
 	}

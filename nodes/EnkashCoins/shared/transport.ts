@@ -102,6 +102,15 @@ function apiMessageOf(body: unknown): string | undefined {
 	return undefined;
 }
 
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset',
+	ECONNABORTED: 'no answer before the timeout',
+	ETIMEDOUT: 'no answer before the timeout',
+	ENOTFOUND: 'unknown host',
+	EAI_AGAIN: 'host name lookup failed',
+};
+
 function failureSummary(failure: FailedAttempt, request: EnkashRequest): { message: string; description?: string } {
 	const call = `${request.method} ${request.path}`;
 	if (failure.tokenRejected) {
@@ -125,12 +134,12 @@ function failureSummary(failure: FailedAttempt, request: EnkashRequest): { messa
 		};
 	}
 	if (failure.networkCode) {
+		const timedOut = failure.networkCode === 'ECONNABORTED' || failure.networkCode === 'ETIMEDOUT';
 		return {
-			message: `Could not reach Enkash (${failure.networkCode}) for ${call}`,
-			description:
-				failure.networkCode === 'ECONNABORTED' || failure.networkCode === 'ETIMEDOUT'
-					? 'The request timed out. Raise "Timeout" in the node options if Enkash is slow.'
-					: 'Check the credential’s Base URL and that Enkash is reachable from n8n.',
+			message: `Could not reach Enkash (${NETWORK_FAILURES[failure.networkCode] ?? failure.networkCode}) for ${call}`,
+			description: timedOut
+				? 'The request timed out. Raise "Timeout" in the node options if Enkash is slow.'
+				: 'Check the credential’s Base URL and that Enkash is reachable from n8n.',
 		};
 	}
 	return { message: `Request to Enkash failed: ${failure.message} (${call})` };
@@ -153,12 +162,16 @@ export function enkashApiError(
 	const message = redact(summary.message, connection.secrets);
 	const description = summary.description && redact(summary.description, connection.secrets);
 	const safe: JsonObject = { message, ...(description ? { description } : {}) };
-	return new NodeApiError(context.getNode(), safe, {
+	const error = new NodeApiError(context.getNode(), safe, {
 		message,
 		description,
 		httpCode: summary.httpCode === undefined ? undefined : String(summary.httpCode),
 		itemIndex,
 	});
+	// NodeApiError swaps a message mentioning a network error code (ECONNREFUSED, ...)
+	// for a generic sentence; ours already says what happened and to which call.
+	error.message = message;
+	return error;
 }
 
 /**
