@@ -93,7 +93,8 @@ const BAD_GATEWAY_PAGE =
  * @property {number | string} [retryAfter]
  * @property {number} [delayMs]
  * @property {string} [message]
- * @property {string} [body] for `custom`: the response body, sent as it is
+ * @property {string} [body] for `custom`: the response body, sent as it is, except that
+ *   `{{bearer}}` stands for the request's bearer token (APIs that echo a rejected token)
  * @property {string} [contentType] for `custom` (default application/json)
  * @property {boolean} [afterProcessing]
  * @property {number} [times]
@@ -436,7 +437,7 @@ class Store {
 
 /**
  * The kinds that replace the response, and how each one answers.
- * @type {Record<string, (res: http.ServerResponse, fault: FaultRule) => void>}
+ * @type {Record<string, (res: http.ServerResponse, fault: FaultRule, exchange: Exchange) => void>}
  */
 const FAULT_RESPONSES = {
   status(res, fault) {
@@ -463,8 +464,9 @@ const FAULT_RESPONSES = {
     sendReply(res, envelopeFailure(fault.message ?? 'Internal processing error'));
   },
   // Any answer at all, for bodies the API is not documented to send.
-  custom(res, fault) {
-    sendText(res, fault.status ?? 200, fault.contentType ?? JSON_TYPE, fault.body ?? '');
+  custom(res, fault, exchange) {
+    const body = (fault.body ?? '').split('{{bearer}}').join(bearerToken(exchange.headers.authorization) ?? '');
+    sendText(res, fault.status ?? 200, fault.contentType ?? JSON_TYPE, body);
   },
 };
 
@@ -943,7 +945,7 @@ class EnkashSandbox {
     if (fault && respondWithFault) {
       // afterProcessing: the work is done, only the response is lost or garbled.
       if (fault.afterProcessing) routeApi(this.#store, exchange);
-      respondWithFault(res, fault);
+      respondWithFault(res, fault, exchange);
       return fault.kind;
     }
     const reply = routeApi(this.#store, exchange);

@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-const SECRET_FIELDS = ['accessToken', 'password', 'clientSecret'] as const;
+const SECRET_FIELDS = ['accessToken', 'sessionToken', 'password', 'clientSecret'] as const;
 const MIN_SECRET_LENGTH = 4;
 
 /**

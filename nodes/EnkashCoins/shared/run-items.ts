@@ -7,7 +7,6 @@ import {
 } from 'n8n-workflow';
 
 import { FieldError, PayloadError } from './validation';
-import { secretsOf } from './redact';
 import { mapWithConcurrency } from './concurrency';
 import {
 	enkashApiError,
@@ -47,7 +46,6 @@ async function openConnection(context: IExecuteFunctions, options: IDataObject):
 		credentials: { id: context.getNode().credentials?.[credentialType]?.id ?? '', name: credentialType, type: credentialType, data },
 		baseUrl,
 		timeoutMs: Number(options.timeout ?? 30000),
-		secrets: secretsOf(data),
 	};
 }
 

@@ -9,7 +9,7 @@ import {
 } from 'n8n-workflow';
 
 import { checkEnvelope, type EnkashEnvelope } from './envelope';
-import { redact } from './redact';
+import { redact, secretsOf } from './redact';
 import { EnkashTokenError } from './token-error';
 import {
 	MAX_RETRIES,
@@ -26,7 +26,6 @@ export interface EnkashConnection {
 	credentials: ICredentialsDecrypted;
 	baseUrl: string;
 	timeoutMs: number;
-	secrets: string[];
 }
 
 /** What a failed attempt tells us, read from n8n's wrapped HTTP error. */
@@ -159,8 +158,10 @@ export function enkashApiError(
 	itemIndex: number,
 	summary: { message: string; description?: string; httpCode?: number },
 ): NodeApiError {
-	const message = redact(summary.message, connection.secrets);
-	const description = summary.description && redact(summary.description, connection.secrets);
+	// Computed now, not when the connection opened: a token fetched since then is a secret too.
+	const secrets = secretsOf(connection.credentials.data);
+	const message = redact(summary.message, secrets);
+	const description = summary.description && redact(summary.description, secrets);
 	const safe: JsonObject = { message, ...(description ? { description } : {}) };
 	const error = new NodeApiError(context.getNode(), safe, {
 		message,
