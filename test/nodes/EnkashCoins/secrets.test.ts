@@ -1,39 +1,32 @@
 /**
  * Secrets never leave the credential: every failure path is run, and every
  * output item, error message and description, the whole execution data n8n
- * would store, and every log line n8n printed (at debug level) are searched
+ * would store, and every line n8n logged (at debug level) are searched
  * for the token, the password and the client secret, raw and in Base64.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { ALLOCATE_FROM_INPUT, COMPANY_ID, EVENT_AMOUNT, EVENT_NAME, referralItems } from '../../helpers/fixtures';
 import { runNode, type NodeRunResult } from '../../helpers/n8n-engine';
 import { credentialsFor, useSandbox, type AuthenticationMode, type Sandbox } from '../../helpers/sandbox';
 
-// Before n8n's logger is first created by a run: log everything, to search it.
+// Before n8n's logger is first created by a run: log everything, to a file, to search it.
+const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-secrets-')), 'n8n.log');
 process.env.N8N_LOG_LEVEL = 'debug';
+process.env.N8N_LOG_OUTPUT = 'file';
+process.env.N8N_LOG_FILE_LOCATION = logFile;
 
 const sandbox = useSandbox();
-const logLines: string[] = [];
-const restore: Array<() => void> = [];
 
-beforeAll(() => {
-	for (const method of ['log', 'info', 'warn', 'error', 'debug'] as const) {
-		const original = console[method];
-		console[method] = (...args: unknown[]) => void logLines.push(args.map(String).join(' '));
-		restore.push(() => (console[method] = original));
-	}
-	for (const stream of [process.stdout, process.stderr]) {
-		const original = stream.write.bind(stream);
-		stream.write = ((chunk: unknown, ...rest: never[]) => {
-			logLines.push(String(chunk));
-			return original(chunk as string, ...rest);
-		}) as typeof stream.write;
-		restore.push(() => (stream.write = original));
-	}
-});
+/** What n8n has logged so far. */
+function loggedText(): string {
+	return fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+}
 
-afterAll(() => restore.forEach((undo) => undo()));
+afterAll(() => fs.rmSync(path.dirname(logFile), { recursive: true, force: true }));
 
 beforeEach(() => {
 	sandbox().createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: EVENT_AMOUNT });
@@ -113,7 +106,7 @@ describe.each(['stop', 'continue'] as const)('with On Error: %s', (onError) => {
 		const credentials = credentialsFor(sandbox(), path.authentication, path.credentialOverrides);
 		path.setUp?.(sandbox());
 		const [stored] = Object.values(credentials);
-		const logStart = logLines.length;
+		const logStart = loggedText().length;
 
 		const run: NodeRunResult = await runNode({
 			parameters: { authentication: path.authentication, ...ALLOCATE_FROM_INPUT, ...path.parameters } as never,
@@ -132,12 +125,12 @@ describe.each(['stop', 'continue'] as const)('with On Error: %s', (onError) => {
 			String(run.error?.description ?? ''),
 			JSON.stringify(run.error ?? {}),
 			JSON.stringify(run.run),
-			...logLines.slice(logStart),
+			loggedText().slice(logStart),
 		].join('\n');
 		for (const secret of secrets) expect(everything).not.toContain(secret);
 	});
 });
 
 it('n8n really logged while the failure paths ran, so the log search above was not empty', () => {
-	expect(logLines.join('\n')).toMatch(/Enkash Coins/);
+	expect(loggedText()).toMatch(/Enkash Coins/);
 });
