@@ -191,7 +191,7 @@ const scenarios: Scenario[] = [
 
 describe('fault campaign', () => {
 	afterAll(() => {
-		const header = '| scenario | requests | retries | token requests | credited once | twice | missing | error items | seconds |';
+		const header = '| scenario | requests | resent | token requests | balance as intended | credited twice | missing | error items | seconds |';
 		const rows = report.map(
 			(figures) =>
 				`| ${figures.scenario} | ${figures.requests} | ${figures.retries} | ${figures.tokenRequests} | ${figures.correct}/${USERS} | ${figures.twice} | ${figures.missing} | ${figures.errorItems} | ${figures.seconds.toFixed(1)} |`,
