@@ -191,11 +191,12 @@ class N8n {
   /**
    * Executes an imported workflow from the CLI and returns n8n's run data.
    * @param {string} id
+   * @param {Record<string, string>} [env] more environment for the n8n process
    * @returns {Promise<{ ok: boolean, run: any, output: CliResult }>}
    */
-  async execute(id) {
+  async execute(id, env = {}) {
     // `execute` prints the run through n8n's logger, at level info.
-    const output = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { env: { N8N_LOG_LEVEL: 'info' } });
+    const output = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { env: { N8N_LOG_LEVEL: 'info', ...env } });
     const run = parseRunData(output.stdout);
     return { ok: output.code === 0 && run !== undefined, run, output };
   }
