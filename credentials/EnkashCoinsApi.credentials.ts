@@ -1,11 +1,10 @@
 import type {
-	IAuthenticateGeneric,
 	ICredentialTestRequest,
 	ICredentialType,
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, credentialTest } from '../nodes/EnkashCoins/shared/credential-parts';
+import { baseUrlProperty, bearerAuthentication, credentialTest } from '../nodes/EnkashCoins/shared/credential-parts';
 
 export class EnkashCoinsApi implements ICredentialType {
 	name = 'enkashCoinsApi';
@@ -34,14 +33,7 @@ export class EnkashCoinsApi implements ICredentialType {
 		},
 	];
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.accessToken}}',
-			},
-		},
-	};
+	authenticate = bearerAuthentication('accessToken');
 
 	test: ICredentialTestRequest = credentialTest;
 }

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 
 import type {
-	IAuthenticateGeneric,
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
@@ -10,7 +9,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, credentialTest } from '../nodes/EnkashCoins/shared/credential-parts';
+import { baseUrlProperty, bearerAuthentication, credentialTest } from '../nodes/EnkashCoins/shared/credential-parts';
 import { singleFlight } from '../nodes/EnkashCoins/shared/single-flight';
 import { EnkashTokenError } from '../nodes/EnkashCoins/shared/token-error';
 
@@ -163,14 +162,7 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 		return { sessionToken };
 	}
 
-	authenticate: IAuthenticateGeneric = {
-		type: 'generic',
-		properties: {
-			headers: {
-				Authorization: '=Bearer {{$credentials.sessionToken}}',
-			},
-		},
-	};
+	authenticate = bearerAuthentication('sessionToken');
 
 	test: ICredentialTestRequest = credentialTest;
 }

@@ -164,6 +164,33 @@ describe('input validation', () => {
 	});
 });
 
+describe('parameters from expressions', () => {
+	it('reads plain $json paths and evaluates any other expression, per item', async () => {
+		const { items } = await allocate(
+			[
+				{ user: { id: 'EKQZVMQK' }, order: 7 },
+				{ user: { id: 'EK6CYE6K' }, order: 8 },
+			],
+			{ parameters: { userId: '={{ $json.user.id }}', requestId: '=ORDER-{{ $json.order * 10 }}-{{ $json.user.id.toLowerCase() }}' } },
+		);
+
+		expect(items?.map(({ json }) => [json.userId, json.requestId])).toEqual([
+			['EKQZVMQK', 'ORDER-70-ekqzvmqk'],
+			['EK6CYE6K', 'ORDER-80-ek6cye6k'],
+		]);
+		expect(apiRequests(sandbox()).map(({ body }) => (body as { requestId: string }).requestId)).toEqual([
+			'ORDER-70-ekqzvmqk',
+			'ORDER-80-ek6cye6k',
+		]);
+	});
+
+	it('a plain $json path that leads nowhere is an empty field', async () => {
+		const { error } = await allocate([{ user: {} }], { parameters: { userId: '={{ $json.user.id }}' } });
+
+		expect(error?.message).toBe('"User ID" is required but is empty [item 0]');
+	});
+});
+
 describe('"On Error: Continue"', () => {
 	it('outputs the failed item as an error paired to its input; the others are credited', async () => {
 		sandbox().addFault({ kind: 'envelopeFailure', message: 'User is blocked', match: { body: { userId: 'EKUSER2' } } });
