@@ -1,12 +1,10 @@
 /** The fault campaign (npm run test:faults). See test/faults/. */
+const base = require('./jest.config');
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  ...base,
   roots: ['<rootDir>/test/faults'],
-  testMatch: ['**/*.test.ts'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
-  },
-  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 180000,
 };

@@ -1,12 +1,13 @@
 /** The editor in a real browser. See test/ui/. */
+const base = require('./jest.config');
+
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  ...base,
   roots: ['<rootDir>/test/ui'],
   testMatch: ['**/*.ui.test.ts'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
-  },
+  testPathIgnorePatterns: ['/node_modules/'],
+  setupFiles: [],
   maxWorkers: 1,
   testTimeout: 120000,
 };

@@ -16,6 +16,7 @@ const readline = require('node:readline');
 
 const { N8n } = require('../test/e2e/lib/n8n');
 const { paths } = require('../test/e2e/lib/runtime');
+const { summariseProfile } = require('./profile-summary');
 const { COMPANY_ID, CREDENTIALS, EVENT, benchWorkflow, enkashNode, httpRequestNode } = require('./workflows');
 
 const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
@@ -29,7 +30,7 @@ const OUTPUT = path.join(paths.repoRoot, 'BENCHMARKS.md');
  * @property {string} key
  * @property {string} label
  * @property {'n8n' | 'raw'} kind
- * @property {(sandboxUrl: string) => object | undefined} [node]
+ * @property {(sandboxUrl: string) => { name: string } | undefined} [node]
  * @property {number} [concurrency]
  */
 
@@ -58,7 +59,10 @@ function startSandboxProcess() {
   });
 }
 
-/** @param {string} url @param {string} route @param {unknown} [body] */
+/**
+ * Calls the sandbox's control API.
+ * @param {string} url @param {string} route @param {unknown} [body] @returns {Promise<any>}
+ */
 async function control(url, route, body) {
   const response = await fetch(`${url}/__sandbox/${route}`, {
     method: body === undefined ? 'GET' : 'POST',
@@ -164,13 +168,33 @@ async function main() {
     }
 
     if (ONLY) return;
-    fs.writeFileSync(OUTPUT, report(results, cliStartupMs, (Date.now() - benchStarted) / 1000));
+    const profile = await profileNode(n8n, sandbox.url, allocations);
+    fs.writeFileSync(OUTPUT, report(results, cliStartupMs, profile, (Date.now() - benchStarted) / 1000));
     log(`\nWrote ${path.relative(process.cwd(), OUTPUT)}`);
     process.stdout.write(fs.readFileSync(OUTPUT, 'utf8'));
   } finally {
     await n8n.dispose();
     sandbox.child.kill('SIGTERM');
   }
+}
+
+/**
+ * One more run of A at the largest size under V8's CPU profiler, summarised by
+ * component: where the node's time goes.
+ * @param {N8n} n8n @param {string} sandboxUrl @param {number} allocationsBefore
+ */
+async function profileNode(n8n, sandboxUrl, allocationsBefore) {
+  const size = Math.max(...SIZES);
+  const directory = path.join(n8n.userFolder, 'cpu-profile');
+  const result = await n8n.execute(workflowId(CONTENDERS[1], size), { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${directory}` });
+  if (!result.ok) throw new Error(`The profiled run failed:\n${result.output.stdout.slice(-3000)}`);
+  const userIds = result.run.data.resultData.runData['One Item Per User'][0].data.main[0].map((/** @type {any} */ item) => item.json.userId);
+  await verifyCredits(sandboxUrl, userIds, allocationsBefore);
+  const largest = fs
+    .readdirSync(directory)
+    .map((file) => path.join(directory, file))
+    .sort((a, b) => fs.statSync(b).size - fs.statSync(a).size)[0];
+  return { size, components: summariseProfile(largest) };
 }
 
 /** @param {Contender} contender @param {number} size */
@@ -181,9 +205,10 @@ function workflowId(contender, size) {
 /**
  * @param {Record<string, { ms: number[], rss: number[], sandboxCpu: number[] }>} results
  * @param {number} cliStartupMs
+ * @param {{ size: number, components: Array<{ component: string, ms: number }> }} profile
  * @param {number} totalSeconds
  */
-function report(results, cliStartupMs, totalSeconds) {
+function report(results, cliStartupMs, profile, totalSeconds) {
   const packageVersion = JSON.parse(fs.readFileSync(path.join(paths.repoRoot, 'package.json'), 'utf8')).version;
   const n8nVersion = JSON.parse(fs.readFileSync(path.join(paths.runtimeDir, 'node_modules/n8n/package.json'), 'utf8')).version;
   const lines = [
@@ -217,7 +242,19 @@ function report(results, cliStartupMs, totalSeconds) {
       '',
     );
   }
-  lines.push(`The whole benchmark took ${Math.round(totalSeconds)} s.`, '');
+  const profiled = profile.components.reduce((sum, { ms }) => sum + ms, 0);
+  lines.push(
+    `## Where A's time goes (${profile.size.toLocaleString('en')} allocations, V8 CPU profile of the n8n process)`,
+    '',
+    'Self time by component, from the first to the last moment the node’s own code runs (the profiler adds some overhead).',
+    '',
+    '| component | CPU (s) | share |',
+    '|---|---|---|',
+    ...profile.components.map(({ component, ms }) => `| ${component} | ${(ms / 1000).toFixed(2)} | ${Math.round((ms / profiled) * 100)} % |`),
+    '',
+    `The whole benchmark took ${Math.round(totalSeconds)} s.`,
+    '',
+  );
   return lines.join('\n');
 }
 

@@ -92,9 +92,10 @@ function enkashNode(maxConcurrency) {
 /**
  * @param {string} id
  * @param {number} size
- * @param {object | undefined} allocateNode
+ * @param {{ name: string } | undefined} allocateNode
  */
 function benchWorkflow(id, size, allocateNode) {
+  /** @type {Array<{ name: string }>} */
   const nodes = [...itemNodes(size), ...(allocateNode ? [allocateNode] : [])];
   /** @type {Record<string, any>} */
   const connections = {};

@@ -3,6 +3,16 @@ export const COMPANY_ID = 'CEK0TCW2W8';
 export const EVENT_NAME = 'REFERRAL_EVENT';
 export const EVENT_AMOUNT = 50;
 
+/** Allocate parameters with fixed values, for tests that replace one of them. */
+export const ALLOCATE_FIXED = {
+	resource: 'allocation',
+	operation: 'allocate',
+	companyId: COMPANY_ID,
+	eventName: EVENT_NAME,
+	userId: 'EKQZVMQK',
+	requestId: 'REF-1',
+};
+
 /** Allocate parameters that take the user and the request id from each input item. */
 export const ALLOCATE_FROM_INPUT = {
 	resource: 'allocation',

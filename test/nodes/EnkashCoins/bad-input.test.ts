@@ -4,7 +4,7 @@
  * correct result or a clear error naming the field or the problem, never an
  * unhandled exception or a stack trace as the message.
  */
-import { COMPANY_ID, EVENT_AMOUNT, EVENT_NAME } from '../../helpers/fixtures';
+import { ALLOCATE_FIXED, COMPANY_ID, EVENT_AMOUNT, EVENT_NAME } from '../../helpers/fixtures';
 import { runNode, type NodeRunResult } from '../../helpers/n8n-engine';
 import { apiRequests, credentialsFor, useSandbox } from '../../helpers/sandbox';
 
@@ -18,15 +18,7 @@ const LONG_TEXT = 'x'.repeat(100 * 1024);
 
 /** An allocation whose `field` comes from the input item's `value`. */
 function allocateWith(field: 'companyId' | 'eventName' | 'userId' | 'requestId', value: unknown) {
-	const parameters: Record<string, unknown> = {
-		resource: 'allocation',
-		operation: 'allocate',
-		companyId: COMPANY_ID,
-		eventName: EVENT_NAME,
-		userId: 'EKQZVMQK',
-		requestId: 'REF-1',
-		[field]: '={{ $json.value }}',
-	};
+	const parameters = { ...ALLOCATE_FIXED, [field]: '={{ $json.value }}' };
 	return runNode({ parameters: parameters as never, credentials: credentialsFor(sandbox(), 'accessToken'), items: [{ value }] });
 }
 
@@ -124,17 +116,7 @@ describe('amounts arriving through expressions', () => {
 
 describe('base URLs', () => {
 	const allocateAt = (baseUrl: string) =>
-		runNode({
-			parameters: {
-				resource: 'allocation',
-				operation: 'allocate',
-				companyId: COMPANY_ID,
-				eventName: EVENT_NAME,
-				userId: 'EKQZVMQK',
-				requestId: 'REF-1',
-			} as never,
-			credentials: credentialsFor(sandbox(), 'accessToken', { baseUrl }),
-		});
+		runNode({ parameters: ALLOCATE_FIXED as never, credentials: credentialsFor(sandbox(), 'accessToken', { baseUrl }) });
 
 	it.each([
 		['without a trailing slash', (url: string) => url],
