@@ -6,7 +6,6 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { FieldError, PayloadError } from './validation';
 import { mapWithConcurrency } from './concurrency';
 import {
 	enkashApiError,
@@ -16,6 +15,7 @@ import {
 	type EnkashConnection,
 } from './transport';
 import type { EnkashOperation, EnkashRequest } from './types';
+import { FieldError, PayloadError } from './validation';
 
 const CREDENTIAL_TYPES: Record<string, string> = {
 	accessToken: 'enkashCoinsApi',
@@ -25,9 +25,10 @@ const CREDENTIAL_TYPES: Record<string, string> = {
 interface RunOptions {
 	fullResponse: boolean;
 	maxConcurrency: number;
+	timeoutMs: number;
 }
 
-async function openConnection(context: IExecuteFunctions, options: IDataObject): Promise<EnkashConnection> {
+async function openConnection(context: IExecuteFunctions, timeoutMs: number): Promise<EnkashConnection> {
 	const authentication = context.getNodeParameter('authentication', 0) as string;
 	const credentialType = CREDENTIAL_TYPES[authentication] ?? CREDENTIAL_TYPES.accessToken;
 	// Read once per execution and shared by every request: a token obtained by the
@@ -43,9 +44,14 @@ async function openConnection(context: IExecuteFunctions, options: IDataObject):
 	}
 	return {
 		credentialType,
-		credentials: { id: context.getNode().credentials?.[credentialType]?.id ?? '', name: credentialType, type: credentialType, data },
+		credentials: {
+			id: context.getNode().credentials?.[credentialType]?.id ?? '',
+			name: credentialType,
+			type: credentialType,
+			data,
+		},
 		baseUrl,
-		timeoutMs: Number(options.timeout ?? 30000),
+		timeoutMs,
 	};
 }
 
@@ -53,6 +59,7 @@ function readOptions(options: IDataObject): RunOptions {
 	return {
 		fullResponse: options.fullResponse === true,
 		maxConcurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)) || 1),
+		timeoutMs: Number(options.timeout ?? 30000),
 	};
 }
 
@@ -83,8 +90,9 @@ export async function runOperation(
 	operation: EnkashOperation,
 ): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
-	const optionValues = context.getNodeParameter('options', 0, {}) as IDataObject;
-	const { fullResponse, maxConcurrency } = readOptions(optionValues);
+	const { fullResponse, maxConcurrency, timeoutMs } = readOptions(
+		context.getNodeParameter('options', 0, {}) as IDataObject,
+	);
 	const continueOnFail = context.continueOnFail();
 
 	const requests: Array<EnkashRequest | Error> = items.map((_, itemIndex) => {
@@ -97,7 +105,7 @@ export async function runOperation(
 	const invalid = requests.find((request): request is Error => request instanceof Error);
 	if (invalid && !continueOnFail) throw invalid;
 
-	const connection = await openConnection(context, optionValues);
+	const connection = await openConnection(context, timeoutMs);
 	const output: INodeExecutionData[] = new Array(items.length);
 	let stopError: Error | undefined;
 
