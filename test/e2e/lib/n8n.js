@@ -119,7 +119,8 @@ class N8n {
       N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
       N8N_SECURE_COOKIE: 'false',
       N8N_LOG_LEVEL: 'warn',
-      // The sandbox stands in for Enkash on loopback, which n8n's SSRF guard would refuse.
+      // The sandbox stands in for Enkash on loopback, which n8n's SSRF guard (off by
+      // default) refuses when an environment switches it on.
       N8N_SSRF_PROTECTION_ENABLED: 'false',
       ...this.extraEnv,
       ...extra,
