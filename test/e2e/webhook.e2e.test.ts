@@ -21,6 +21,7 @@ beforeAll(async () => {
 	await n8n.importWorkflow(workflow);
 	await n8n.publishWorkflow(workflow.id);
 	await n8n.start();
+	await n8n.waitForWebhook('enkash-referral');
 	await n8n.setupOwner({ email: 'owner@example.com', password: 'Enkash-Coins-2026' });
 }, 600_000);
 

@@ -260,6 +260,25 @@ class N8n {
     return JSON.parse(text).data;
   }
 
+  /**
+   * Waits until a published workflow's production webhook (a POST one) is
+   * registered: n8n reports itself ready before it has activated the published
+   * workflows. A GET runs nothing; n8n answers it "not registered for GET
+   * requests" once the POST webhook exists, and "is not registered" before.
+   * @param {string} webhookPath @param {number} [timeoutMs]
+   */
+  async waitForWebhook(webhookPath, timeoutMs = 60_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const response = await fetch(`${this.baseUrl}/webhook/${webhookPath}`);
+      const answer = /** @type {{ message?: string }} */ (await response.json().catch(() => ({})));
+      const message = answer.message ?? '';
+      if (/not registered for GET requests/.test(message)) return;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    throw new Error(`The webhook ${webhookPath} was not registered within ${timeoutMs} ms:\n${this.serverLog}`);
+  }
+
   get baseUrl() {
     return `http://127.0.0.1:${this.port}`;
   }

@@ -40,6 +40,9 @@ async function startPlayground({ sandboxPort = 0, log = (line) => console.error(
 }
 
 const OWNER = { email: 'owner@example.com', password: 'Enkash-Coins-2026' };
+const REFERRAL_WEBHOOK_PATH = loadExample('referral-webhook-allocate.json').nodes.find(
+  (/** @type {any} */ node) => node.type === 'n8n-nodes-base.webhook',
+).parameters.path;
 
 /**
  * The playground with the n8n editor running, the webhook example published and
@@ -52,6 +55,7 @@ async function startEditor({ editorPort, sandboxPort, log = (line) => console.er
     await playground.n8n.publishWorkflow(loadExample('referral-webhook-allocate.json').id);
     log('Starting the n8n editor...');
     await playground.n8n.start({ port: editorPort });
+    await playground.n8n.waitForWebhook(REFERRAL_WEBHOOK_PATH);
     await playground.n8n.setupOwner(OWNER);
   } catch (error) {
     await playground.stop();
