@@ -94,6 +94,11 @@ async function verifyCredits(url, userIds, allocationsBefore) {
   return state.allocations;
 }
 
+/** The users a run's workflow created items for, from n8n's run data. @param {any} run @returns {string[]} */
+function createdUserIds(run) {
+  return run.data.resultData.runData['One Item Per User'][0].data.main[0].map((/** @type {any} */ item) => item.json.userId);
+}
+
 /** @param {number[]} values */
 function stats(values) {
   const sorted = [...values].sort((a, b) => a - b);
@@ -153,7 +158,7 @@ async function main() {
             ms = Date.parse(result.run.stoppedAt) - Date.parse(result.run.startedAt);
             if (contender.key === 'N' && size === SIZES[0] && round === 0) cliStartupMs = wallMs - ms;
             rss = Number(fs.readFileSync(rssFile, 'utf8'));
-            userIds = contender.key === 'N' ? [] : result.run.data.resultData.runData['One Item Per User'][0].data.main[0].map((/** @type {any} */ item) => item.json.userId);
+            userIds = contender.key === 'N' ? [] : createdUserIds(result.run);
             if (contender.key !== 'N' && userIds.length !== size) throw new Error(`${contender.key} created ${userIds.length} items instead of ${size}`);
           }
           const sandboxCpu = cpuSeconds(sandbox.child.pid) - cpuBefore;
@@ -186,10 +191,9 @@ async function main() {
 async function profileNode(n8n, sandboxUrl, allocationsBefore) {
   const size = Math.max(...SIZES);
   const directory = path.join(n8n.userFolder, 'cpu-profile');
-  const result = await n8n.execute(workflowId(CONTENDERS[1], size), { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${directory}` });
+  const result = await n8n.execute(workflowId(/** @type {Contender} */ (CONTENDERS.find(({ key }) => key === 'A')), size), { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${directory}` });
   if (!result.ok) throw new Error(`The profiled run failed:\n${result.output.stdout.slice(-3000)}`);
-  const userIds = result.run.data.resultData.runData['One Item Per User'][0].data.main[0].map((/** @type {any} */ item) => item.json.userId);
-  await verifyCredits(sandboxUrl, userIds, allocationsBefore);
+  await verifyCredits(sandboxUrl, createdUserIds(result.run), allocationsBefore);
   const largest = fs
     .readdirSync(directory)
     .map((file) => path.join(directory, file))

@@ -12,8 +12,6 @@ const path = require('node:path');
 
 const { ensureRuntime, node24Env, paths } = require('./runtime');
 
-const PACKAGE_NAME = 'n8n-nodes-enkash-coins';
-
 /**
  * Builds the package and packs it as npm would publish it; returns the tarball path.
  * @param {string} destination
@@ -302,4 +300,4 @@ class N8n {
   }
 }
 
-module.exports = { N8n, PACKAGE_NAME, freePort, packPackage };
+module.exports = { N8n, freePort };

@@ -64,4 +64,4 @@ async function startEditor({ editorPort, sandboxPort, log = (line) => console.er
   return { ...playground, owner: OWNER };
 }
 
-module.exports = { DEMO_EVENT, OWNER, startEditor, startPlayground };
+module.exports = { startEditor, startPlayground };
