@@ -1,27 +1,44 @@
-import { createHash } from 'node:crypto';
-
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentialTestRequest,
 	ICredentialType,
 	IDataObject,
 	IHttpRequestHelper,
+	IHttpRequestOptions,
 	INodeProperties,
 } from 'n8n-workflow';
 
 import { baseUrlProperty, bearerAuthentication, credentialTest } from '../nodes/EnkashCoins/shared/credential-parts';
 import { singleFlight } from '../nodes/EnkashCoins/shared/single-flight';
-import { EnkashTokenError } from '../nodes/EnkashCoins/shared/token-error';
+import {
+	SESSION_TOKEN_FIELD,
+	TOKEN_FAILURE_FIELD,
+	loginFingerprint,
+	recordedTokenFailure,
+	tokenFailureMessage,
+	tokenFailureRecord,
+	tokenUrlOf,
+} from '../nodes/EnkashCoins/shared/token-failure';
 
-function tokenUrlOf(credentials: ICredentialDataDecryptedObject): string {
-	const tokenUrl = String(credentials.tokenUrl ?? '').trim();
-	return tokenUrl || `${String(credentials.baseUrl).trim().replace(/\/+$/, '')}/oauth/token`;
+/** What n8n stores in the credential after a token request: a token, or why there is none. */
+type TokenOutcome = { [SESSION_TOKEN_FIELD]: string; [TOKEN_FAILURE_FIELD]: string };
+
+class TokenRequestFailed extends Error {
+	constructor(
+		message: string,
+		/** Enkash answered and refused the login (HTTP 4xx). */
+		readonly refused = false,
+	) {
+		super(message);
+	}
 }
 
-function refusalReason(error: unknown): string {
+function refusalOf(error: unknown): TokenRequestFailed {
 	const response = (error as { response?: { status?: number; data?: unknown } }).response;
 	if (!response?.status) {
-		return `the token endpoint could not be reached (${(error as { code?: string }).code ?? (error as Error).message})`;
+		return new TokenRequestFailed(
+			`Enkash refused the token request (the token endpoint could not be reached (${(error as { code?: string }).code ?? (error as Error).message}))`,
+		);
 	}
 	let data = response.data;
 	if (typeof data === 'string') {
@@ -33,7 +50,10 @@ function refusalReason(error: unknown): string {
 	}
 	const details = data && typeof data === 'object' ? (data as IDataObject) : {};
 	const reason = details.error_description ?? details.error ?? details.message;
-	return `HTTP ${response.status}${typeof reason === 'string' ? `: ${reason}` : ''}`;
+	return new TokenRequestFailed(
+		`Enkash refused the token request (HTTP ${response.status}${typeof reason === 'string' ? `: ${reason}` : ''})`,
+		response.status >= 400 && response.status < 500,
+	);
 }
 
 function parseTokenResponse(response: unknown): IDataObject {
@@ -41,17 +61,8 @@ function parseTokenResponse(response: unknown): IDataObject {
 	try {
 		return JSON.parse(response) as IDataObject;
 	} catch {
-		throw new EnkashTokenError('Enkash answered the token request with a body that is not JSON');
+		throw new TokenRequestFailed('Enkash answered the token request with a body that is not JSON');
 	}
-}
-
-const sharedTokenRequest = singleFlight<string>();
-
-function tokenRequestKey(credentials: ICredentialDataDecryptedObject): string {
-	const { clientId, clientSecret, username, password } = credentials;
-	return createHash('sha256')
-		.update(JSON.stringify([tokenUrlOf(credentials), clientId, clientSecret, username, password]))
-		.digest('hex');
 }
 
 async function requestToken(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<string> {
@@ -74,14 +85,34 @@ async function requestToken(helper: IHttpRequestHelper, credentials: ICredential
 			}).toString(),
 		});
 	} catch (error) {
-		throw new EnkashTokenError(`Enkash refused the token request (${refusalReason(error)})`);
+		throw refusalOf(error);
 	}
 	const body = parseTokenResponse(response);
 	if (typeof body.access_token !== 'string' || body.access_token === '') {
-		throw new EnkashTokenError('Enkash answered the token request without an access_token');
+		throw new TokenRequestFailed('Enkash answered the token request without an access_token');
 	}
 	return body.access_token;
 }
+
+/** A token, or an empty one with the failure recorded: returned, not thrown, so that n8n stores it. */
+async function tokenOutcome(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<TokenOutcome> {
+	try {
+		return { [SESSION_TOKEN_FIELD]: await requestToken(helper, credentials), [TOKEN_FAILURE_FIELD]: '' };
+	} catch (error) {
+		const { message, refused } = error as TokenRequestFailed;
+		return {
+			[SESSION_TOKEN_FIELD]: '',
+			[TOKEN_FAILURE_FIELD]: tokenFailureRecord(credentials, { message, refused: refused === true }),
+		};
+	}
+}
+
+const sharedTokenRequest = singleFlight<TokenOutcome>();
+
+const sendWithSessionToken = bearerAuthentication(SESSION_TOKEN_FIELD);
 
 export class EnkashCoinsPasswordApi implements ICredentialType {
 	name = 'enkashCoinsPasswordApi';
@@ -99,9 +130,15 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Session Token',
-			name: 'sessionToken',
+			name: SESSION_TOKEN_FIELD,
 			type: 'hidden',
 			typeOptions: { expirable: true, password: true },
+			default: '',
+		},
+		{
+			displayName: 'Token Failure',
+			name: TOKEN_FAILURE_FIELD,
+			type: 'hidden',
 			default: '',
 		},
 		baseUrlProperty,
@@ -150,19 +187,26 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 	];
 
 	/**
-	 * Fetches a token with the password grant. n8n stores it in the hidden
-	 * expirable field and calls this again when a request answers 401. Requests
-	 * that find the token expired at the same moment share one token request,
-	 * and a refused request is never retried: three refusals in a row lock the account.
+	 * Fetches a token with the password grant. n8n stores the result in the
+	 * credential and calls this again when the token is empty or a request
+	 * answers 401. Requests that need a token at the same moment share one token
+	 * request. A failure is returned as an empty token with the failure recorded
+	 * (see token-failure.ts), and a login Enkash has refused is not sent again:
+	 * three refusals in a row lock the account.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
-		const sessionToken = await sharedTokenRequest(tokenRequestKey(credentials), () =>
-			requestToken(this, credentials),
-		);
-		return { sessionToken };
+		const earlier = recordedTokenFailure(credentials);
+		if (earlier?.refused) throw new Error(tokenFailureMessage(earlier, Date.now()));
+		return await sharedTokenRequest(loginFingerprint(credentials), () => tokenOutcome(this, credentials));
 	}
 
-	authenticate = bearerAuthentication('sessionToken');
+	/** Without a token the token request has failed: stop before anything reaches the API. */
+	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
+		if (!credentials[SESSION_TOKEN_FIELD]) {
+			throw new Error(recordedTokenFailure(credentials)?.message ?? 'There is no Enkash token: the token request failed');
+		}
+		return await sendWithSessionToken(credentials, requestOptions);
+	};
 
 	test: ICredentialTestRequest = credentialTest;
 }

@@ -9,9 +9,9 @@ import {
 import { mapWithConcurrency } from './concurrency';
 import {
 	enkashApiError,
-	isTokenRejection,
 	normalizeBaseUrl,
 	sendEnkashRequest,
+	tokenRequestFailed,
 	type EnkashConnection,
 } from './transport';
 import type { EnkashOperation, EnkashRequest } from './types';
@@ -21,6 +21,7 @@ const CREDENTIAL_TYPES: Record<string, string> = {
 	accessToken: 'enkashCoinsApi',
 	password: 'enkashCoinsPasswordApi',
 };
+const PASSWORD_CREDENTIAL_TYPE = CREDENTIAL_TYPES.password;
 
 interface RunOptions {
 	fullResponse: boolean;
@@ -29,6 +30,7 @@ interface RunOptions {
 }
 
 async function openConnection(context: IExecuteFunctions, timeoutMs: number): Promise<EnkashConnection> {
+	const openedAt = Date.now();
 	const authentication = context.getNodeParameter('authentication', 0) as string;
 	const credentialType = CREDENTIAL_TYPES[authentication] ?? CREDENTIAL_TYPES.accessToken;
 	// Read once per execution and shared by every request: a token obtained by the
@@ -52,6 +54,8 @@ async function openConnection(context: IExecuteFunctions, timeoutMs: number): Pr
 		},
 		baseUrl,
 		timeoutMs,
+		renewsToken: credentialType === PASSWORD_CREDENTIAL_TYPE,
+		openedAt,
 	};
 }
 
@@ -128,7 +132,7 @@ export async function runOperation(
 				caught instanceof PayloadError
 					? enkashApiError(context, connection, itemIndex, { message: caught.message })
 					: (caught as Error);
-			if (!continueOnFail || isTokenRejection(error)) stopError ??= error;
+			if (!continueOnFail || tokenRequestFailed(connection)) stopError ??= error;
 			output[itemIndex] = errorItem(error, itemIndex);
 		}
 	}

@@ -1,6 +1,7 @@
 import {
 	NodeApiError,
 	sleep,
+	type ICredentialDataDecryptedObject,
 	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
@@ -10,7 +11,6 @@ import {
 
 import { checkEnvelope, type EnkashEnvelope } from './envelope';
 import { redact, secretsOf } from './redact';
-import { EnkashTokenError } from './token-error';
 import {
 	MAX_RETRIES,
 	isRetriedNetworkCode,
@@ -18,73 +18,100 @@ import {
 	parseRetryAfter,
 	retryDelayMs,
 } from './retry';
+import {
+	SESSION_TOKEN_FIELD,
+	TOKEN_FAILURE_ADVICE,
+	recordedTokenFailure,
+	tokenFailureMessage,
+} from './token-failure';
 import type { EnkashRequest } from './types';
 
 /** What the node knows about the connection for the whole execution. */
 export interface EnkashConnection {
 	credentialType: string;
-	credentials: ICredentialsDecrypted;
+	credentials: ICredentialsDecrypted & { data: ICredentialDataDecryptedObject };
 	baseUrl: string;
 	timeoutMs: number;
+	/** The credential fetches its own tokens (password grant), so a 401 asks it for a new one. */
+	renewsToken: boolean;
+	/** When this execution opened it: a token failure recorded earlier came from an earlier execution. */
+	openedAt: number;
 }
 
-/** What a failed attempt tells us, read from n8n's wrapped HTTP error. */
+/** What a failed attempt tells the node. */
 export interface FailedAttempt {
 	status?: number;
 	networkCode?: string;
 	retryAfterMs?: number;
 	body?: unknown;
 	message: string;
-	/** The token request itself was rejected: never to be retried, or the account locks. */
-	tokenRejected: boolean;
+}
+
+/** An HTTP answer, whatever its status: requests are sent with `ignoreHttpStatusErrors`. */
+export interface EnkashHttpResponse {
+	statusCode: number;
+	headers?: IDataObject;
+	body: unknown;
 }
 
 export function normalizeBaseUrl(baseUrl: string): string {
 	return baseUrl.trim().replace(/\/+$/, '');
 }
 
-function findInCauses<T>(error: unknown, read: (candidate: IDataObject) => T | undefined): T | undefined {
+/** An HTTP answer with an error status. */
+export function describeResponse(response: EnkashHttpResponse): FailedAttempt {
+	return {
+		status: response.statusCode,
+		retryAfterMs: parseRetryAfter(response.headers?.['retry-after']),
+		body: response.body,
+		message: `HTTP ${response.statusCode}`,
+	};
+}
+
+const ERROR_CODE = /^(E[A-Z0-9_]{3,}|UND_ERR_[A-Z_]+|ERR_[A-Z_]+)$/;
+const ERROR_CODE_IN_TEXT = /\b(E[A-Z]{4,}|UND_ERR_[A-Z_]+)\b/;
+
+/**
+ * The network error code (ECONNRESET, ...) of a request that got no answer.
+ * n8n wraps the HTTP client's error in its own: n8n-workflow 2.34 and later
+ * keep the original as `cause`; older versions drop it and keep the code only
+ * as `httpCode` and the original message in `messages`, so all are read.
+ */
+function networkCodeOf(error: unknown): string | undefined {
+	const texts: string[] = [];
 	let current: unknown = error;
 	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
-		const found = read(current as IDataObject);
-		if (found !== undefined) return found;
-		current = (current as { cause?: unknown }).cause;
+		const candidate = current as IDataObject;
+		for (const field of ['code', 'httpCode']) {
+			const value = candidate[field];
+			if (typeof value === 'string' && ERROR_CODE.test(value)) return value;
+		}
+		if (typeof candidate.message === 'string') texts.push(candidate.message);
+		if (Array.isArray(candidate.messages)) texts.push(...candidate.messages.map(String));
+		current = candidate.cause;
+	}
+	for (const text of texts) {
+		const code = ERROR_CODE_IN_TEXT.exec(text)?.[1];
+		if (code) return code;
+		if (/timeout of \d+ms exceeded/.test(text)) return 'ECONNABORTED';
 	}
 	return undefined;
 }
 
-export function describeFailure(error: unknown): FailedAttempt {
-	const response = findInCauses(error, (candidate) =>
-		candidate.response && typeof candidate.response === 'object'
-			? (candidate.response as IDataObject)
-			: undefined,
-	);
-	const status =
-		typeof response?.status === 'number'
-			? response.status
-			: typeof response?.statusCode === 'number'
-				? response.statusCode
-				: undefined;
-	const headers = (response?.headers ?? {}) as IDataObject;
-	const networkCode = findInCauses(error, (candidate) =>
-		typeof candidate.code === 'string' && /^[A-Z_]+$/.test(candidate.code) ? candidate.code : undefined,
-	);
-	const tokenError = findInCauses(error, (candidate) =>
-		candidate instanceof EnkashTokenError ? candidate : undefined,
-	);
-	const message = tokenError?.message ?? (error instanceof Error ? error.message : String(error));
+/** A request that got no answer (sent with `ignoreHttpStatusErrors`, only these throw). */
+export function describeThrown(error: unknown): FailedAttempt {
 	return {
-		status,
-		networkCode,
-		retryAfterMs: parseRetryAfter(headers['retry-after']),
-		body: response?.data ?? response?.body,
-		message,
-		tokenRejected: tokenError !== undefined,
+		networkCode: networkCodeOf(error),
+		message: error instanceof Error ? error.message : String(error),
 	};
 }
 
+/** Whether the credential's token request has failed and so every request of the run will. */
+export function tokenRequestFailed(connection: EnkashConnection): boolean {
+	return recordedTokenFailure(connection.credentials.data) !== undefined;
+}
+
 function isTransient(failure: FailedAttempt): boolean {
-	if (failure.tokenRejected) return false;
 	if (failure.status !== undefined) return isRetriedStatus(failure.status);
 	return isRetriedNetworkCode(failure.networkCode);
 }
@@ -112,13 +139,6 @@ const NETWORK_FAILURES: Record<string, string> = {
 
 function failureSummary(failure: FailedAttempt, request: EnkashRequest): { message: string; description?: string } {
 	const call = `${request.method} ${request.path}`;
-	if (failure.tokenRejected) {
-		return {
-			message: failure.message,
-			description:
-				'Check the client ID, client secret, username and password of the Enkash Coins Password API credential. Enkash locks the account after 3 failed token requests in a row.',
-		};
-	}
 	if (failure.status !== undefined) {
 		const apiMessage = apiMessageOf(failure.body);
 		const advice: Record<number, string> = {
@@ -142,13 +162,6 @@ function failureSummary(failure: FailedAttempt, request: EnkashRequest): { messa
 		};
 	}
 	return { message: `Request to Enkash failed: ${failure.message} (${call})` };
-}
-
-const tokenRejections = new WeakSet<Error>();
-
-/** Whether the error says the token request was refused; see {@link EnkashTokenError}. */
-export function isTokenRejection(error: unknown): boolean {
-	return error instanceof Error && tokenRejections.has(error);
 }
 
 /** An n8n error carrying only what is safe to show: no request options, headers or tokens. */
@@ -179,6 +192,12 @@ export function enkashApiError(
  * Sends one request with the node's credential, retrying transient failures
  * (network errors, timeouts, 429, 502, 503, 504) with backoff and Retry-After.
  * The request is resent unchanged, so an allocation keeps its requestId.
+ *
+ * HTTP errors come back as answers (`ignoreHttpStatusErrors`) rather than as
+ * n8n's wrapped error, so that their status, headers and body read the same on
+ * every n8n version. That also means n8n does not renew a token on 401 by
+ * itself: emptying the credential's token makes it ask the credential's
+ * `preAuthentication` for a new one on the next send.
  */
 export async function sendEnkashRequest(
 	context: IExecuteFunctions,
@@ -193,30 +212,54 @@ export async function sendEnkashRequest(
 		body: request.body,
 		json: true,
 		timeout: connection.timeoutMs,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
 	};
-	for (let retry = 0; ; retry++) {
-		let body: unknown;
+	const credentialData = connection.credentials.data;
+	let tokenRenewed = false;
+	for (let retry = 0; ; ) {
+		const tokenSent = credentialData[SESSION_TOKEN_FIELD];
+		let response: EnkashHttpResponse;
 		try {
-			body = await context.helpers.httpRequestWithAuthentication.call(
+			response = (await context.helpers.httpRequestWithAuthentication.call(
 				context,
 				connection.credentialType,
 				{ ...options },
 				{ credentialsDecrypted: connection.credentials },
-			);
+			)) as EnkashHttpResponse;
 		} catch (error) {
-			const failure = describeFailure(error);
+			const tokenFailure = recordedTokenFailure(credentialData);
+			if (tokenFailure) {
+				throw enkashApiError(context, connection, itemIndex, {
+					message: tokenFailureMessage(tokenFailure, connection.openedAt),
+					description: TOKEN_FAILURE_ADVICE,
+				});
+			}
+			const failure = describeThrown(error);
 			if (isTransient(failure) && retry < MAX_RETRIES) {
-				await sleep(retryDelayMs(retry + 1, failure.retryAfterMs));
+				await sleep(retryDelayMs(++retry));
 				continue;
 			}
-			const apiError = enkashApiError(context, connection, itemIndex, {
+			throw enkashApiError(context, connection, itemIndex, failureSummary(failure, request));
+		}
+		if (response.statusCode === 401 && connection.renewsToken && !tokenRenewed) {
+			tokenRenewed = true;
+			// Unless another request has renewed it meanwhile.
+			if (credentialData[SESSION_TOKEN_FIELD] === tokenSent) credentialData[SESSION_TOKEN_FIELD] = '';
+			continue;
+		}
+		if (response.statusCode >= 400) {
+			const failure = describeResponse(response);
+			if (isTransient(failure) && retry < MAX_RETRIES) {
+				await sleep(retryDelayMs(++retry, failure.retryAfterMs));
+				continue;
+			}
+			throw enkashApiError(context, connection, itemIndex, {
 				...failureSummary(failure, request),
 				httpCode: failure.status,
 			});
-			if (failure.tokenRejected) tokenRejections.add(apiError);
-			throw apiError;
 		}
-		const check = checkEnvelope(body);
+		const check = checkEnvelope(response.body);
 		if (!check.ok) {
 			throw enkashApiError(context, connection, itemIndex, {
 				message: `${check.problem} (${request.method} ${request.path})`,

@@ -1,0 +1,82 @@
+import {
+	loginFingerprint,
+	recordedTokenFailure,
+	tokenFailureMessage,
+	tokenFailureRecord,
+	tokenUrlOf,
+} from '../../../../nodes/EnkashCoins/shared/token-failure';
+
+const LOGIN = {
+	baseUrl: 'https://pay-uat.enkash.in/',
+	tokenUrl: '',
+	clientId: 'client',
+	clientSecret: 'client-secret',
+	username: 'api-user',
+	password: 'wrong-password',
+};
+const REFUSAL = { message: 'Enkash refused the token request (HTTP 400: Bad credentials)', refused: true };
+
+describe('tokenUrlOf', () => {
+	it('is {Base URL}/oauth/token unless a Token URL is given', () => {
+		expect(tokenUrlOf(LOGIN)).toBe('https://pay-uat.enkash.in/oauth/token');
+		expect(tokenUrlOf({ ...LOGIN, tokenUrl: ' https://auth.example.com/token ' })).toBe('https://auth.example.com/token');
+	});
+});
+
+describe('loginFingerprint', () => {
+	it('is a SHA-256 digest that does not contain the secrets', () => {
+		const fingerprint = loginFingerprint(LOGIN);
+		expect(fingerprint).toMatch(/^[0-9a-f]{64}$/);
+		expect(fingerprint).toBe(loginFingerprint({ ...LOGIN }));
+	});
+
+	it.each(['clientId', 'clientSecret', 'username', 'password', 'tokenUrl'])('changes when %s changes', (field) => {
+		expect(loginFingerprint({ ...LOGIN, [field]: 'edited' })).not.toBe(loginFingerprint(LOGIN));
+	});
+
+	it('does not change with the stored token or the recorded failure', () => {
+		expect(loginFingerprint({ ...LOGIN, sessionToken: 'abc', tokenFailure: '{}' })).toBe(loginFingerprint(LOGIN));
+	});
+});
+
+describe('recordedTokenFailure', () => {
+	it('reads the failure recorded for the current login', () => {
+		const tokenFailure = tokenFailureRecord(LOGIN, REFUSAL, new Date('2026-11-26T08:00:00Z'));
+
+		expect(recordedTokenFailure({ ...LOGIN, tokenFailure })).toEqual({
+			login: loginFingerprint(LOGIN),
+			at: '2026-11-26T08:00:00.000Z',
+			...REFUSAL,
+		});
+	});
+
+	it('ignores a failure recorded for another login: editing the credential clears it', () => {
+		const tokenFailure = tokenFailureRecord(LOGIN, REFUSAL);
+
+		expect(recordedTokenFailure({ ...LOGIN, password: 'corrected', tokenFailure })).toBeUndefined();
+	});
+
+	it.each([undefined, '', 'not json', '{"login":"x"}', 42])('finds none in %p', (tokenFailure) => {
+		expect(recordedTokenFailure({ ...LOGIN, tokenFailure } as never)).toBeUndefined();
+	});
+});
+
+describe('tokenFailureMessage', () => {
+	const refusedAt = new Date('2026-11-26T08:00:00Z');
+	const failure = recordedTokenFailure({ ...LOGIN, tokenFailure: tokenFailureRecord(LOGIN, REFUSAL, refusedAt) })!;
+
+	it('is the refusal itself in the execution that was refused', () => {
+		expect(tokenFailureMessage(failure, refusedAt.getTime())).toBe(REFUSAL.message);
+	});
+
+	it('says when, and that it was not sent again, in a later execution', () => {
+		expect(tokenFailureMessage(failure, refusedAt.getTime() + 60_000)).toBe(
+			'Enkash refused the token request (HTTP 400: Bad credentials) at 2026-11-26 08:00:00 UTC; not sent again until the credential is edited',
+		);
+	});
+
+	it('keeps a failure that was not a refusal as it is: nothing is held back for it', () => {
+		const unreachable = { ...failure, refused: false, message: 'Enkash refused the token request (the token endpoint could not be reached (ECONNREFUSED))' };
+		expect(tokenFailureMessage(unreachable, refusedAt.getTime() + 60_000)).toBe(unreachable.message);
+	});
+});
