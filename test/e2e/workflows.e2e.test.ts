@@ -1,7 +1,7 @@
 /**
- * The package inside a real n8n (the pinned 2.40.7), installed from its npm
- * tarball like a community package, running workflows from n8n's CLI against
- * the sandbox.
+ * The package inside a real n8n (the newest pinned, or the floor with
+ * N8N_E2E_RUNTIME), installed from its npm tarball like a community package,
+ * running workflows from n8n's CLI against the sandbox.
  */
 import { N8n } from './lib/n8n';
 import { EXAMPLE_CREDENTIALS, loadExample, manualVariant, nodeOutput, sandboxCredentials } from './lib/workflows';
@@ -172,6 +172,38 @@ describe('the password credential in n8n', () => {
 		expect(third.ok).toBe(true);
 		expect(nodeOutput(third.run, 'Get Coin Balance')).toHaveLength(3);
 		expect(sandbox.tokenRequestCount()).toBe(afterTwoRuns + 1);
+	});
+});
+
+describe('a refused password in n8n', () => {
+	const WRONG_PASSWORD = { id: 'EnkashWrongPassw', name: 'Enkash sandbox (wrong password)', type: 'enkashCoinsPasswordApi' };
+
+	it('costs one token request over three executions of a workflow with "On Error: Continue"', async () => {
+		const { data } = sandboxCredentials(sandbox).find(({ type }) => type === WRONG_PASSWORD.type)!;
+		await n8n.importCredentials([{ ...WRONG_PASSWORD, data: { ...data, password: 'not-the-password' } }]);
+		const referrals = ['EKLOCK01', 'EKLOCK02'].map((referrerId, index) => ({ body: { referrerId, referralId: `REF-LOCK-${index}` } }));
+		const workflow = manualVariant(loadExample('referral-webhook-allocate.json'), { id: 'E2eWrongPassword', sampleItems: referrals });
+		for (const node of workflow.nodes.filter(({ type }: { type: string }) => type === NODE_TYPE)) {
+			node.parameters.authentication = 'password';
+			node.credentials = { [WRONG_PASSWORD.type]: { id: WRONG_PASSWORD.id, name: WRONG_PASSWORD.name } };
+			node.onError = 'continueRegularOutput';
+		}
+		await n8n.importWorkflow(workflow);
+		const tokenRequestsBefore = sandbox.tokenRequestCount();
+
+		const executions = [];
+		for (let execution = 0; execution < 3; execution++) executions.push(await n8n.execute(workflow.id));
+
+		expect(sandbox.tokenRequestCount() - tokenRequestsBefore).toBe(1);
+		expect(sandbox.allocations().filter(({ userId }) => userId.startsWith('EKLOCK'))).toEqual([]);
+		const errors = executions.map(({ ok, run, output }) => {
+			expect({ ok, output: ok ? '' : output.stdout + output.stderr }).toEqual({ ok: true, output: '' });
+			return nodeOutput(run, 'Allocate Referral Coins').map(({ json }) => json.error);
+		});
+		expect(errors[0]).toEqual(Array(2).fill('Enkash refused the token request (HTTP 400: Bad credentials)'));
+		for (const later of errors.slice(1)) {
+			for (const error of later) expect(error).toMatch(/^Enkash refused the token request \(HTTP 400: Bad credentials\) at .+ UTC; not sent again until the credential is edited$/);
+		}
 	});
 });
 

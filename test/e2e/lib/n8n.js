@@ -182,9 +182,14 @@ class N8n {
     await this.mustRun(['import:workflow', `--input=${this.writeInput(`workflow-${workflow.id}.json`, workflow)}`]);
   }
 
-  /** @param {string} id */
+  /**
+   * Makes a workflow's triggers live on the next start: n8n 2.x publishes it,
+   * n8n 1.x activates it.
+   * @param {string} id
+   */
   async publishWorkflow(id) {
-    await this.mustRun(['publish:workflow', `--id=${id}`]);
+    const major = Number(paths.n8nVersion.split('.')[0]);
+    await this.mustRun(major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
   }
 
   /**

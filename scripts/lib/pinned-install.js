@@ -1,0 +1,74 @@
+// @ts-check
+/**
+ * Installs a pinned set of packages (a package.json and package-lock.json kept
+ * in the repository) into a folder of its own, ignored by git, and reuses it
+ * while the lockfile is unchanged. The pinned n8n runtimes, the n8n-core and
+ * n8n-workflow releases of the compatibility matrix and Node 24 come this way.
+ */
+const { execFileSync } = require('node:child_process');
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const STAMP = '.installed-lock-sha256';
+
+/** @param {string} sourceDir */
+function lockHash(sourceDir) {
+  return crypto.createHash('sha256').update(fs.readFileSync(path.join(sourceDir, 'package-lock.json'))).digest('hex');
+}
+
+/**
+ * The environment for commands run outside this repository's npm settings:
+ * without the npm_* variables of a surrounding `npm run`, which would carry
+ * them (ignore-scripts, its prefix) along.
+ */
+function cleanNpmEnv() {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+}
+
+/**
+ * @param {object} options
+ * @param {string} options.sourceDir where package.json and package-lock.json are kept
+ * @param {string} options.targetDir where they are installed
+ * @param {string} options.label what it is, for the log
+ * @param {string[]} [options.npmArgs] extra arguments for `npm ci`
+ * @param {Record<string, string | undefined>} [options.env] the environment for npm; by default this one without npm_* settings
+ * @param {(npm: (...args: string[]) => void) => void} [options.afterInstall] builds what the install left out
+ * @param {string[]} [options.mustExist] files (relative to targetDir) without which the install is not complete
+ * @param {(line: string) => void} [options.log]
+ * @returns {boolean} whether it installed (false: it was already there)
+ */
+function ensurePinnedInstall({
+  sourceDir,
+  targetDir,
+  label,
+  npmArgs = [],
+  env = cleanNpmEnv(),
+  afterInstall,
+  mustExist = [],
+  log = (line) => console.error(line),
+}) {
+  const stampFile = path.join(targetDir, STAMP);
+  const hash = lockHash(sourceDir);
+  const complete = () => mustExist.every((file) => fs.existsSync(path.join(targetDir, file)));
+  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === hash && complete()) return false;
+
+  const started = Date.now();
+  log(`Installing ${label} into ${path.relative(process.cwd(), targetDir) || targetDir} (first use only)...`);
+  fs.mkdirSync(targetDir, { recursive: true });
+  fs.rmSync(stampFile, { force: true });
+  for (const file of ['package.json', 'package-lock.json']) {
+    fs.copyFileSync(path.join(sourceDir, file), path.join(targetDir, file));
+  }
+  const npm = (/** @type {string[]} */ ...args) =>
+    execFileSync('npm', args, { cwd: targetDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  npm('ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...npmArgs);
+  afterInstall?.(npm);
+  const missing = mustExist.filter((file) => !fs.existsSync(path.join(targetDir, file)));
+  if (missing.length > 0) throw new Error(`${label} is incomplete: ${missing.join(', ')} missing in ${targetDir}`);
+  fs.writeFileSync(stampFile, `${hash}\n`);
+  log(`${label} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
+  return true;
+}
+
+module.exports = { cleanNpmEnv, ensurePinnedInstall };
