@@ -69,7 +69,23 @@ export function describeResponse(response: EnkashHttpResponse): FailedAttempt {
 }
 
 const ERROR_CODE = /^(E[A-Z0-9_]{3,}|UND_ERR_[A-Z_]+|ERR_[A-Z_]+)$/;
-const ERROR_CODE_IN_TEXT = /\b(E[A-Z]{4,}|UND_ERR_[A-Z_]+)\b/;
+
+const NETWORK_FAILURES: Record<string, string> = {
+	ECONNREFUSED: 'connection refused',
+	ECONNRESET: 'connection reset',
+	ECONNABORTED: 'no answer before the timeout',
+	ETIMEDOUT: 'no answer before the timeout',
+	ENOTFOUND: 'unknown host',
+	EAI_AGAIN: 'host name lookup failed',
+};
+
+/** A known network code named in a text, such as "connect ECONNREFUSED 127.0.0.1:9". */
+function networkCodeInText(text: string): string | undefined {
+	for (const [word] of text.matchAll(/\b(E[A-Z_]+|UND_ERR_[A-Z_]+)\b/g)) {
+		if (isRetriedNetworkCode(word) || word in NETWORK_FAILURES) return word;
+	}
+	return /timeout of \d+ms exceeded/.test(text) ? 'ECONNABORTED' : undefined;
+}
 
 /**
  * The network error code (ECONNRESET, ...) of a request that got no answer.
@@ -90,12 +106,7 @@ function networkCodeOf(error: unknown): string | undefined {
 		if (Array.isArray(candidate.messages)) texts.push(...candidate.messages.map(String));
 		current = candidate.cause;
 	}
-	for (const text of texts) {
-		const code = ERROR_CODE_IN_TEXT.exec(text)?.[1];
-		if (code) return code;
-		if (/timeout of \d+ms exceeded/.test(text)) return 'ECONNABORTED';
-	}
-	return undefined;
+	return texts.map(networkCodeInText).find((code) => code !== undefined);
 }
 
 /** A request that got no answer (sent with `ignoreHttpStatusErrors`, only these throw). */
@@ -128,14 +139,6 @@ function apiMessageOf(body: unknown): string | undefined {
 	return undefined;
 }
 
-const NETWORK_FAILURES: Record<string, string> = {
-	ECONNREFUSED: 'connection refused',
-	ECONNRESET: 'connection reset',
-	ECONNABORTED: 'no answer before the timeout',
-	ETIMEDOUT: 'no answer before the timeout',
-	ENOTFOUND: 'unknown host',
-	EAI_AGAIN: 'host name lookup failed',
-};
 
 function failureSummary(failure: FailedAttempt, request: EnkashRequest): { message: string; description?: string } {
 	const call = `${request.method} ${request.path}`;

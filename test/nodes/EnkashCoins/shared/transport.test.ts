@@ -50,6 +50,10 @@ describe('describeThrown', () => {
 		});
 	});
 
+	it('takes no capitalised word of a message for a network code', () => {
+		expect(describeThrown(new Error('ERROR: EVERYTHING FAILED')).networkCode).toBeUndefined();
+	});
+
 	it('takes no HTTP status for a network code', () => {
 		expect(describeThrown(wrappedWithoutCause({ httpCode: '503' })).networkCode).toBeUndefined();
 	});
