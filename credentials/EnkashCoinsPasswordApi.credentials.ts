@@ -196,7 +196,7 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const earlier = recordedTokenFailure(credentials);
-		if (earlier?.refused) throw new Error(tokenFailureMessage(earlier, Date.now()));
+		if (earlier?.refused) throw new Error(tokenFailureMessage(earlier, true));
 		return await sharedTokenRequest(loginFingerprint(credentials), () => tokenOutcome(this, credentials));
 	}
 

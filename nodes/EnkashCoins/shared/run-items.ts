@@ -14,6 +14,7 @@ import {
 	tokenRequestFailed,
 	type EnkashConnection,
 } from './transport';
+import { recordedTokenFailure } from './token-failure';
 import type { EnkashOperation, EnkashRequest } from './types';
 import { FieldError, PayloadError } from './validation';
 
@@ -30,7 +31,6 @@ interface RunOptions {
 }
 
 async function openConnection(context: IExecuteFunctions, timeoutMs: number): Promise<EnkashConnection> {
-	const openedAt = Date.now();
 	const authentication = context.getNodeParameter('authentication', 0) as string;
 	const credentialType = CREDENTIAL_TYPES[authentication] ?? CREDENTIAL_TYPES.accessToken;
 	// Read once per execution and shared by every request: a token obtained by the
@@ -55,7 +55,7 @@ async function openConnection(context: IExecuteFunctions, timeoutMs: number): Pr
 		baseUrl,
 		timeoutMs,
 		renewsToken: credentialType === PASSWORD_CREDENTIAL_TYPE,
-		openedAt,
+		earlierTokenFailure: recordedTokenFailure(data),
 	};
 }
 

@@ -69,11 +69,11 @@ export function tokenFailureRecord(
 }
 
 /**
- * The message for a recorded failure. One that happened before `since` (an
- * earlier execution) says when, and that the login was not sent again.
+ * The message for a recorded failure. A refusal remembered from an earlier
+ * execution says when it happened, and that the login was not sent again.
  */
-export function tokenFailureMessage(failure: TokenFailure, since: number): string {
-	if (!failure.refused || Date.parse(failure.at) >= since) return failure.message;
+export function tokenFailureMessage(failure: TokenFailure, remembered: boolean): string {
+	if (!remembered || !failure.refused) return failure.message;
 	const when = `${failure.at.slice(0, 19).replace('T', ' ')} UTC`;
 	return `${failure.message} at ${when}; not sent again until the credential is edited`;
 }

@@ -23,6 +23,7 @@ import {
 	TOKEN_FAILURE_ADVICE,
 	recordedTokenFailure,
 	tokenFailureMessage,
+	type TokenFailure,
 } from './token-failure';
 import type { EnkashRequest } from './types';
 
@@ -34,8 +35,8 @@ export interface EnkashConnection {
 	timeoutMs: number;
 	/** The credential fetches its own tokens (password grant), so a 401 asks it for a new one. */
 	renewsToken: boolean;
-	/** When this execution opened it: a token failure recorded earlier came from an earlier execution. */
-	openedAt: number;
+	/** The token failure the credential held when the execution began: one remembered from an earlier execution. */
+	earlierTokenFailure?: TokenFailure;
 }
 
 /** What a failed attempt tells the node. */
@@ -234,7 +235,7 @@ export async function sendEnkashRequest(
 			const tokenFailure = recordedTokenFailure(credentialData);
 			if (tokenFailure) {
 				throw enkashApiError(context, connection, itemIndex, {
-					message: tokenFailureMessage(tokenFailure, connection.openedAt),
+					message: tokenFailureMessage(tokenFailure, tokenFailure.at === connection.earlierTokenFailure?.at),
 					description: TOKEN_FAILURE_ADVICE,
 				});
 			}
