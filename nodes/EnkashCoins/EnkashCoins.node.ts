@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { findOperation, resourceProperties } from './resources';
+import { findOperation, operationProperties, resourceProperty } from './resources';
 import { optionsCollection } from './shared/descriptions';
 import { runOperation } from './shared/run-items';
 
@@ -57,19 +57,8 @@ export class EnkashCoins implements INodeType {
 				],
 				default: 'accessToken',
 			},
-			{
-				displayName: 'Resource',
-				name: 'resource',
-				type: 'options',
-				noDataExpression: true,
-				options: [
-					{ name: 'Allocation', value: 'allocation', description: 'Credit coins to users' },
-					{ name: 'Balance', value: 'balance', description: 'Read the coin balance of users' },
-					{ name: 'Event', value: 'event', description: 'Configure how many coins an event earns' },
-				],
-				default: 'allocation',
-			},
-			...resourceProperties(),
+			resourceProperty,
+			...operationProperties(),
 			optionsCollection,
 		],
 	};

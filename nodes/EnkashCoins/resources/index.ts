@@ -5,22 +5,49 @@ import { allocationResource } from './allocation';
 import { balanceResource } from './balance';
 import { eventResource } from './event';
 
-/** To add an operation: write its module in its resource folder and list it in that folder's index. */
+/**
+ * Every resource, in menu order. The Resource and Operation menus and the
+ * fields shown for each operation are all built from this list: to add an
+ * operation, write its module and list it in its resource's `index.ts`.
+ */
 export const resources: EnkashResource[] = [allocationResource, balanceResource, eventResource];
+const defaultResource = allocationResource.value;
+
+export const resourceProperty: INodeProperties = {
+	displayName: 'Resource',
+	name: 'resource',
+	type: 'options',
+	noDataExpression: true,
+	options: resources.map(({ name, value, description }) => ({ name, value, description })),
+	default: defaultResource,
+};
+
+function operationProperty(resource: EnkashResource): INodeProperties {
+	const defaultOperation = resource.defaultOperation.value;
+	return {
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: [resource.value] } },
+		options: resource.operations.map(({ name, value, description, action }) => ({ name, value, description, action })),
+		default: defaultOperation,
+	};
+}
 
 /** The operation selector and the fields of every operation, each shown only for its own operation. */
-export function resourceProperties(): INodeProperties[] {
+export function operationProperties(): INodeProperties[] {
 	return resources.flatMap((resource) => [
-		resource.operationOptions,
-		...Object.entries(resource.operations).flatMap(([operation, { fields }]) =>
-			fields.map((field) => ({
+		operationProperty(resource),
+		...resource.operations.flatMap((operation) =>
+			operation.fields.map((field) => ({
 				...field,
-				displayOptions: { show: { resource: [resource.name], operation: [operation] } },
+				displayOptions: { show: { resource: [resource.value], operation: [operation.value] } },
 			})),
 		),
 	]);
 }
 
 export function findOperation(resource: string, operation: string): EnkashOperation | undefined {
-	return resources.find(({ name }) => name === resource)?.operations[operation];
+	return resources.find(({ value }) => value === resource)?.operations.find(({ value }) => value === operation);
 }

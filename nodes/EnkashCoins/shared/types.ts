@@ -15,11 +15,18 @@ export interface EnkashRequest {
 }
 
 /**
- * An operation of the node: its fields, how an item becomes a request, and
- * what the user sees when the call succeeds (unless they ask for the full response).
+ * An operation of the node: its entry in the Operation menu, its fields, how an
+ * item becomes a request, and what the user sees when the call succeeds
+ * (unless they ask for the full response).
  */
 export interface EnkashOperation {
-	/** Fields shown for this operation; the resource folder adds the `displayOptions`. */
+	/** The value workflows save: part of the node's contract, never renamed. */
+	value: string;
+	/** Menu text: the operation's name, what it does, and the action shown in the nodes panel and to AI agents. */
+	name: string;
+	description: string;
+	action: string;
+	/** Fields shown for this operation; the resource adds the `displayOptions`. */
 	fields: INodeProperties[];
 	/** Reads and validates the item's parameters. Throws FieldError for bad input. */
 	buildRequest(context: IExecuteFunctions, itemIndex: number): EnkashRequest;
@@ -27,8 +34,14 @@ export interface EnkashOperation {
 	toOutput(payload: unknown, request: EnkashRequest): IDataObject;
 }
 
+/** A resource of the node: its entry in the Resource menu and its operations. */
 export interface EnkashResource {
+	/** The value workflows save: part of the node's contract, never renamed. */
+	value: string;
 	name: string;
-	operationOptions: INodeProperties;
-	operations: Record<string, EnkashOperation>;
+	description: string;
+	/** In menu order. */
+	operations: EnkashOperation[];
+	/** Selected when the resource is chosen; one of `operations`. */
+	defaultOperation: EnkashOperation;
 }

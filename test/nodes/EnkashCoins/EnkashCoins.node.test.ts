@@ -72,6 +72,13 @@ describe('the node description (the workflow contract)', () => {
 		expect(values(property('operation', 'balance')[0])).toEqual(['get']);
 	});
 
+	it('keeps the defaults saved workflows rely on (n8n leaves defaults out of the saved JSON)', () => {
+		expect(property('resource')[0].default).toBe('allocation');
+		expect(property('operation', 'event')[0].default).toBe('create');
+		expect(property('operation', 'allocation')[0].default).toBe('allocate');
+		expect(property('operation', 'balance')[0].default).toBe('get');
+	});
+
 	it('gives every operation an action for the node panel and AI tools', () => {
 		for (const selector of property('operation')) {
 			for (const option of selector.options as Array<{ action?: string }>) expect(option.action).toBeTruthy();

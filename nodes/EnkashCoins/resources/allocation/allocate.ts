@@ -17,6 +17,11 @@ const requestIdField: INodeProperties = {
 };
 
 export const allocateCoins: EnkashOperation = {
+	value: 'allocate',
+	name: 'Allocate',
+	description: 'Credit a user with the coins configured for an event',
+	action: 'Allocate coins to a user',
+
 	fields: [
 		companyIdField,
 		eventNameField,

@@ -5,6 +5,11 @@ import { asBalance } from '../../shared/output';
 import { readText } from '../../shared/parameters';
 
 export const getBalance: EnkashOperation = {
+	value: 'get',
+	name: 'Get',
+	description: 'Get the coin balance of a user',
+	action: 'Get the coin balance of a user',
+
 	fields: [{ ...userIdField, description: 'The Enkash ID of the user whose coin balance to read' }],
 
 	buildRequest(context, itemIndex) {

@@ -2,22 +2,9 @@ import type { EnkashResource } from '../../shared/types';
 import { getBalance } from './get';
 
 export const balanceResource: EnkashResource = {
-	name: 'balance',
-	operationOptions: {
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['balance'] } },
-		options: [
-			{
-				name: 'Get',
-				value: 'get',
-				description: 'Get the coin balance of a user',
-				action: 'Get the coin balance of a user',
-			},
-		],
-		default: 'get',
-	},
-	operations: { get: getBalance },
+	value: 'balance',
+	name: 'Balance',
+	description: 'Read the coin balance of users',
+	operations: [getBalance],
+	defaultOperation: getBalance,
 };

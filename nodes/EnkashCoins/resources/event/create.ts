@@ -5,6 +5,11 @@ import { asPayloadObject } from '../../shared/output';
 import { readText, readWholeNumber } from '../../shared/parameters';
 
 export const createEvent: EnkashOperation = {
+	value: 'create',
+	name: 'Create',
+	description: 'Configure how many coins an event earns',
+	action: 'Create an event configuration',
+
 	fields: [companyIdField, eventNameField, amountField, configurationField],
 
 	buildRequest(context, itemIndex) {

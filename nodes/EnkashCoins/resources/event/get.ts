@@ -5,6 +5,11 @@ import { asPayloadObject } from '../../shared/output';
 import { readText } from '../../shared/parameters';
 
 export const getEvent: EnkashOperation = {
+	value: 'get',
+	name: 'Get',
+	description: 'Get an event configuration by its ID',
+	action: 'Get an event configuration',
+
 	fields: [coinConfigIdField],
 
 	buildRequest(context, itemIndex) {

@@ -14,6 +14,11 @@ import { readText } from '../../shared/parameters';
 import { FieldError, requireText, requireWholeNumber } from '../../shared/validation';
 
 export const updateEvent: EnkashOperation = {
+	value: 'update',
+	name: 'Update',
+	description: 'Change an event configuration',
+	action: 'Update an event configuration',
+
 	fields: [
 		coinConfigIdField,
 		{
