@@ -4,7 +4,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, bearerAuthentication, credentialTest } from '../nodes/EnkashCoins/shared/credential-parts';
+import { baseUrlProperty, bearerAuthentication, credentialTest } from './shared/credential-parts';
 
 export class EnkashCoinsApi implements ICredentialType {
 	name = 'enkashCoinsApi';

@@ -8,8 +8,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, bearerAuthentication, credentialTest } from '../nodes/EnkashCoins/shared/credential-parts';
-import { singleFlight } from '../nodes/EnkashCoins/shared/single-flight';
+import { baseUrlProperty, bearerAuthentication, credentialTest } from './shared/credential-parts';
+import { singleFlight } from './shared/single-flight';
 import {
 	SESSION_TOKEN_FIELD,
 	TOKEN_FAILURE_FIELD,

@@ -8,7 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { findOperation, operationProperties, resourceProperty } from './resources';
-import { optionsCollection } from './shared/descriptions';
+import { optionsCollection } from './shared/input/options';
 import { runOperation } from './shared/run-items';
 
 export class EnkashCoins implements INodeType {

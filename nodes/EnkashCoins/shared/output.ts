@@ -1,6 +1,12 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { PayloadError } from './validation';
+/** The API answered with success but with a payload the node cannot use. */
+export class PayloadError extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'PayloadError';
+	}
+}
 
 /** The payload as the output item, when the API answers with an object as documented. */
 export function asPayloadObject(payload: unknown, what: string): IDataObject {

@@ -6,17 +6,20 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
+import { normalizeBaseUrl } from '../../../credentials/shared/credential-parts';
+
 import { mapWithConcurrency } from './concurrency';
 import {
 	enkashApiError,
-	normalizeBaseUrl,
 	sendEnkashRequest,
 	tokenRequestFailed,
 	type EnkashConnection,
-} from './transport';
+} from './transport/transport';
 import { recordedTokenFailure } from './token-failure';
 import type { EnkashOperation, EnkashRequest } from './types';
-import { FieldError, PayloadError } from './validation';
+import { readOptions } from './input/options';
+import { FieldError } from './input/validation';
+import { PayloadError } from './output';
 
 const CREDENTIAL_TYPES: Record<string, string> = {
 	accessToken: 'enkashCoinsApi',
@@ -24,19 +27,13 @@ const CREDENTIAL_TYPES: Record<string, string> = {
 };
 const PASSWORD_CREDENTIAL_TYPE = CREDENTIAL_TYPES.password;
 
-interface RunOptions {
-	fullResponse: boolean;
-	maxConcurrency: number;
-	timeoutMs: number;
-}
-
 async function openConnection(context: IExecuteFunctions, timeoutMs: number): Promise<EnkashConnection> {
 	const authentication = context.getNodeParameter('authentication', 0) as string;
 	const credentialType = CREDENTIAL_TYPES[authentication] ?? CREDENTIAL_TYPES.accessToken;
 	// Read once per execution and shared by every request: a token obtained by the
 	// password credential is stored on this object and so reused by all items.
 	const data = await context.getCredentials(credentialType);
-	const baseUrl = normalizeBaseUrl(String(data.baseUrl ?? ''));
+	const baseUrl = normalizeBaseUrl(data.baseUrl);
 	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
 		throw new NodeOperationError(
 			context.getNode(),
@@ -56,14 +53,6 @@ async function openConnection(context: IExecuteFunctions, timeoutMs: number): Pr
 		timeoutMs,
 		renewsToken: credentialType === PASSWORD_CREDENTIAL_TYPE,
 		earlierTokenFailure: recordedTokenFailure(data),
-	};
-}
-
-function readOptions(options: IDataObject): RunOptions {
-	return {
-		fullResponse: options.fullResponse === true,
-		maxConcurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? 5)) || 1),
-		timeoutMs: Number(options.timeout ?? 30000),
 	};
 }
 

@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { normalizeBaseUrl } from '../../../credentials/shared/credential-parts';
+
 /**
  * A failed token request of the Enkash Coins Password API credential, kept in
  * the credential itself. n8n stores what `preAuthentication` returns, so the
@@ -33,7 +35,7 @@ export const TOKEN_FAILURE_ADVICE =
 
 export function tokenUrlOf(credentials: ICredentialDataDecryptedObject): string {
 	const tokenUrl = String(credentials.tokenUrl ?? '').trim();
-	return tokenUrl || `${String(credentials.baseUrl ?? '').trim().replace(/\/+$/, '')}/oauth/token`;
+	return tokenUrl || `${normalizeBaseUrl(credentials.baseUrl)}/oauth/token`;
 }
 
 /** A one-way digest of everything a token request logs in with. */

@@ -1,8 +1,8 @@
 import type { EnkashOperation } from '../../shared/types';
-import { userIdField } from '../../shared/descriptions';
-import { endpoints } from '../../shared/endpoints';
+import { userIdField } from '../../shared/input/fields';
+import { endpoints } from '../../shared/transport/endpoints';
 import { asBalance } from '../../shared/output';
-import { readText } from '../../shared/parameters';
+import { readText } from '../../shared/input/parameters';
 
 export const getBalance: EnkashOperation = {
 	value: 'get',

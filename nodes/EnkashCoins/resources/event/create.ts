@@ -1,8 +1,8 @@
 import type { EnkashOperation } from '../../shared/types';
-import { amountField, companyIdField, configurationField, eventNameField } from '../../shared/descriptions';
-import { endpoints } from '../../shared/endpoints';
+import { amountField, companyIdField, configurationField, eventNameField } from '../../shared/input/fields';
+import { endpoints } from '../../shared/transport/endpoints';
 import { asPayloadObject } from '../../shared/output';
-import { readText, readWholeNumber } from '../../shared/parameters';
+import { readText, readWholeNumber } from '../../shared/input/parameters';
 
 export const createEvent: EnkashOperation = {
 	value: 'create',

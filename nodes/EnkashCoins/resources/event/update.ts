@@ -7,11 +7,11 @@ import {
 	companyIdField,
 	configurationField,
 	eventNameField,
-} from '../../shared/descriptions';
-import { endpoints } from '../../shared/endpoints';
+} from '../../shared/input/fields';
+import { endpoints } from '../../shared/transport/endpoints';
 import { asPayloadObject } from '../../shared/output';
-import { readText } from '../../shared/parameters';
-import { FieldError, requireText, requireWholeNumber } from '../../shared/validation';
+import { readText } from '../../shared/input/parameters';
+import { FieldError, requireText, requireWholeNumber } from '../../shared/input/validation';
 
 export const updateEvent: EnkashOperation = {
 	value: 'update',

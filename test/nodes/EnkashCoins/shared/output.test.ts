@@ -1,5 +1,4 @@
-import { asBalance, asPayloadObject } from '../../../../nodes/EnkashCoins/shared/output';
-import { PayloadError } from '../../../../nodes/EnkashCoins/shared/validation';
+import { PayloadError, asBalance, asPayloadObject } from '../../../../nodes/EnkashCoins/shared/output';
 
 describe('asPayloadObject', () => {
 	it('returns the payload object with any extra fields', () => {

@@ -63,39 +63,3 @@ export const configurationField: INodeProperties = {
 	default: 'DEFAULT',
 	description: 'Configuration type of the event',
 };
-
-export const optionsCollection: INodeProperties = {
-	displayName: 'Options',
-	name: 'options',
-	type: 'collection',
-	placeholder: 'Add option',
-	default: {},
-	options: [
-		{
-			displayName: 'Full Response',
-			name: 'fullResponse',
-			type: 'boolean',
-			default: false,
-			description:
-				'Whether to return the whole Enkash response (response_code, response_message and payload) instead of just the result',
-		},
-		{
-			displayName: 'Max Concurrent Requests',
-			name: 'maxConcurrency',
-			type: 'number',
-			default: 5,
-			typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
-			description:
-				'How many requests may be in flight at once across the input items. 1 sends them strictly one after another.',
-		},
-		{
-			displayName: 'Timeout',
-			name: 'timeout',
-			type: 'number',
-			default: 30000,
-			typeOptions: { minValue: 1000, numberPrecision: 0 },
-			description:
-				'Milliseconds to wait for Enkash to answer a request before it is retried (and, after the last retry, fails)',
-		},
-	],
-};

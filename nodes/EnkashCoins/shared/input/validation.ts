@@ -71,11 +71,3 @@ export function requireWholeNumber(value: unknown, field: string): number {
 	}
 	return number;
 }
-
-/** The API answered with success but with a payload the node cannot use. */
-export class PayloadError extends Error {
-	constructor(message: string) {
-		super(message);
-		this.name = 'PayloadError';
-	}
-}

@@ -24,8 +24,8 @@ import {
 	recordedTokenFailure,
 	tokenFailureMessage,
 	type TokenFailure,
-} from './token-failure';
-import type { EnkashRequest } from './types';
+} from '../token-failure';
+import type { EnkashRequest } from '../types';
 
 /** What the node knows about the connection for the whole execution. */
 export interface EnkashConnection {
@@ -53,10 +53,6 @@ export interface EnkashHttpResponse {
 	statusCode: number;
 	headers?: IDataObject;
 	body: unknown;
-}
-
-export function normalizeBaseUrl(baseUrl: string): string {
-	return baseUrl.trim().replace(/\/+$/, '');
 }
 
 /** An HTTP answer with an error status. */

@@ -1,4 +1,4 @@
-import { plainJsonPath, valueAtPath } from '../../../../nodes/EnkashCoins/shared/parameters';
+import { plainJsonPath, valueAtPath } from '../../../../../nodes/EnkashCoins/shared/input/parameters';
 
 describe('plainJsonPath', () => {
 	it.each([

@@ -1,4 +1,4 @@
-import { describeResponse, describeThrown, normalizeBaseUrl } from '../../../../nodes/EnkashCoins/shared/transport';
+import { describeResponse, describeThrown } from '../../../../../nodes/EnkashCoins/shared/transport/transport';
 
 /** n8n-workflow 2.34 and later: n8n's error keeps the HTTP client's as `cause`. */
 function wrapped(cause: object) {
@@ -61,15 +61,5 @@ describe('describeThrown', () => {
 	it('falls back to the error message for anything else', () => {
 		expect(describeThrown(new Error('something odd'))).toMatchObject({ message: 'something odd', networkCode: undefined });
 		expect(describeThrown('a string')).toMatchObject({ message: 'a string' });
-	});
-});
-
-describe('normalizeBaseUrl', () => {
-	it.each([
-		['https://pay-uat.enkash.in', 'https://pay-uat.enkash.in'],
-		['https://pay-uat.enkash.in/', 'https://pay-uat.enkash.in'],
-		[' https://pay.enkash.in/gateway// ', 'https://pay.enkash.in/gateway'],
-	])('%p becomes %p', (given, expected) => {
-		expect(normalizeBaseUrl(given)).toBe(expected);
 	});
 });

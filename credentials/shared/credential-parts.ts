@@ -17,6 +17,11 @@ export const baseUrlProperty: INodeProperties = {
 	description: 'The Enkash API host given to you by Enkash, with or without a trailing slash',
 };
 
+/** The Base URL as requests are built from it: trimmed, without trailing slashes. */
+export function normalizeBaseUrl(baseUrl: unknown): string {
+	return String(baseUrl ?? '').trim().replace(/\/+$/, '');
+}
+
 /** Reading a balance is harmless and needs a valid token: a refused token answers 401. */
 export const credentialTest: ICredentialTestRequest = {
 	request: {

@@ -1,0 +1,56 @@
+import type { IDataObject, INodeProperties } from 'n8n-workflow';
+
+/** The node's Options collection, shown for every operation, and how the run reads it. */
+
+const DEFAULT_MAX_CONCURRENCY = 5;
+const DEFAULT_TIMEOUT_MS = 30000;
+
+export const optionsCollection: INodeProperties = {
+	displayName: 'Options',
+	name: 'options',
+	type: 'collection',
+	placeholder: 'Add option',
+	default: {},
+	options: [
+		{
+			displayName: 'Full Response',
+			name: 'fullResponse',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to return the whole Enkash response (response_code, response_message and payload) instead of just the result',
+		},
+		{
+			displayName: 'Max Concurrent Requests',
+			name: 'maxConcurrency',
+			type: 'number',
+			default: DEFAULT_MAX_CONCURRENCY,
+			typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
+			description:
+				'How many requests may be in flight at once across the input items. 1 sends them strictly one after another.',
+		},
+		{
+			displayName: 'Timeout',
+			name: 'timeout',
+			type: 'number',
+			default: DEFAULT_TIMEOUT_MS,
+			typeOptions: { minValue: 1000, numberPrecision: 0 },
+			description:
+				'Milliseconds to wait for Enkash to answer a request before it is retried (and, after the last retry, fails)',
+		},
+	],
+};
+
+export interface RunOptions {
+	fullResponse: boolean;
+	maxConcurrency: number;
+	timeoutMs: number;
+}
+
+export function readOptions(options: IDataObject): RunOptions {
+	return {
+		fullResponse: options.fullResponse === true,
+		maxConcurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY)) || 1),
+		timeoutMs: Number(options.timeout ?? DEFAULT_TIMEOUT_MS),
+	};
+}

@@ -1,0 +1,11 @@
+import { normalizeBaseUrl } from '../../../credentials/shared/credential-parts';
+
+describe('normalizeBaseUrl', () => {
+	it.each([
+		['https://pay-uat.enkash.in', 'https://pay-uat.enkash.in'],
+		['https://pay-uat.enkash.in/', 'https://pay-uat.enkash.in'],
+		[' https://pay.enkash.in/gateway// ', 'https://pay.enkash.in/gateway'],
+	])('%p becomes %p', (given, expected) => {
+		expect(normalizeBaseUrl(given)).toBe(expected);
+	});
+});
