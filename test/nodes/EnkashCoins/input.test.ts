@@ -1,18 +1,16 @@
 /**
- * Bad input, tried systematically: odd values arriving through expressions,
- * odd base URLs, and answers the API is not documented to give. Each gives a
- * correct result or a clear error naming the field or the problem, never an
- * unhandled exception or a stack trace as the message.
+ * Input: how fields are read and validated before anything is sent, then bad
+ * input tried systematically (odd values arriving through expressions, odd
+ * base URLs, answers the API is not documented to give). Each gives a correct
+ * result or a clear error naming the field or the problem, never an unhandled
+ * exception or a stack trace as the message.
  */
-import { ALLOCATE_FIXED, COMPANY_ID, EVENT_AMOUNT, EVENT_NAME } from '../../helpers/fixtures';
+import { useAllocationSandbox } from '../../helpers/allocate';
+import { ALLOCATE_FIXED, COMPANY_ID, EVENT_AMOUNT } from '../../helpers/fixtures';
 import { runNode, type NodeRunResult } from '../../helpers/n8n-engine';
-import { apiRequests, credentialsFor, useSandbox } from '../../helpers/sandbox';
+import { apiRequests, credentialsFor } from '../../helpers/sandbox';
 
-const sandbox = useSandbox();
-
-beforeEach(() => {
-	sandbox().createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: EVENT_AMOUNT });
-});
+const { sandbox, allocate } = useAllocationSandbox();
 
 const LONG_TEXT = 'x'.repeat(100 * 1024);
 
@@ -28,6 +26,92 @@ function expectCleanError(run: NodeRunResult, message: string | RegExp) {
 	expect(run.error?.message).not.toMatch(/\n\s+at /);
 	expect(run.error?.name).toMatch(/^Node(Operation|Api)Error$/);
 }
+
+describe('input validation', () => {
+	it('rejects a blank field before sending anything, naming the field and the item', async () => {
+		const { items, error } = await allocate([
+			{ userId: 'EKQZVMQK', referralId: 'REF-1' },
+			{ userId: 'EK6CYE6K', referralId: 'REF-2' },
+			{ userId: ' ', referralId: 'REF-3' },
+		]);
+
+		expect(items).toBeUndefined();
+		expect(error?.message).toBe('"User ID" is required but is empty [item 2]');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('rejects an amount that is not a whole number', async () => {
+		const { error } = await runNode({
+			parameters: { resource: 'event', operation: 'create', companyId: 'C1', eventName: 'E1', amount: '={{ 2.5 }}' },
+			credentials: credentialsFor(sandbox(), 'accessToken'),
+		});
+
+		expect(error?.message).toBe('"Amount" must be a whole number of 0 or more, got 2.5 [item 0]');
+		expect(sandbox().requests).toHaveLength(0);
+	});
+
+	it('with "On Error: Continue", outputs the invalid item as an error and sends the others', async () => {
+		const { items } = await allocate(
+			[
+				{ userId: 'EKQZVMQK', referralId: 'REF-1' },
+				{ userId: { id: 7 }, referralId: 'REF-2' },
+				{ userId: 'EK6CYE6K', referralId: 'REF-3' },
+			],
+			{ settings: { onError: 'continueRegularOutput' } },
+		);
+
+		expect(items?.map(({ json, pairedItem }) => [json.allocated ?? json.error, pairedItem])).toEqual([
+			[true, { item: 0 }],
+			['"User ID" must be text, but the expression gave an object [item 1]', { item: 1 }],
+			[true, { item: 2 }],
+		]);
+		expect(apiRequests(sandbox())).toHaveLength(2);
+	});
+
+	it('accepts a base URL with a trailing slash', async () => {
+		const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }], {
+			credentialOverrides: { baseUrl: `${sandbox().url}/` },
+		});
+
+		expect(items?.[0].json.allocated).toBe(true);
+		expect(apiRequests(sandbox())[0].path).toBe('/api/v0/enkash-coins/allocate-coin');
+	});
+
+	it('explains a base URL that is not a URL', async () => {
+		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }], {
+			credentialOverrides: { baseUrl: 'pay-uat.enkash.in' },
+		});
+
+		expect(error?.message).toBe('The credential\'s Base URL "pay-uat.enkash.in" is not a valid http(s) URL');
+	});
+});
+
+describe('parameters from expressions', () => {
+	it('reads plain $json paths and evaluates any other expression, per item', async () => {
+		const { items } = await allocate(
+			[
+				{ user: { id: 'EKQZVMQK' }, order: 7 },
+				{ user: { id: 'EK6CYE6K' }, order: 8 },
+			],
+			{ parameters: { userId: '={{ $json.user.id }}', requestId: '=ORDER-{{ $json.order * 10 }}-{{ $json.user.id.toLowerCase() }}' } },
+		);
+
+		expect(items?.map(({ json }) => [json.userId, json.requestId])).toEqual([
+			['EKQZVMQK', 'ORDER-70-ekqzvmqk'],
+			['EK6CYE6K', 'ORDER-80-ek6cye6k'],
+		]);
+		expect(apiRequests(sandbox()).map(({ body }) => (body as { requestId: string }).requestId)).toEqual([
+			'ORDER-70-ekqzvmqk',
+			'ORDER-80-ek6cye6k',
+		]);
+	});
+
+	it('a plain $json path that leads nowhere is an empty field', async () => {
+		const { error } = await allocate([{ user: {} }], { parameters: { userId: '={{ $json.user.id }}' } });
+
+		expect(error?.message).toBe('"User ID" is required but is empty [item 0]');
+	});
+});
 
 describe('ids and names arriving through expressions', () => {
 	it.each([
