@@ -14,8 +14,8 @@ const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
 
-const { N8n } = require('../test/e2e/lib/n8n');
-const { paths } = require('../test/e2e/lib/runtime');
+const { N8n } = require('../dev/n8n');
+const { paths } = require('../dev/runtime');
 const { summariseProfile } = require('./profile-summary');
 const { COMPANY_ID, CREDENTIALS, EVENT, benchWorkflow, enkashNode, httpRequestNode } = require('./workflows');
 

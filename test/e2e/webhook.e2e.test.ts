@@ -3,8 +3,8 @@
  * webhook-triggered workflow allocates coins, and the credential test the
  * editor's "Test" button runs checks the token against the API.
  */
-import { N8n } from './lib/n8n';
-import { loadExample, sandboxCredentials } from './lib/workflows';
+import { N8n } from '../../dev/n8n';
+import { loadExample, sandboxCredentials } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;

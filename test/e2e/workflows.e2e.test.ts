@@ -3,8 +3,8 @@
  * N8N_E2E_RUNTIME), installed from its npm tarball like a community package,
  * running workflows from n8n's CLI against the sandbox.
  */
-import { N8n } from './lib/n8n';
-import { EXAMPLE_CREDENTIALS, loadExample, manualVariant, nodeOutput, sandboxCredentials } from './lib/workflows';
+import { N8n } from '../../dev/n8n';
+import { EXAMPLE_CREDENTIALS, loadExample, manualVariant, nodeOutput, sandboxCredentials } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;

@@ -8,8 +8,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 
-import { startEditor } from '../e2e/lib/playground';
-import { freePort } from '../e2e/lib/n8n';
+import { startEditor } from '../../dev/playground';
+import { freePort } from '../../dev/n8n';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const SCREENSHOTS = path.join(REPO_ROOT, '.e2e-runtime/screenshots');

@@ -3,7 +3,7 @@
  * The sandbox and a real n8n with this package, both sandbox credentials and
  * the example workflows: what `npm start` and `npm run demo` run on.
  */
-const { startSandbox } = require('../../../sandbox/enkash-sandbox');
+const { startSandbox } = require('../sandbox/enkash-sandbox');
 const { N8n } = require('./n8n');
 const { loadExample, sandboxCredentials } = require('./workflows');
 

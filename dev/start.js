@@ -4,7 +4,7 @@
  * both sandbox credentials and the example workflows, and an owner account.
  * Ctrl-C stops everything.
  */
-const { startEditor } = require('../test/e2e/lib/playground');
+const { startEditor } = require('./playground');
 
 const EDITOR_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.ENKASH_SANDBOX_PORT ?? 4010);

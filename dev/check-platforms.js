@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { cleanNpmEnv } = require('./lib/pinned-install');
+const { cleanNpmEnv } = require('./pinned-install');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const PLATFORMS = [

@@ -1,4 +1,4 @@
-import { chooseNode, envWithNode } from '../../scripts/node24';
+import { chooseNode, envWithNode } from '../../dev/node24';
 
 describe('which Node 24 the npm scripts run with', () => {
 	it.each([

@@ -3,7 +3,7 @@
  * `npm run test:compat`: the whole engine-level suite (the jest suite of
  * `npm test`) against the n8n-core and n8n-workflow of each n8n release in the
  * matrix. The pinned dev dependencies are the first; each other release is
- * installed into .compat/<name>/ from scripts/compat/<name>/ and mapped in by
+ * installed into .compat/<name>/ from dev/compat/<name>/ and mapped in by
  * jest.config.js (N8N_COMPAT_DIR). Prints the matrix; fails if any test fails.
  *
  * --outputFile=<file> writes the totals as jest's --json does, for .ci/run.
@@ -13,7 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { ensurePinnedInstall } = require('./lib/pinned-install');
+const { ensurePinnedInstall } = require('./pinned-install');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 

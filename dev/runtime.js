@@ -3,25 +3,25 @@
  * The pinned n8n releases that end-to-end tests, `npm start`, `npm run demo`
  * and the benchmark run: the newest the package supports, and its floor. Each
  * is installed on first use into .e2e-runtime/<name>/ (ignored by git) from
- * test/e2e/runtimes/<name>/package-lock.json, and reused while that lockfile is
+ * dev/runtimes/<name>/package-lock.json, and reused while that lockfile is
  * unchanged. N8N_E2E_RUNTIME names the one to use; the newest by default.
  */
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { cleanNpmEnv, ensurePinnedInstall } = require('../../../scripts/lib/pinned-install');
-const { envWithNode, node24Home } = require('../../../scripts/node24');
+const { cleanNpmEnv, ensurePinnedInstall } = require('./pinned-install');
+const { envWithNode, node24Home } = require('./node24');
 
-const REPO_ROOT = path.resolve(__dirname, '../../..');
+const REPO_ROOT = path.resolve(__dirname, '..');
 
-/** The n8n releases tested end to end, by folder name under test/e2e/runtimes/. */
+/** The n8n releases tested end to end, by folder name under dev/runtimes/. */
 const RUNTIMES = { newest: 'n8n-2.41.1', floor: 'n8n-1.123.81' };
 
 const runtimeName = process.env.N8N_E2E_RUNTIME || RUNTIMES.newest;
-const RUNTIME_SOURCE = path.join(REPO_ROOT, 'test/e2e/runtimes', runtimeName);
+const RUNTIME_SOURCE = path.join(REPO_ROOT, 'dev/runtimes', runtimeName);
 if (!fs.existsSync(path.join(RUNTIME_SOURCE, 'package-lock.json'))) {
-  throw new Error(`N8N_E2E_RUNTIME=${runtimeName}: there is no test/e2e/runtimes/${runtimeName}/package-lock.json`);
+  throw new Error(`N8N_E2E_RUNTIME=${runtimeName}: there is no dev/runtimes/${runtimeName}/package-lock.json`);
 }
 const RUNTIMES_DIR = path.join(REPO_ROOT, '.e2e-runtime');
 const RUNTIME_DIR = path.join(RUNTIMES_DIR, runtimeName);
@@ -31,7 +31,7 @@ const paths = {
   repoRoot: REPO_ROOT,
   runtimeName,
   runtimeDir: RUNTIME_DIR,
-  /** Node 24: the one running, or the one scripts/node24.js installs. */
+  /** Node 24: the one running, or the one dev/node24.js installs. */
   get nodeBin() {
     return path.join(node24Home(), 'bin/node');
   },
