@@ -1,28 +1,66 @@
 const path = require('node:path');
 
 /**
- * `npm run test:compat` runs this suite again against the n8n-core and
- * n8n-workflow of another n8n release, installed into its own folder and
- * named by N8N_COMPAT_DIR, without touching the pinned dev dependencies.
+ * Every test suite, as one jest project each; the npm scripts select them
+ * (`jest --selectProjects unit`):
+ * - unit: unit and engine-level tests (`npm test`), also run by
+ *   `npm run test:compat` against the n8n-core and n8n-workflow of another n8n
+ *   release, installed into its own folder and named by N8N_COMPAT_DIR, without
+ *   touching the pinned dev dependencies;
+ * - faults: the fault campaign;
+ * - e2e: the packed package inside a real n8n;
+ * - ui: the editor in a real browser.
  */
 const compatDir = process.env.N8N_COMPAT_DIR;
 const compatModules = compatDir
-  ? {
-      '^n8n-workflow$': path.resolve(compatDir, 'node_modules/n8n-workflow'),
-      '^n8n-core$': path.resolve(compatDir, 'node_modules/n8n-core'),
-    }
-  : {};
+	? {
+			'^n8n-workflow$': path.resolve(compatDir, 'node_modules/n8n-workflow'),
+			'^n8n-core$': path.resolve(compatDir, 'node_modules/n8n-core'),
+		}
+	: {};
+
+const typescript = {
+	testEnvironment: 'node',
+	transform: {
+		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
+	},
+	setupFilesAfterEnv: ['<rootDir>/test/setup-timeouts.ts'],
+};
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/e2e/', '<rootDir>/test/ui/', '<rootDir>/test/faults/'],
-  transform: {
-    '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
-  },
-  moduleNameMapper: compatModules,
-  setupFiles: ['<rootDir>/test/setup-env.ts'],
-  testTimeout: 30000,
+	projects: [
+		{
+			...typescript,
+			displayName: 'unit',
+			roots: ['<rootDir>/test'],
+			testMatch: ['**/*.test.ts'],
+			testPathIgnorePatterns: [
+				'/node_modules/',
+				'<rootDir>/test/e2e/',
+				'<rootDir>/test/ui/',
+				'<rootDir>/test/faults/',
+			],
+			moduleNameMapper: compatModules,
+			setupFiles: ['<rootDir>/test/setup-env.ts'],
+		},
+		{
+			...typescript,
+			displayName: 'faults',
+			roots: ['<rootDir>/test/faults'],
+			setupFiles: ['<rootDir>/test/setup-env.ts'],
+		},
+		{
+			...typescript,
+			displayName: 'e2e',
+			roots: ['<rootDir>/test/e2e'],
+			testMatch: ['**/*.e2e.test.ts'],
+		},
+		{
+			...typescript,
+			displayName: 'ui',
+			roots: ['<rootDir>/test/ui'],
+			testMatch: ['**/*.ui.test.ts'],
+		},
+	],
 };

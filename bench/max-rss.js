@@ -3,8 +3,8 @@
 // runners) inherit NODE_OPTIONS but not the job: only the first process reports.
 const reportFile = process.env.BENCH_RSS_FILE;
 if (reportFile && !process.env.BENCH_RSS_REPORTER) {
-  process.env.BENCH_RSS_REPORTER = String(process.pid);
-  process.on('exit', () => {
-    require('node:fs').writeFileSync(reportFile, String(process.resourceUsage().maxRSS * 1024));
-  });
+	process.env.BENCH_RSS_REPORTER = String(process.pid);
+	process.on('exit', () => {
+		require('node:fs').writeFileSync(reportFile, String(process.resourceUsage().maxRSS * 1024));
+	});
 }

@@ -6,8 +6,8 @@
 const { startSandbox } = require('../sandbox/enkash-sandbox');
 
 startSandbox({ recordRequests: false, tokenTtlSeconds: 24 * 3600 }).then((sandbox) => {
-  process.stdout.write(`${JSON.stringify({ url: sandbox.url, token: sandbox.issueToken() })}\n`);
-  const stop = () => sandbox.close().then(() => process.exit(0));
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+	process.stdout.write(`${JSON.stringify({ url: sandbox.url, token: sandbox.issueToken() })}\n`);
+	const stop = () => sandbox.close().then(() => process.exit(0));
+	process.on('SIGTERM', stop);
+	process.on('SIGINT', stop);
 });

@@ -10,83 +10,94 @@ const COMPANY_ID = 'CEK0TCW2W8';
 const EVENT = 'REFERRAL_EVENT';
 
 const CREDENTIALS = {
-  enkash: { id: 'BenchEnkashToken', name: 'Bench Enkash token', type: 'enkashCoinsApi' },
-  header: { id: 'BenchHeaderAuth1', name: 'Bench bearer header', type: 'httpHeaderAuth' },
+	enkash: { id: 'BenchEnkashToken', name: 'Bench Enkash token', type: 'enkashCoinsApi' },
+	header: { id: 'BenchHeaderAuth1', name: 'Bench bearer header', type: 'httpHeaderAuth' },
 };
 
 /** @param {number} size */
 function itemNodes(size) {
-  const users = `Array.from({ length: ${size} }, (_, i) => ({ userId: 'U' + $execution.id + '-' + i, requestId: 'R' + $execution.id + '-' + i }))`;
-  return [
-    { id: 'bench-start', name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-    {
-      id: 'bench-users',
-      name: 'Users',
-      type: 'n8n-nodes-base.set',
-      typeVersion: 3.4,
-      position: [200, 0],
-      parameters: { mode: 'raw', jsonOutput: `={{ JSON.stringify({ users: ${users} }) }}`, options: {} },
-    },
-    {
-      id: 'bench-split',
-      name: 'One Item Per User',
-      type: 'n8n-nodes-base.splitOut',
-      typeVersion: 1,
-      position: [400, 0],
-      parameters: { fieldToSplitOut: 'users', options: {} },
-    },
-  ];
+	const users = `Array.from({ length: ${size} }, (_, i) => ({ userId: 'U' + $execution.id + '-' + i, requestId: 'R' + $execution.id + '-' + i }))`;
+	return [
+		{
+			id: 'bench-start',
+			name: 'Start',
+			type: 'n8n-nodes-base.manualTrigger',
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'bench-users',
+			name: 'Users',
+			type: 'n8n-nodes-base.set',
+			typeVersion: 3.4,
+			position: [200, 0],
+			parameters: {
+				mode: 'raw',
+				jsonOutput: `={{ JSON.stringify({ users: ${users} }) }}`,
+				options: {},
+			},
+		},
+		{
+			id: 'bench-split',
+			name: 'One Item Per User',
+			type: 'n8n-nodes-base.splitOut',
+			typeVersion: 1,
+			position: [400, 0],
+			parameters: { fieldToSplitOut: 'users', options: {} },
+		},
+	];
 }
 
 /** @param {string} sandboxUrl @param {number} batchSize 0 for the node's defaults */
 function httpRequestNode(sandboxUrl, batchSize) {
-  return {
-    id: 'bench-http',
-    name: 'Allocate',
-    type: 'n8n-nodes-base.httpRequest',
-    typeVersion: 4.5,
-    position: [600, 0],
-    parameters: {
-      method: 'POST',
-      url: `${sandboxUrl}/api/v0/enkash-coins/allocate-coin`,
-      authentication: 'genericCredentialType',
-      genericAuthType: 'httpHeaderAuth',
-      sendBody: true,
-      contentType: 'json',
-      specifyBody: 'keypair',
-      bodyParameters: {
-        parameters: [
-          { name: 'companyId', value: COMPANY_ID },
-          { name: 'event', value: EVENT },
-          { name: 'userId', value: '={{ $json.userId }}' },
-          { name: 'requestId', value: '={{ $json.requestId }}' },
-        ],
-      },
-      options: batchSize ? { batching: { batch: { batchSize, batchInterval: 0 } } } : {},
-    },
-    credentials: { httpHeaderAuth: { id: CREDENTIALS.header.id, name: CREDENTIALS.header.name } },
-  };
+	return {
+		id: 'bench-http',
+		name: 'Allocate',
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.5,
+		position: [600, 0],
+		parameters: {
+			method: 'POST',
+			url: `${sandboxUrl}/api/v0/enkash-coins/allocate-coin`,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpHeaderAuth',
+			sendBody: true,
+			contentType: 'json',
+			specifyBody: 'keypair',
+			bodyParameters: {
+				parameters: [
+					{ name: 'companyId', value: COMPANY_ID },
+					{ name: 'event', value: EVENT },
+					{ name: 'userId', value: '={{ $json.userId }}' },
+					{ name: 'requestId', value: '={{ $json.requestId }}' },
+				],
+			},
+			options: batchSize ? { batching: { batch: { batchSize, batchInterval: 0 } } } : {},
+		},
+		credentials: { httpHeaderAuth: { id: CREDENTIALS.header.id, name: CREDENTIALS.header.name } },
+	};
 }
 
 /** @param {number} maxConcurrency 0 for the node's defaults */
 function enkashNode(maxConcurrency) {
-  return {
-    id: 'bench-enkash',
-    name: 'Allocate',
-    type: 'n8n-nodes-enkash-coins.enkashCoins',
-    typeVersion: 1,
-    position: [600, 0],
-    parameters: {
-      resource: 'allocation',
-      operation: 'allocate',
-      companyId: COMPANY_ID,
-      eventName: EVENT,
-      userId: '={{ $json.userId }}',
-      requestId: '={{ $json.requestId }}',
-      options: maxConcurrency ? { maxConcurrency } : {},
-    },
-    credentials: { enkashCoinsApi: { id: CREDENTIALS.enkash.id, name: CREDENTIALS.enkash.name } },
-  };
+	return {
+		id: 'bench-enkash',
+		name: 'Allocate',
+		type: 'n8n-nodes-enkash-coins.enkashCoins',
+		typeVersion: 1,
+		position: [600, 0],
+		parameters: {
+			resource: 'allocation',
+			operation: 'allocate',
+			companyId: COMPANY_ID,
+			eventName: EVENT,
+			userId: '={{ $json.userId }}',
+			requestId: '={{ $json.requestId }}',
+			options: maxConcurrency ? { maxConcurrency } : {},
+		},
+		credentials: { enkashCoinsApi: { id: CREDENTIALS.enkash.id, name: CREDENTIALS.enkash.name } },
+	};
 }
 
 /**
@@ -95,14 +106,23 @@ function enkashNode(maxConcurrency) {
  * @param {{ name: string } | undefined} allocateNode
  */
 function benchWorkflow(id, size, allocateNode) {
-  /** @type {Array<{ name: string }>} */
-  const nodes = [...itemNodes(size), ...(allocateNode ? [allocateNode] : [])];
-  /** @type {Record<string, any>} */
-  const connections = {};
-  for (let index = 0; index < nodes.length - 1; index++) {
-    connections[nodes[index].name] = { main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]] };
-  }
-  return { id, name: `Benchmark ${id}`, nodes, connections, settings: { executionOrder: 'v1' }, active: false };
+	/** @type {Array<{ name: string }>} */
+	const nodes = [...itemNodes(size), ...(allocateNode ? [allocateNode] : [])];
+	/** @type {Record<string, any>} */
+	const connections = {};
+	for (let index = 0; index < nodes.length - 1; index++) {
+		connections[nodes[index].name] = {
+			main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]],
+		};
+	}
+	return {
+		id,
+		name: `Benchmark ${id}`,
+		nodes,
+		connections,
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
 }
 
 module.exports = { COMPANY_ID, CREDENTIALS, EVENT, benchWorkflow, enkashNode, httpRequestNode };

@@ -1,8 +1,4 @@
-import type {
-	ICredentialTestRequest,
-	ICredentialType,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
 import { baseUrlProperty, bearerAuthentication, credentialTest } from './shared/credential-parts';
 

@@ -65,8 +65,13 @@ function parseTokenResponse(response: unknown): IDataObject {
 	}
 }
 
-async function requestToken(helper: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject): Promise<string> {
-	const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
+async function requestToken(
+	helper: IHttpRequestHelper,
+	credentials: ICredentialDataDecryptedObject,
+): Promise<string> {
+	const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString(
+		'base64',
+	);
 	let response: unknown;
 	try {
 		response = await helper.helpers.httpRequest({
@@ -100,12 +105,18 @@ async function tokenOutcome(
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<TokenOutcome> {
 	try {
-		return { [SESSION_TOKEN_FIELD]: await requestToken(helper, credentials), [TOKEN_FAILURE_FIELD]: '' };
+		return {
+			[SESSION_TOKEN_FIELD]: await requestToken(helper, credentials),
+			[TOKEN_FAILURE_FIELD]: '',
+		};
 	} catch (error) {
 		const { message, refused } = error as TokenRequestFailed;
 		return {
 			[SESSION_TOKEN_FIELD]: '',
-			[TOKEN_FAILURE_FIELD]: tokenFailureRecord(credentials, { message, refused: refused === true }),
+			[TOKEN_FAILURE_FIELD]: tokenFailureRecord(credentials, {
+				message,
+				refused: refused === true,
+			}),
 		};
 	}
 }
@@ -197,13 +208,21 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		const earlier = recordedTokenFailure(credentials);
 		if (earlier?.refused) throw new Error(tokenFailureMessage(earlier, true));
-		return await sharedTokenRequest(loginFingerprint(credentials), () => tokenOutcome(this, credentials));
+		return await sharedTokenRequest(loginFingerprint(credentials), () =>
+			tokenOutcome(this, credentials),
+		);
 	}
 
 	/** Without a token the token request has failed: stop before anything reaches the API. */
-	authenticate = async (credentials: ICredentialDataDecryptedObject, requestOptions: IHttpRequestOptions) => {
+	authenticate = async (
+		credentials: ICredentialDataDecryptedObject,
+		requestOptions: IHttpRequestOptions,
+	) => {
 		if (!credentials[SESSION_TOKEN_FIELD]) {
-			throw new Error(recordedTokenFailure(credentials)?.message ?? 'There is no Enkash token: the token request failed');
+			throw new Error(
+				recordedTokenFailure(credentials)?.message ??
+					'There is no Enkash token: the token request failed',
+			);
 		}
 		return await sendWithSessionToken(credentials, requestOptions);
 	};

@@ -17,24 +17,27 @@ const { ensureRuntime, node24Env, paths } = require('./runtime');
  * @param {string} destination
  */
 function packPackage(destination) {
-  execFileSync('npm', ['run', 'build', '--silent'], { cwd: paths.repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
-  const output = execFileSync('npm', ['pack', '--silent', '--pack-destination', destination], {
-    cwd: paths.repoRoot,
-    encoding: 'utf8',
-  });
-  return path.join(destination, output.trim().split('\n').pop() ?? '');
+	execFileSync('npm', ['run', 'build', '--silent'], {
+		cwd: paths.repoRoot,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
+	const output = execFileSync('npm', ['pack', '--silent', '--pack-destination', destination], {
+		cwd: paths.repoRoot,
+		encoding: 'utf8',
+	});
+	return path.join(destination, output.trim().split('\n').pop() ?? '');
 }
 
 /** A free TCP port on the loopback interface. */
 function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = /** @type {net.AddressInfo} */ (server.address());
-      server.close(() => resolve(port));
-    });
-  });
+	return new Promise((resolve, reject) => {
+		const server = net.createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const { port } = /** @type {net.AddressInfo} */ (server.address());
+			server.close(() => resolve(port));
+		});
+	});
 }
 
 /**
@@ -50,259 +53,297 @@ function freePort() {
  * @param {string} stdout
  */
 function parseRunData(stdout) {
-  const lines = stdout.split('\n');
-  const start = lines.indexOf('{');
-  const end = lines.indexOf('}', start);
-  if (start < 0 || end < 0) return undefined;
-  try {
-    return JSON.parse(lines.slice(start, end + 1).join('\n'));
-  } catch {
-    return undefined;
-  }
+	const lines = stdout.split('\n');
+	const start = lines.indexOf('{');
+	const end = lines.indexOf('}', start);
+	if (start < 0 || end < 0) return undefined;
+	try {
+		return JSON.parse(lines.slice(start, end + 1).join('\n'));
+	} catch {
+		return undefined;
+	}
 }
 
 class N8n {
-  /**
-   * @param {string} userFolder
-   * @param {Record<string, string>} [extraEnv]
-   */
-  constructor(userFolder, extraEnv = {}) {
-    this.userFolder = userFolder;
-    this.extraEnv = extraEnv;
-    /** @type {import('node:child_process').ChildProcess | undefined} */
-    this.server = undefined;
-    this.port = 0;
-    this.serverLog = '';
-    /** @type {string | undefined} */
-    this.cookie = undefined;
-  }
+	/**
+	 * @param {string} userFolder
+	 * @param {Record<string, string>} [extraEnv]
+	 */
+	constructor(userFolder, extraEnv = {}) {
+		this.userFolder = userFolder;
+		this.extraEnv = extraEnv;
+		/** @type {import('node:child_process').ChildProcess | undefined} */
+		this.server = undefined;
+		this.port = 0;
+		this.serverLog = '';
+		/** @type {string | undefined} */
+		this.cookie = undefined;
+	}
 
-  /**
-   * A fresh n8n user folder with the package installed from its npm tarball.
-   * @param {{ userFolder?: string, env?: Record<string, string>, log?: (line: string) => void }} [options]
-   */
-  static create({ userFolder, env, log } = {}) {
-    ensureRuntime({ log });
-    const folder = userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-n8n-'));
-    const nodesDir = path.join(folder, '.n8n', 'nodes');
-    fs.mkdirSync(nodesDir, { recursive: true });
-    fs.writeFileSync(
-      path.join(nodesDir, 'package.json'),
-      JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
-    );
-    const tarball = packPackage(folder);
-    // What the Community Nodes panel does: an npm install into ~/.n8n/nodes. The
-    // package has no dependencies; its peer n8n-workflow is n8n's own.
-    execFileSync(
-      'npm',
-      ['install', tarball, '--omit=peer', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error'],
-      { cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] },
-    );
-    fs.rmSync(tarball);
-    return new N8n(folder, env);
-  }
+	/**
+	 * A fresh n8n user folder with the package installed from its npm tarball.
+	 * @param {{ userFolder?: string, env?: Record<string, string>, log?: (line: string) => void }} [options]
+	 */
+	static create({ userFolder, env, log } = {}) {
+		ensureRuntime({ log });
+		const folder = userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-n8n-'));
+		const nodesDir = path.join(folder, '.n8n', 'nodes');
+		fs.mkdirSync(nodesDir, { recursive: true });
+		fs.writeFileSync(
+			path.join(nodesDir, 'package.json'),
+			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+		);
+		const tarball = packPackage(folder);
+		// What the Community Nodes panel does: an npm install into ~/.n8n/nodes. The
+		// package has no dependencies; its peer n8n-workflow is n8n's own.
+		execFileSync(
+			'npm',
+			[
+				'install',
+				tarball,
+				'--omit=peer',
+				'--ignore-scripts',
+				'--no-audit',
+				'--no-fund',
+				'--loglevel=error',
+			],
+			{ cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] },
+		);
+		fs.rmSync(tarball);
+		return new N8n(folder, env);
+	}
 
-  env(extra = {}) {
-    return node24Env({
-      // Jest sets NODE_ENV=test, under which n8n's logger prints nothing.
-      NODE_ENV: 'production',
-      N8N_USER_FOLDER: this.userFolder,
-      N8N_ENCRYPTION_KEY: 'enkash-coins-e2e-encryption-key',
-      N8N_DIAGNOSTICS_ENABLED: 'false',
-      N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-      N8N_TEMPLATES_ENABLED: 'false',
-      N8N_PERSONALIZATION_ENABLED: 'false',
-      N8N_HIRING_BANNER_ENABLED: 'false',
-      N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-      N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
-      N8N_SECURE_COOKIE: 'false',
-      N8N_LOG_LEVEL: 'warn',
-      // The sandbox stands in for Enkash on loopback, which n8n's SSRF guard (off by
-      // default) refuses when an environment switches it on.
-      N8N_SSRF_PROTECTION_ENABLED: 'false',
-      ...this.extraEnv,
-      ...extra,
-    });
-  }
+	env(extra = {}) {
+		return node24Env({
+			// Jest sets NODE_ENV=test, under which n8n's logger prints nothing.
+			NODE_ENV: 'production',
+			N8N_USER_FOLDER: this.userFolder,
+			N8N_ENCRYPTION_KEY: 'enkash-coins-e2e-encryption-key',
+			N8N_DIAGNOSTICS_ENABLED: 'false',
+			N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+			N8N_TEMPLATES_ENABLED: 'false',
+			N8N_PERSONALIZATION_ENABLED: 'false',
+			N8N_HIRING_BANNER_ENABLED: 'false',
+			N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+			N8N_SECURE_COOKIE: 'false',
+			N8N_LOG_LEVEL: 'warn',
+			// The sandbox stands in for Enkash on loopback, which n8n's SSRF guard (off by
+			// default) refuses when an environment switches it on.
+			N8N_SSRF_PROTECTION_ENABLED: 'false',
+			...this.extraEnv,
+			...extra,
+		});
+	}
 
-  /**
-   * Runs an n8n CLI command to completion.
-   * @param {string[]} args
-   * @param {{ timeoutMs?: number, env?: Record<string, string> }} [options]
-   * @returns {Promise<CliResult>}
-   */
-  cli(args, { timeoutMs = 180_000, env = {} } = {}) {
-    return new Promise((resolve, reject) => {
-      const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
-        env: this.env(env),
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (chunk) => (stdout += chunk));
-      child.stderr.on('data', (chunk) => (stderr += chunk));
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        reject(new Error(`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`));
-      }, timeoutMs);
-      child.on('error', reject);
-      child.on('close', (code) => {
-        clearTimeout(timer);
-        resolve({ code, stdout, stderr });
-      });
-    });
-  }
+	/**
+	 * Runs an n8n CLI command to completion.
+	 * @param {string[]} args
+	 * @param {{ timeoutMs?: number, env?: Record<string, string> }} [options]
+	 * @returns {Promise<CliResult>}
+	 */
+	cli(args, { timeoutMs = 180_000, env = {} } = {}) {
+		return new Promise((resolve, reject) => {
+			const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
+				env: this.env(env),
+				stdio: ['ignore', 'pipe', 'pipe'],
+			});
+			let stdout = '';
+			let stderr = '';
+			child.stdout.on('data', (chunk) => (stdout += chunk));
+			child.stderr.on('data', (chunk) => (stderr += chunk));
+			const timer = setTimeout(() => {
+				child.kill('SIGKILL');
+				reject(
+					new Error(
+						`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`,
+					),
+				);
+			}, timeoutMs);
+			child.on('error', reject);
+			child.on('close', (code) => {
+				clearTimeout(timer);
+				resolve({ code, stdout, stderr });
+			});
+		});
+	}
 
-  /** @param {string} name @param {unknown} data */
-  writeInput(name, data) {
-    const file = path.join(this.userFolder, name);
-    fs.writeFileSync(file, JSON.stringify(data, null, 2));
-    return file;
-  }
+	/** @param {string} name @param {unknown} data */
+	writeInput(name, data) {
+		const file = path.join(this.userFolder, name);
+		fs.writeFileSync(file, JSON.stringify(data, null, 2));
+		return file;
+	}
 
-  /** @param {string[]} args */
-  async mustRun(args) {
-    const result = await this.cli(args);
-    if (result.code !== 0) {
-      throw new Error(`n8n ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`);
-    }
-    return result;
-  }
+	/** @param {string[]} args */
+	async mustRun(args) {
+		const result = await this.cli(args);
+		if (result.code !== 0) {
+			throw new Error(
+				`n8n ${args.join(' ')} failed (${result.code}):\n${result.stdout}\n${result.stderr}`,
+			);
+		}
+		return result;
+	}
 
-  /**
-   * Imports credentials given in plain text; n8n encrypts them on import.
-   * @param {Array<{ id: string, name: string, type: string, data: Record<string, unknown> }>} credentials
-   */
-  async importCredentials(credentials) {
-    await this.mustRun(['import:credentials', `--input=${this.writeInput('credentials.json', credentials)}`]);
-  }
+	/**
+	 * Imports credentials given in plain text; n8n encrypts them on import.
+	 * @param {Array<{ id: string, name: string, type: string, data: Record<string, unknown> }>} credentials
+	 */
+	async importCredentials(credentials) {
+		await this.mustRun([
+			'import:credentials',
+			`--input=${this.writeInput('credentials.json', credentials)}`,
+		]);
+	}
 
-  /** @param {Record<string, unknown>} workflow */
-  async importWorkflow(workflow) {
-    await this.mustRun(['import:workflow', `--input=${this.writeInput(`workflow-${workflow.id}.json`, workflow)}`]);
-  }
+	/** @param {Record<string, unknown>} workflow */
+	async importWorkflow(workflow) {
+		await this.mustRun([
+			'import:workflow',
+			`--input=${this.writeInput(`workflow-${workflow.id}.json`, workflow)}`,
+		]);
+	}
 
-  /**
-   * Makes a workflow's triggers live on the next start: n8n 2.x publishes it,
-   * n8n 1.x activates it.
-   * @param {string} id
-   */
-  async publishWorkflow(id) {
-    const major = Number(paths.n8nVersion.split('.')[0]);
-    await this.mustRun(major >= 2 ? ['publish:workflow', `--id=${id}`] : ['update:workflow', `--id=${id}`, '--active=true']);
-  }
+	/**
+	 * Makes a workflow's triggers live on the next start: n8n 2.x publishes it,
+	 * n8n 1.x activates it.
+	 * @param {string} id
+	 */
+	async publishWorkflow(id) {
+		const major = Number(paths.n8nVersion.split('.')[0]);
+		await this.mustRun(
+			major >= 2
+				? ['publish:workflow', `--id=${id}`]
+				: ['update:workflow', `--id=${id}`, '--active=true'],
+		);
+	}
 
-  /**
-   * Executes an imported workflow from the CLI and returns n8n's run data.
-   * @param {string} id
-   * @param {Record<string, string>} [env] more environment for the n8n process
-   * @returns {Promise<{ ok: boolean, run: any, output: CliResult }>}
-   */
-  async execute(id, env = {}) {
-    // `execute` prints the run through n8n's logger, at level info.
-    const output = await this.cli(['execute', `--id=${id}`, '--rawOutput'], { env: { N8N_LOG_LEVEL: 'info', ...env } });
-    const run = parseRunData(output.stdout);
-    return { ok: output.code === 0 && run !== undefined, run, output };
-  }
+	/**
+	 * Executes an imported workflow from the CLI and returns n8n's run data.
+	 * @param {string} id
+	 * @param {Record<string, string>} [env] more environment for the n8n process
+	 * @returns {Promise<{ ok: boolean, run: any, output: CliResult }>}
+	 */
+	async execute(id, env = {}) {
+		// `execute` prints the run through n8n's logger, at level info.
+		const output = await this.cli(['execute', `--id=${id}`, '--rawOutput'], {
+			env: { N8N_LOG_LEVEL: 'info', ...env },
+		});
+		const run = parseRunData(output.stdout);
+		return { ok: output.code === 0 && run !== undefined, run, output };
+	}
 
-  /**
-   * Starts `n8n start` on a free loopback port and waits until it is ready.
-   * @param {{ port?: number, timeoutMs?: number }} [options]
-   */
-  async start({ port, timeoutMs = 120_000 } = {}) {
-    this.port = port ?? (await freePort());
-    const child = spawn(paths.nodeBin, [paths.n8nBin, 'start'], {
-      env: this.env({ N8N_PORT: String(this.port), N8N_LISTEN_ADDRESS: '127.0.0.1', N8N_HOST: 'localhost' }),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.server = child;
-    child.stdout?.on('data', (chunk) => (this.serverLog += chunk));
-    child.stderr?.on('data', (chunk) => (this.serverLog += chunk));
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      if (child.exitCode !== null) throw new Error(`n8n exited with ${child.exitCode} while starting:\n${this.serverLog}`);
-      try {
-        const response = await fetch(`${this.baseUrl}/healthz/readiness`);
-        if (response.ok) return this;
-      } catch {
-        // Not listening yet.
-      }
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-    await this.stop();
-    throw new Error(`n8n did not become ready within ${timeoutMs} ms:\n${this.serverLog}`);
-  }
+	/**
+	 * Starts `n8n start` on a free loopback port and waits until it is ready.
+	 * @param {{ port?: number, timeoutMs?: number }} [options]
+	 */
+	async start({ port, timeoutMs = 120_000 } = {}) {
+		this.port = port ?? (await freePort());
+		const child = spawn(paths.nodeBin, [paths.n8nBin, 'start'], {
+			env: this.env({
+				N8N_PORT: String(this.port),
+				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_HOST: 'localhost',
+			}),
+			stdio: ['ignore', 'pipe', 'pipe'],
+		});
+		this.server = child;
+		child.stdout?.on('data', (chunk) => (this.serverLog += chunk));
+		child.stderr?.on('data', (chunk) => (this.serverLog += chunk));
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			if (child.exitCode !== null)
+				throw new Error(`n8n exited with ${child.exitCode} while starting:\n${this.serverLog}`);
+			try {
+				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
+				if (response.ok) return this;
+			} catch {
+				// Not listening yet.
+			}
+			await new Promise((resolve) => setTimeout(resolve, 500));
+		}
+		await this.stop();
+		throw new Error(`n8n did not become ready within ${timeoutMs} ms:\n${this.serverLog}`);
+	}
 
-  /**
-   * Creates the owner account of a fresh instance and keeps its session cookie
-   * for {@link rest}.
-   * @param {{ email: string, password: string, firstName?: string, lastName?: string }} owner
-   */
-  async setupOwner({ email, password, firstName = 'Loyalty', lastName = 'Admin' }) {
-    const response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email, password, firstName, lastName }),
-    });
-    if (!response.ok) throw new Error(`Owner setup failed: ${response.status} ${await response.text()}`);
-    this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
-  }
+	/**
+	 * Creates the owner account of a fresh instance and keeps its session cookie
+	 * for {@link rest}.
+	 * @param {{ email: string, password: string, firstName?: string, lastName?: string }} owner
+	 */
+	async setupOwner({ email, password, firstName = 'Loyalty', lastName = 'Admin' }) {
+		const response = await fetch(`${this.baseUrl}/rest/owner/setup`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ email, password, firstName, lastName }),
+		});
+		if (!response.ok)
+			throw new Error(`Owner setup failed: ${response.status} ${await response.text()}`);
+		this.cookie = (response.headers.get('set-cookie') ?? '').split(';')[0];
+	}
 
-  /**
-   * Calls n8n's REST API as the owner.
-   * @param {string} method @param {string} route e.g. '/credentials/test' @param {unknown} [body]
-   */
-  async rest(method, route, body) {
-    const response = await fetch(`${this.baseUrl}/rest${route}`, {
-      method,
-      headers: { 'content-type': 'application/json', cookie: this.cookie ?? '', 'browser-id': 'enkash-e2e' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    if (!response.ok) throw new Error(`${method} /rest${route} failed: ${response.status} ${text}`);
-    return JSON.parse(text).data;
-  }
+	/**
+	 * Calls n8n's REST API as the owner.
+	 * @param {string} method @param {string} route e.g. '/credentials/test' @param {unknown} [body]
+	 */
+	async rest(method, route, body) {
+		const response = await fetch(`${this.baseUrl}/rest${route}`, {
+			method,
+			headers: {
+				'content-type': 'application/json',
+				cookie: this.cookie ?? '',
+				'browser-id': 'enkash-e2e',
+			},
+			body: body === undefined ? undefined : JSON.stringify(body),
+		});
+		const text = await response.text();
+		if (!response.ok) throw new Error(`${method} /rest${route} failed: ${response.status} ${text}`);
+		return JSON.parse(text).data;
+	}
 
-  /**
-   * Waits until a published workflow's production webhook (a POST one) is
-   * registered: n8n reports itself ready before it has activated the published
-   * workflows. A GET runs nothing; n8n answers it "not registered for GET
-   * requests" once the POST webhook exists, and "is not registered" before.
-   * @param {string} webhookPath @param {number} [timeoutMs]
-   */
-  async waitForWebhook(webhookPath, timeoutMs = 60_000) {
-    const deadline = Date.now() + timeoutMs;
-    while (Date.now() < deadline) {
-      const response = await fetch(`${this.baseUrl}/webhook/${webhookPath}`);
-      const answer = /** @type {{ message?: string }} */ (await response.json().catch(() => ({})));
-      const message = answer.message ?? '';
-      if (/not registered for GET requests/.test(message)) return;
-      await new Promise((resolve) => setTimeout(resolve, 250));
-    }
-    throw new Error(`The webhook ${webhookPath} was not registered within ${timeoutMs} ms:\n${this.serverLog}`);
-  }
+	/**
+	 * Waits until a published workflow's production webhook (a POST one) is
+	 * registered: n8n reports itself ready before it has activated the published
+	 * workflows. A GET runs nothing; n8n answers it "not registered for GET
+	 * requests" once the POST webhook exists, and "is not registered" before.
+	 * @param {string} webhookPath @param {number} [timeoutMs]
+	 */
+	async waitForWebhook(webhookPath, timeoutMs = 60_000) {
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const response = await fetch(`${this.baseUrl}/webhook/${webhookPath}`);
+			const answer = /** @type {{ message?: string }} */ (await response.json().catch(() => ({})));
+			const message = answer.message ?? '';
+			if (/not registered for GET requests/.test(message)) return;
+			await new Promise((resolve) => setTimeout(resolve, 250));
+		}
+		throw new Error(
+			`The webhook ${webhookPath} was not registered within ${timeoutMs} ms:\n${this.serverLog}`,
+		);
+	}
 
-  get baseUrl() {
-    return `http://127.0.0.1:${this.port}`;
-  }
+	get baseUrl() {
+		return `http://127.0.0.1:${this.port}`;
+	}
 
-  /** Stops the server gracefully, or kills it after a grace period. */
-  async stop(graceMs = 20_000) {
-    const child = this.server;
-    this.server = undefined;
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-    await exited;
-    clearTimeout(timer);
-  }
+	/** Stops the server gracefully, or kills it after a grace period. */
+	async stop(graceMs = 20_000) {
+		const child = this.server;
+		this.server = undefined;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		child.kill('SIGTERM');
+		const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+		await exited;
+		clearTimeout(timer);
+	}
 
-  /** Stops the server and deletes the user folder. */
-  async dispose() {
-    await this.stop();
-    fs.rmSync(this.userFolder, { recursive: true, force: true });
-  }
+	/** Stops the server and deletes the user folder. */
+	async dispose() {
+		await this.stop();
+		fs.rmSync(this.userFolder, { recursive: true, force: true });
+	}
 }
 
 module.exports = { N8n, freePort };

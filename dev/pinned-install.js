@@ -14,7 +14,10 @@ const STAMP = '.installed-lock-sha256';
 
 /** @param {string} sourceDir */
 function lockHash(sourceDir) {
-  return crypto.createHash('sha256').update(fs.readFileSync(path.join(sourceDir, 'package-lock.json'))).digest('hex');
+	return crypto
+		.createHash('sha256')
+		.update(fs.readFileSync(path.join(sourceDir, 'package-lock.json')))
+		.digest('hex');
 }
 
 /**
@@ -23,7 +26,7 @@ function lockHash(sourceDir) {
  * them (ignore-scripts, its prefix) along.
  */
 function cleanNpmEnv() {
-  return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+	return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 }
 
 /**
@@ -39,36 +42,40 @@ function cleanNpmEnv() {
  * @returns {boolean} whether it installed (false: it was already there)
  */
 function ensurePinnedInstall({
-  sourceDir,
-  targetDir,
-  label,
-  npmArgs = [],
-  env = cleanNpmEnv(),
-  afterInstall,
-  mustExist = [],
-  log = (line) => console.error(line),
+	sourceDir,
+	targetDir,
+	label,
+	npmArgs = [],
+	env = cleanNpmEnv(),
+	afterInstall,
+	mustExist = [],
+	log = (line) => console.error(line),
 }) {
-  const stampFile = path.join(targetDir, STAMP);
-  const hash = lockHash(sourceDir);
-  const complete = () => mustExist.every((file) => fs.existsSync(path.join(targetDir, file)));
-  if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === hash && complete()) return false;
+	const stampFile = path.join(targetDir, STAMP);
+	const hash = lockHash(sourceDir);
+	const complete = () => mustExist.every((file) => fs.existsSync(path.join(targetDir, file)));
+	if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === hash && complete())
+		return false;
 
-  const started = Date.now();
-  log(`Installing ${label} into ${path.relative(process.cwd(), targetDir) || targetDir} (first use only)...`);
-  fs.mkdirSync(targetDir, { recursive: true });
-  fs.rmSync(stampFile, { force: true });
-  for (const file of ['package.json', 'package-lock.json']) {
-    fs.copyFileSync(path.join(sourceDir, file), path.join(targetDir, file));
-  }
-  const npm = (/** @type {string[]} */ ...args) =>
-    execFileSync('npm', args, { cwd: targetDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
-  npm('ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...npmArgs);
-  afterInstall?.(npm);
-  const missing = mustExist.filter((file) => !fs.existsSync(path.join(targetDir, file)));
-  if (missing.length > 0) throw new Error(`${label} is incomplete: ${missing.join(', ')} missing in ${targetDir}`);
-  fs.writeFileSync(stampFile, `${hash}\n`);
-  log(`${label} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
-  return true;
+	const started = Date.now();
+	log(
+		`Installing ${label} into ${path.relative(process.cwd(), targetDir) || targetDir} (first use only)...`,
+	);
+	fs.mkdirSync(targetDir, { recursive: true });
+	fs.rmSync(stampFile, { force: true });
+	for (const file of ['package.json', 'package-lock.json']) {
+		fs.copyFileSync(path.join(sourceDir, file), path.join(targetDir, file));
+	}
+	const npm = (/** @type {string[]} */ ...args) =>
+		execFileSync('npm', args, { cwd: targetDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+	npm('ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...npmArgs);
+	afterInstall?.(npm);
+	const missing = mustExist.filter((file) => !fs.existsSync(path.join(targetDir, file)));
+	if (missing.length > 0)
+		throw new Error(`${label} is incomplete: ${missing.join(', ')} missing in ${targetDir}`);
+	fs.writeFileSync(stampFile, `${hash}\n`);
+	log(`${label} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
+	return true;
 }
 
 module.exports = { cleanNpmEnv, ensurePinnedInstall };

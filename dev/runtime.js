@@ -21,25 +21,29 @@ const RUNTIMES = { newest: 'n8n-2.41.1', floor: 'n8n-1.123.81' };
 const runtimeName = process.env.N8N_E2E_RUNTIME || RUNTIMES.newest;
 const RUNTIME_SOURCE = path.join(REPO_ROOT, 'dev/runtimes', runtimeName);
 if (!fs.existsSync(path.join(RUNTIME_SOURCE, 'package-lock.json'))) {
-  throw new Error(`N8N_E2E_RUNTIME=${runtimeName}: there is no dev/runtimes/${runtimeName}/package-lock.json`);
+	throw new Error(
+		`N8N_E2E_RUNTIME=${runtimeName}: there is no dev/runtimes/${runtimeName}/package-lock.json`,
+	);
 }
 const RUNTIMES_DIR = path.join(REPO_ROOT, '.e2e-runtime');
 const RUNTIME_DIR = path.join(RUNTIMES_DIR, runtimeName);
 const SQLITE_ADDON = 'node_modules/sqlite3/build/Release/node_sqlite3.node';
 
 const paths = {
-  repoRoot: REPO_ROOT,
-  runtimeName,
-  runtimeDir: RUNTIME_DIR,
-  /** Node 24: the one running, or the one dev/node24.js installs. */
-  get nodeBin() {
-    return path.join(node24Home(), 'bin/node');
-  },
-  n8nBin: path.join(RUNTIME_DIR, 'node_modules/n8n/bin/n8n'),
-  /** The n8n release, from the lockfile: readable before it is installed. */
-  n8nVersion: /** @type {string} */ (
-    JSON.parse(fs.readFileSync(path.join(RUNTIME_SOURCE, 'package-lock.json'), 'utf8')).packages['node_modules/n8n'].version
-  ),
+	repoRoot: REPO_ROOT,
+	runtimeName,
+	runtimeDir: RUNTIME_DIR,
+	/** Node 24: the one running, or the one dev/node24.js installs. */
+	get nodeBin() {
+		return path.join(node24Home(), 'bin/node');
+	},
+	n8nBin: path.join(RUNTIME_DIR, 'node_modules/n8n/bin/n8n'),
+	/** The n8n release, from the lockfile: readable before it is installed. */
+	n8nVersion: /** @type {string} */ (
+		JSON.parse(fs.readFileSync(path.join(RUNTIME_SOURCE, 'package-lock.json'), 'utf8')).packages[
+			'node_modules/n8n'
+		].version
+	),
 };
 
 /**
@@ -48,7 +52,7 @@ const paths = {
  * @param {Record<string, string>} [extra]
  */
 function node24Env(extra = {}) {
-  return { ...envWithNode(node24Home(), cleanNpmEnv()), ...extra };
+	return { ...envWithNode(node24Home(), cleanNpmEnv()), ...extra };
 }
 
 /**
@@ -58,20 +62,24 @@ function node24Env(extra = {}) {
  * @param {(...args: string[]) => void} npm
  */
 function buildSqlite(npm) {
-  const { version } = JSON.parse(fs.readFileSync(path.join(RUNTIME_DIR, 'node_modules/sqlite3/package.json'), 'utf8'));
-  const cached = path.join(RUNTIMES_DIR, `.sqlite3-${version}-node-abi-${nodeAbi()}.node`);
-  const addon = path.join(RUNTIME_DIR, SQLITE_ADDON);
-  if (!fs.existsSync(cached)) {
-    npm('rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error');
-    if (!fs.existsSync(addon)) throw new Error(`sqlite3 was not built: ${addon} is missing`);
-    fs.copyFileSync(addon, cached);
-  }
-  fs.mkdirSync(path.dirname(addon), { recursive: true });
-  fs.copyFileSync(cached, addon);
+	const { version } = JSON.parse(
+		fs.readFileSync(path.join(RUNTIME_DIR, 'node_modules/sqlite3/package.json'), 'utf8'),
+	);
+	const cached = path.join(RUNTIMES_DIR, `.sqlite3-${version}-node-abi-${nodeAbi()}.node`);
+	const addon = path.join(RUNTIME_DIR, SQLITE_ADDON);
+	if (!fs.existsSync(cached)) {
+		npm('rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error');
+		if (!fs.existsSync(addon)) throw new Error(`sqlite3 was not built: ${addon} is missing`);
+		fs.copyFileSync(addon, cached);
+	}
+	fs.mkdirSync(path.dirname(addon), { recursive: true });
+	fs.copyFileSync(cached, addon);
 }
 
 function nodeAbi() {
-  return execFileSync(paths.nodeBin, ['-p', 'process.versions.modules'], { encoding: 'utf8' }).trim();
+	return execFileSync(paths.nodeBin, ['-p', 'process.versions.modules'], {
+		encoding: 'utf8',
+	}).trim();
 }
 
 /**
@@ -79,17 +87,17 @@ function nodeAbi() {
  * @param {{ log?: (line: string) => void }} [options]
  */
 function ensureRuntime({ log = (line) => console.error(line) } = {}) {
-  node24Home({ log });
-  ensurePinnedInstall({
-    sourceDir: RUNTIME_SOURCE,
-    targetDir: RUNTIME_DIR,
-    label: runtimeName,
-    env: node24Env(),
-    afterInstall: buildSqlite,
-    mustExist: ['node_modules/n8n/bin/n8n', SQLITE_ADDON],
-    log,
-  });
-  return paths;
+	node24Home({ log });
+	ensurePinnedInstall({
+		sourceDir: RUNTIME_SOURCE,
+		targetDir: RUNTIME_DIR,
+		label: runtimeName,
+		env: node24Env(),
+		afterInstall: buildSqlite,
+		mustExist: ['node_modules/n8n/bin/n8n', SQLITE_ADDON],
+		log,
+	});
+	return paths;
 }
 
 module.exports = { RUNTIMES, ensureRuntime, node24Env, paths };

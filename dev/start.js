@@ -10,19 +10,22 @@ const EDITOR_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.ENKASH_SANDBOX_PORT ?? 4010);
 
 async function main() {
-  const { sandbox, owner, stop } = await startEditor({ editorPort: EDITOR_PORT, sandboxPort: SANDBOX_PORT });
-  let stopping = false;
-  const shutDown = async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log('\nStopping n8n and the sandbox...');
-    await stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', shutDown);
-  process.on('SIGTERM', shutDown);
+	const { sandbox, owner, stop } = await startEditor({
+		editorPort: EDITOR_PORT,
+		sandboxPort: SANDBOX_PORT,
+	});
+	let stopping = false;
+	const shutDown = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping n8n and the sandbox...');
+		await stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', shutDown);
+	process.on('SIGTERM', shutDown);
 
-  console.log(`
+	console.log(`
 n8n is running with the Enkash Coins node: http://localhost:${EDITOR_PORT}
   Log in as  ${owner.email}  /  ${owner.password}
 
@@ -41,6 +44,6 @@ Press Ctrl-C to stop.`);
 }
 
 main().catch((error) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
 });

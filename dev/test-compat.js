@@ -21,66 +21,87 @@ const REPO_ROOT = path.resolve(__dirname, '..');
 
 /** @type {MatrixEntry[]} */
 const MATRIX = [
-  { name: 'pinned' },
-  { name: 'n8n-2.33', dir: '.compat/n8n-2.33' },
-  // n8n-core 1.x starts a 60-second cleanup timer (SSHClientsManager) that keeps
-  // the process alive until n8n shuts it down; 2.x no longer holds the process for it.
-  { name: 'n8n-1.123', dir: '.compat/n8n-1.123', jestArgs: ['--forceExit'] },
+	{ name: 'pinned' },
+	{ name: 'n8n-2.33', dir: '.compat/n8n-2.33' },
+	// n8n-core 1.x starts a 60-second cleanup timer (SSHClientsManager) that keeps
+	// the process alive until n8n shuts it down; 2.x no longer holds the process for it.
+	{ name: 'n8n-1.123', dir: '.compat/n8n-1.123', jestArgs: ['--forceExit'] },
 ];
 
 /** @param {string} dir @param {string} name */
 function versionOf(dir, name) {
-  return JSON.parse(fs.readFileSync(path.join(REPO_ROOT, dir, 'node_modules', name, 'package.json'), 'utf8')).version;
+	return JSON.parse(
+		fs.readFileSync(path.join(REPO_ROOT, dir, 'node_modules', name, 'package.json'), 'utf8'),
+	).version;
 }
 
 /** @param {MatrixEntry} entry */
 function runSuite(entry) {
-  if (entry.dir) {
-    ensurePinnedInstall({
-      sourceDir: path.join(__dirname, 'compat', entry.name),
-      targetDir: path.join(REPO_ROOT, entry.dir),
-      label: `n8n-core and n8n-workflow for ${entry.name}`,
-      mustExist: ['node_modules/n8n-core/package.json', 'node_modules/n8n-workflow/package.json'],
-    });
-  }
-  const dir = entry.dir ?? '.';
-  const label = `n8n-core ${versionOf(dir, 'n8n-core')} / n8n-workflow ${versionOf(dir, 'n8n-workflow')}`;
-  console.log(`\n::: engine-level suite against ${label} (${entry.name})`);
-  const resultFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-compat-')), 'result.json');
-  spawnSync(process.execPath, [require.resolve('jest/bin/jest'), '--json', `--outputFile=${resultFile}`, ...(entry.jestArgs ?? [])], {
-    cwd: REPO_ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, ...(entry.dir ? { N8N_COMPAT_DIR: path.join(REPO_ROOT, entry.dir) } : {}) },
-  });
-  const result = fs.existsSync(resultFile)
-    ? JSON.parse(fs.readFileSync(resultFile, 'utf8'))
-    : { numPassedTests: 0, numFailedTests: 0, numTotalTests: 0, numRuntimeErrorTestSuites: 1 };
-  fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
-  return { entry, label, result };
+	if (entry.dir) {
+		ensurePinnedInstall({
+			sourceDir: path.join(__dirname, 'compat', entry.name),
+			targetDir: path.join(REPO_ROOT, entry.dir),
+			label: `n8n-core and n8n-workflow for ${entry.name}`,
+			mustExist: ['node_modules/n8n-core/package.json', 'node_modules/n8n-workflow/package.json'],
+		});
+	}
+	const dir = entry.dir ?? '.';
+	const label = `n8n-core ${versionOf(dir, 'n8n-core')} / n8n-workflow ${versionOf(dir, 'n8n-workflow')}`;
+	console.log(`\n::: engine-level suite against ${label} (${entry.name})`);
+	const resultFile = path.join(
+		fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-compat-')),
+		'result.json',
+	);
+	spawnSync(
+		process.execPath,
+		[
+			require.resolve('jest/bin/jest'),
+			'--selectProjects',
+			'unit',
+			'--json',
+			`--outputFile=${resultFile}`,
+			...(entry.jestArgs ?? []),
+		],
+		{
+			cwd: REPO_ROOT,
+			stdio: 'inherit',
+			env: {
+				...process.env,
+				...(entry.dir ? { N8N_COMPAT_DIR: path.join(REPO_ROOT, entry.dir) } : {}),
+			},
+		},
+	);
+	const result = fs.existsSync(resultFile)
+		? JSON.parse(fs.readFileSync(resultFile, 'utf8'))
+		: { numPassedTests: 0, numFailedTests: 0, numTotalTests: 0, numRuntimeErrorTestSuites: 1 };
+	fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
+	return { entry, label, result };
 }
 
 function main() {
-  const outputFile = process.argv.find((arg) => arg.startsWith('--outputFile='))?.slice('--outputFile='.length);
-  const runs = MATRIX.map(runSuite);
+	const outputFile = process.argv
+		.find((arg) => arg.startsWith('--outputFile='))
+		?.slice('--outputFile='.length);
+	const runs = MATRIX.map(runSuite);
 
-  console.log('\n| n8n-core / n8n-workflow | passed | failed | suites that did not run |');
-  console.log('|---|---|---|---|');
-  for (const { entry, label, result } of runs) {
-    console.log(
-      `| ${label}${entry.name === 'pinned' ? ' (pinned)' : ''} | ${result.numPassedTests} / ${result.numTotalTests} | ${result.numFailedTests} | ${result.numRuntimeErrorTestSuites} |`,
-    );
-  }
-  const totals = runs.reduce(
-    (sum, { result }) => ({
-      numPassedTests: sum.numPassedTests + result.numPassedTests,
-      numFailedTests: sum.numFailedTests + result.numFailedTests,
-      numRuntimeErrorTestSuites: sum.numRuntimeErrorTestSuites + result.numRuntimeErrorTestSuites,
-    }),
-    { numPassedTests: 0, numFailedTests: 0, numRuntimeErrorTestSuites: 0 },
-  );
-  if (outputFile) fs.writeFileSync(outputFile, JSON.stringify(totals));
-  const failed = totals.numFailedTests + totals.numRuntimeErrorTestSuites;
-  process.exit(failed > 0 || runs.some(({ result }) => result.numTotalTests === 0) ? 1 : 0);
+	console.log('\n| n8n-core / n8n-workflow | passed | failed | suites that did not run |');
+	console.log('|---|---|---|---|');
+	for (const { entry, label, result } of runs) {
+		console.log(
+			`| ${label}${entry.name === 'pinned' ? ' (pinned)' : ''} | ${result.numPassedTests} / ${result.numTotalTests} | ${result.numFailedTests} | ${result.numRuntimeErrorTestSuites} |`,
+		);
+	}
+	const totals = runs.reduce(
+		(sum, { result }) => ({
+			numPassedTests: sum.numPassedTests + result.numPassedTests,
+			numFailedTests: sum.numFailedTests + result.numFailedTests,
+			numRuntimeErrorTestSuites: sum.numRuntimeErrorTestSuites + result.numRuntimeErrorTestSuites,
+		}),
+		{ numPassedTests: 0, numFailedTests: 0, numRuntimeErrorTestSuites: 0 },
+	);
+	if (outputFile) fs.writeFileSync(outputFile, JSON.stringify(totals));
+	const failed = totals.numFailedTests + totals.numRuntimeErrorTestSuites;
+	process.exit(failed > 0 || runs.some(({ result }) => result.numTotalTests === 0) ? 1 : 0);
 }
 
 main();

@@ -15,13 +15,17 @@ const WEBHOOK_ONLY = new Set(['n8n-nodes-base.respondToWebhook']);
 
 /** The credential ids the examples refer to. */
 const EXAMPLE_CREDENTIALS = {
-  token: { id: 'EnkashSandboxTok', name: 'Enkash sandbox (token)', type: 'enkashCoinsApi' },
-  password: { id: 'EnkashSandboxPwd', name: 'Enkash sandbox (password)', type: 'enkashCoinsPasswordApi' },
+	token: { id: 'EnkashSandboxTok', name: 'Enkash sandbox (token)', type: 'enkashCoinsApi' },
+	password: {
+		id: 'EnkashSandboxPwd',
+		name: 'Enkash sandbox (password)',
+		type: 'enkashCoinsPasswordApi',
+	},
 };
 
 /** @param {string} file e.g. 'referral-webhook-allocate.json' */
 function loadExample(file) {
-  return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+	return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
 }
 
 /**
@@ -29,14 +33,25 @@ function loadExample(file) {
  * @param {{ url: string, credentials: { clientId: string, clientSecret: string, username: string, password: string }, issueToken: () => string }} sandbox
  */
 function sandboxCredentials(sandbox) {
-  const { clientId, clientSecret, username, password } = sandbox.credentials;
-  return [
-    { ...EXAMPLE_CREDENTIALS.token, data: { baseUrl: sandbox.url, accessToken: sandbox.issueToken() } },
-    {
-      ...EXAMPLE_CREDENTIALS.password,
-      data: { baseUrl: sandbox.url, clientId, clientSecret, username, password, tokenUrl: '', sessionToken: '' },
-    },
-  ];
+	const { clientId, clientSecret, username, password } = sandbox.credentials;
+	return [
+		{
+			...EXAMPLE_CREDENTIALS.token,
+			data: { baseUrl: sandbox.url, accessToken: sandbox.issueToken() },
+		},
+		{
+			...EXAMPLE_CREDENTIALS.password,
+			data: {
+				baseUrl: sandbox.url,
+				clientId,
+				clientSecret,
+				username,
+				password,
+				tokenUrl: '',
+				sessionToken: '',
+			},
+		},
+	];
 }
 
 /**
@@ -47,50 +62,63 @@ function sandboxCredentials(sandbox) {
  * @param {{ id: string, sampleItems?: object[] }} options
  */
 function manualVariant(workflow, { id, sampleItems }) {
-  const trigger = workflow.nodes.find((/** @type {any} */ node) => WAITING_TRIGGERS.has(node.type));
-  const dropped = new Set(
-    workflow.nodes
-      .filter((/** @type {any} */ node) => node === trigger || WEBHOOK_ONLY.has(node.type))
-      .map((/** @type {any} */ node) => node.name),
-  );
-  const nodes = workflow.nodes.filter((/** @type {any} */ node) => !dropped.has(node.name));
-  /** @type {Record<string, any>} */
-  const connections = {};
-  for (const [from, outputs] of Object.entries(workflow.connections)) {
-    if (dropped.has(from)) continue;
-    connections[from] = {
-      main: outputs.main.map((/** @type {any[]} */ targets) => targets.filter((target) => !dropped.has(target.node))),
-    };
-  }
+	const trigger = workflow.nodes.find((/** @type {any} */ node) => WAITING_TRIGGERS.has(node.type));
+	const dropped = new Set(
+		workflow.nodes
+			.filter((/** @type {any} */ node) => node === trigger || WEBHOOK_ONLY.has(node.type))
+			.map((/** @type {any} */ node) => node.name),
+	);
+	const nodes = workflow.nodes.filter((/** @type {any} */ node) => !dropped.has(node.name));
+	/** @type {Record<string, any>} */
+	const connections = {};
+	for (const [from, outputs] of Object.entries(workflow.connections)) {
+		if (dropped.has(from)) continue;
+		connections[from] = {
+			main: outputs.main.map((/** @type {any[]} */ targets) =>
+				targets.filter((target) => !dropped.has(target.node)),
+			),
+		};
+	}
 
-  const start = { id: `${id}-start`, name: 'Manual Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [-440, 0], parameters: {} };
-  nodes.push(start);
-  let last = start.name;
-  if (sampleItems) {
-    nodes.push(
-      {
-        id: `${id}-sample`,
-        name: 'Sample Input',
-        type: 'n8n-nodes-base.set',
-        typeVersion: 3.4,
-        position: [-220, 0],
-        parameters: { mode: 'raw', jsonOutput: JSON.stringify({ items: sampleItems }), options: {} },
-      },
-      {
-        id: `${id}-split`,
-        name: 'One Item Each',
-        type: 'n8n-nodes-base.splitOut',
-        typeVersion: 1,
-        position: [0, 0],
-        parameters: { fieldToSplitOut: 'items', options: {} },
-      },
-    );
-    connections[start.name] = { main: [[{ node: 'Sample Input', type: 'main', index: 0 }]] };
-    connections['Sample Input'] = { main: [[{ node: 'One Item Each', type: 'main', index: 0 }]] };
-    last = 'One Item Each';
-  }
-  connections[last] = { main: workflow.connections[trigger.name].main };
-  return { ...workflow, id, name: `${workflow.name} (manual run)`, nodes, connections };
+	const start = {
+		id: `${id}-start`,
+		name: 'Manual Start',
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position: [-440, 0],
+		parameters: {},
+	};
+	nodes.push(start);
+	let last = start.name;
+	if (sampleItems) {
+		nodes.push(
+			{
+				id: `${id}-sample`,
+				name: 'Sample Input',
+				type: 'n8n-nodes-base.set',
+				typeVersion: 3.4,
+				position: [-220, 0],
+				parameters: {
+					mode: 'raw',
+					jsonOutput: JSON.stringify({ items: sampleItems }),
+					options: {},
+				},
+			},
+			{
+				id: `${id}-split`,
+				name: 'One Item Each',
+				type: 'n8n-nodes-base.splitOut',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: { fieldToSplitOut: 'items', options: {} },
+			},
+		);
+		connections[start.name] = { main: [[{ node: 'Sample Input', type: 'main', index: 0 }]] };
+		connections['Sample Input'] = { main: [[{ node: 'One Item Each', type: 'main', index: 0 }]] };
+		last = 'One Item Each';
+	}
+	connections[last] = { main: workflow.connections[trigger.name].main };
+	return { ...workflow, id, name: `${workflow.name} (manual run)`, nodes, connections };
 }
 
 /**
@@ -99,7 +127,13 @@ function manualVariant(workflow, { id, sampleItems }) {
  * @returns {Array<{ json: any, pairedItem?: any }>}
  */
 function nodeOutput(run, nodeName, output = 0) {
-  return run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[output] ?? [];
+	return run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[output] ?? [];
 }
 
-module.exports = { EXAMPLE_CREDENTIALS, loadExample, manualVariant, nodeOutput, sandboxCredentials };
+module.exports = {
+	EXAMPLE_CREDENTIALS,
+	loadExample,
+	manualVariant,
+	nodeOutput,
+	sandboxCredentials,
+};

@@ -23,104 +23,109 @@ const DEMO_EVENT = { companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 5
  * @returns {{ port: number, tokenTtlSeconds: number }}
  */
 function parseArgs(args) {
-  /** @type {Record<string, string | undefined>} */
-  const flags = { '--port': process.env.ENKASH_SANDBOX_PORT, '--token-ttl': undefined };
-  for (let i = 0; i < args.length; i += 1) {
-    const [name, inlineValue] = args[i].split('=', 2);
-    if (!(name in flags)) throw new Error(`Unknown argument ${args[i]}`);
-    const value = inlineValue ?? args[++i];
-    if (value === undefined) throw new Error(`${name} needs a value`);
-    flags[name] = value;
-  }
-  return {
-    port: parseWholeNumber('--port', flags['--port'], DEFAULT_PORT, 65535),
-    tokenTtlSeconds: parseWholeNumber('--token-ttl', flags['--token-ttl'], DEFAULT_TOKEN_TTL_SECONDS, Infinity),
-  };
+	/** @type {Record<string, string | undefined>} */
+	const flags = { '--port': process.env.ENKASH_SANDBOX_PORT, '--token-ttl': undefined };
+	for (let i = 0; i < args.length; i += 1) {
+		const [name, inlineValue] = args[i].split('=', 2);
+		if (!(name in flags)) throw new Error(`Unknown argument ${args[i]}`);
+		const value = inlineValue ?? args[++i];
+		if (value === undefined) throw new Error(`${name} needs a value`);
+		flags[name] = value;
+	}
+	return {
+		port: parseWholeNumber('--port', flags['--port'], DEFAULT_PORT, 65535),
+		tokenTtlSeconds: parseWholeNumber(
+			'--token-ttl',
+			flags['--token-ttl'],
+			DEFAULT_TOKEN_TTL_SECONDS,
+			Infinity,
+		),
+	};
 }
 
 /**
  * @param {string} name @param {string | undefined} text @param {number} fallback @param {number} max
  */
 function parseWholeNumber(name, text, fallback, max) {
-  if (text === undefined || text === '') return fallback;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 0 || value > max) {
-    const range = max === Infinity ? '' : ` from 0 to ${max}`;
-    throw new Error(`${name} must be a whole number${range}, got "${text}"`);
-  }
-  return value;
+	if (text === undefined || text === '') return fallback;
+	const value = Number(text);
+	if (!Number.isSafeInteger(value) || value < 0 || value > max) {
+		const range = max === Infinity ? '' : ` from 0 to ${max}`;
+		throw new Error(`${name} must be a whole number${range}, got "${text}"`);
+	}
+	return value;
 }
 
 /** @param {number} seconds */
 function formatDuration(seconds) {
-  if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
-  if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`;
-  return `${seconds} s`;
+	if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
+	if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`;
+	return `${seconds} s`;
 }
 
 /** @param {import('./enkash-sandbox').Sandbox} sandbox @param {string} coinConfigId @param {number} ttl */
 function banner(sandbox, coinConfigId, ttl) {
-  const { url, credentials } = sandbox;
-  const control = (/** @type {string} */ method, /** @type {string} */ path) =>
-    `  ${method.padEnd(7)}${url}/__sandbox/${path}`;
-  return [
-    `Enkash Coins sandbox listening on ${url}`,
-    '',
-    'Credential "Enkash Coins API" (bearer token)',
-    `  Base URL       ${url}`,
-    `  Access Token   ${sandbox.issueToken()}   (valid ${formatDuration(ttl)})`,
-    '',
-    'Credential "Enkash Coins Password API" (password grant)',
-    `  Base URL       ${url}`,
-    `  Token URL      ${url}/oauth/token`,
-    `  Client ID      ${credentials.clientId}`,
-    `  Client Secret  ${credentials.clientSecret}`,
-    `  Username       ${credentials.username}`,
-    `  Password       ${credentials.password}`,
-    '',
-    'Demo event',
-    `  coinConfigId   ${coinConfigId}`,
-    `  companyId      ${DEMO_EVENT.companyId}`,
-    `  event          ${DEMO_EVENT.event}`,
-    `  amount         ${DEMO_EVENT.amount}`,
-    '',
-    'Control endpoints (no auth)',
-    control('GET', 'state'),
-    control('GET', 'requests'),
-    control('GET', 'faults'),
-    control('POST', 'faults') + '   body: a fault rule or an array of them',
-    control('DELETE', 'faults'),
-    control('POST', 'events') + '   body: {"companyId","event","amount","configuration"?}',
-    control('POST', 'token'),
-    control('POST', 'expire-tokens'),
-    control('POST', 'reset'),
-    '',
-    'Press Ctrl-C to stop.',
-  ].join('\n');
+	const { url, credentials } = sandbox;
+	const control = (/** @type {string} */ method, /** @type {string} */ path) =>
+		`  ${method.padEnd(7)}${url}/__sandbox/${path}`;
+	return [
+		`Enkash Coins sandbox listening on ${url}`,
+		'',
+		'Credential "Enkash Coins API" (bearer token)',
+		`  Base URL       ${url}`,
+		`  Access Token   ${sandbox.issueToken()}   (valid ${formatDuration(ttl)})`,
+		'',
+		'Credential "Enkash Coins Password API" (password grant)',
+		`  Base URL       ${url}`,
+		`  Token URL      ${url}/oauth/token`,
+		`  Client ID      ${credentials.clientId}`,
+		`  Client Secret  ${credentials.clientSecret}`,
+		`  Username       ${credentials.username}`,
+		`  Password       ${credentials.password}`,
+		'',
+		'Demo event',
+		`  coinConfigId   ${coinConfigId}`,
+		`  companyId      ${DEMO_EVENT.companyId}`,
+		`  event          ${DEMO_EVENT.event}`,
+		`  amount         ${DEMO_EVENT.amount}`,
+		'',
+		'Control endpoints (no auth)',
+		control('GET', 'state'),
+		control('GET', 'requests'),
+		control('GET', 'faults'),
+		control('POST', 'faults') + '   body: a fault rule or an array of them',
+		control('DELETE', 'faults'),
+		control('POST', 'events') + '   body: {"companyId","event","amount","configuration"?}',
+		control('POST', 'token'),
+		control('POST', 'expire-tokens'),
+		control('POST', 'reset'),
+		'',
+		'Press Ctrl-C to stop.',
+	].join('\n');
 }
 
 async function main() {
-  let settings;
-  try {
-    settings = parseArgs(process.argv.slice(2));
-  } catch (error) {
-    console.error(`${error.message}\n${USAGE}`);
-    process.exitCode = 2;
-    return;
-  }
-  const sandbox = await startSandbox({ host: '127.0.0.1', ...settings });
-  const { coinConfigId } = sandbox.createEvent(DEMO_EVENT);
-  console.log(banner(sandbox, coinConfigId, settings.tokenTtlSeconds));
+	let settings;
+	try {
+		settings = parseArgs(process.argv.slice(2));
+	} catch (error) {
+		console.error(`${error.message}\n${USAGE}`);
+		process.exitCode = 2;
+		return;
+	}
+	const sandbox = await startSandbox({ host: '127.0.0.1', ...settings });
+	const { coinConfigId } = sandbox.createEvent(DEMO_EVENT);
+	console.log(banner(sandbox, coinConfigId, settings.tokenTtlSeconds));
 
-  const stop = async () => {
-    await sandbox.close();
-    console.log('Sandbox stopped.');
-  };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+	const stop = async () => {
+		await sandbox.close();
+		console.log('Sandbox stopped.');
+	};
+	process.once('SIGINT', stop);
+	process.once('SIGTERM', stop);
 }
 
 main().catch((error) => {
-  console.error(`Could not start the sandbox: ${error.message}`);
-  process.exitCode = 1;
+	console.error(`Could not start the sandbox: ${error.message}`);
+	process.exitCode = 1;
 });

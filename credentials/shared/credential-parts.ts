@@ -19,7 +19,9 @@ export const baseUrlProperty: INodeProperties = {
 
 /** The Base URL as requests are built from it: trimmed, without trailing slashes. */
 export function normalizeBaseUrl(baseUrl: unknown): string {
-	return String(baseUrl ?? '').trim().replace(/\/+$/, '');
+	return String(baseUrl ?? '')
+		.trim()
+		.replace(/\/+$/, '');
 }
 
 /** Reading a balance is harmless and needs a valid token: a refused token answers 401. */
@@ -42,6 +44,9 @@ export function bearerAuthentication(tokenField: string) {
 		requestOptions: IHttpRequestOptions,
 	): Promise<IHttpRequestOptions> => ({
 		...requestOptions,
-		headers: { ...requestOptions.headers, Authorization: `Bearer ${String(credentials[tokenField] ?? '')}` },
+		headers: {
+			...requestOptions.headers,
+			Authorization: `Bearer ${String(credentials[tokenField] ?? '')}`,
+		},
 	});
 }

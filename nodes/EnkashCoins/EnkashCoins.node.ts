@@ -19,7 +19,8 @@ export class EnkashCoins implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: 'Run an Enkash Coins loyalty programme: configure coin events, allocate coins, read balances',
+		description:
+			'Run an Enkash Coins loyalty programme: configure coin events, allocate coins, read balances',
 		defaults: {
 			name: 'Enkash Coins',
 		},
@@ -52,7 +53,8 @@ export class EnkashCoins implements INodeType {
 					{
 						name: 'Password',
 						value: 'password',
-						description: 'Client and user credentials; tokens are fetched and renewed automatically',
+						description:
+							'Client and user credentials; tokens are fetched and renewed automatically',
 					},
 				],
 				default: 'accessToken',

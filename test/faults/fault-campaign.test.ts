@@ -7,9 +7,20 @@
  */
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { ALLOCATE_FROM_INPUT, COMPANY_ID, EVENT_AMOUNT, EVENT_NAME, referralItems } from '../helpers/fixtures';
+import {
+	ALLOCATE_FROM_INPUT,
+	COMPANY_ID,
+	EVENT_AMOUNT,
+	EVENT_NAME,
+	referralItems,
+} from '../helpers/fixtures';
 import { runNode, type NodeRunResult, type NodeSettings } from '../helpers/n8n-engine';
-import { apiRequests, credentialsFor, type AuthenticationMode, type Sandbox } from '../helpers/sandbox';
+import {
+	apiRequests,
+	credentialsFor,
+	type AuthenticationMode,
+	type Sandbox,
+} from '../helpers/sandbox';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
 const USERS = 300;
@@ -55,7 +66,11 @@ async function runScenario(scenario: Scenario): Promise<{ run: NodeRunResult; fi
 				...ALLOCATE_FROM_INPUT,
 				options: scenario.options ?? {},
 			} as never,
-			credentials: credentialsFor(sandbox, scenario.authentication ?? 'accessToken', scenario.credentialOverrides),
+			credentials: credentialsFor(
+				sandbox,
+				scenario.authentication ?? 'accessToken',
+				scenario.credentialOverrides,
+			),
 			items,
 			settings: scenario.settings,
 		});
@@ -66,7 +81,9 @@ async function runScenario(scenario: Scenario): Promise<{ run: NodeRunResult; fi
 		const figures: Figures = {
 			scenario: scenario.name,
 			requests: sent.length,
-			retries: sent.length - new Set(sent.map(({ body }) => (body as { requestId: string }).requestId)).size,
+			retries:
+				sent.length -
+				new Set(sent.map(({ body }) => (body as { requestId: string }).requestId)).size,
 			tokenRequests: sandbox.tokenRequestCount(),
 			correct: balances.filter(({ userId, balance }) => balance === expected(userId)).length,
 			twice: balances.filter(({ userId, balance }) => balance > expected(userId)).length,
@@ -84,7 +101,11 @@ async function runScenario(scenario: Scenario): Promise<{ run: NodeRunResult; fi
 function expectEveryUserCreditedOnce(run: NodeRunResult, figures: Figures) {
 	expect(run.error).toBeUndefined();
 	expect(run.items).toHaveLength(USERS);
-	expect(run.items?.every(({ json }, index) => json.allocated === true && json.userId === `EKCAMP${index}`)).toBe(true);
+	expect(
+		run.items?.every(
+			({ json }, index) => json.allocated === true && json.userId === `EKCAMP${index}`,
+		),
+	).toBe(true);
 	expect(figures).toMatchObject({ correct: USERS, twice: 0, missing: 0 });
 }
 
@@ -140,8 +161,16 @@ const scenarios: Scenario[] = [
 		settings: { onError: 'continueRegularOutput' },
 		failingUsers: referralItems(USERS, 'EKCAMP').map(({ userId }) => userId),
 		verify: (run, figures) => {
-			expect(figures).toMatchObject({ tokenRequests: 1, requests: 0, errorItems: USERS, twice: 0, missing: 0 });
-			expect(run.items?.[0].json.error).toBe('Enkash refused the token request (HTTP 400: Bad credentials)');
+			expect(figures).toMatchObject({
+				tokenRequests: 1,
+				requests: 0,
+				errorItems: USERS,
+				twice: 0,
+				missing: 0,
+			});
+			expect(run.items?.[0].json.error).toBe(
+				'Enkash refused the token request (HTTP 400: Bad credentials)',
+			);
 		},
 	},
 	{
@@ -151,19 +180,37 @@ const scenarios: Scenario[] = [
 		failingUsers: referralItems(USERS, 'EKCAMP').map(({ userId }) => userId),
 		verify: (run, figures) => {
 			expect(figures).toMatchObject({ tokenRequests: 1, requests: 0, twice: 0, missing: 0 });
-			expect(run.error?.message).toBe('Enkash refused the token request (HTTP 400: Bad credentials)');
+			expect(run.error?.message).toBe(
+				'Enkash refused the token request (HTTP 400: Bad credentials)',
+			);
 		},
 	},
 	{
 		name: 'HTTP-200 failure envelope for 3 users (On Error: Continue)',
-		faults: [{ kind: 'envelopeFailure', message: 'User account is suspended', match: { body: { userId: 'EKCAMP7' } } },
-			{ kind: 'envelopeFailure', message: 'User account is suspended', match: { body: { userId: 'EKCAMP150' } } },
-			{ kind: 'envelopeFailure', message: 'User account is suspended', match: { body: { userId: 'EKCAMP299' } } }],
+		faults: [
+			{
+				kind: 'envelopeFailure',
+				message: 'User account is suspended',
+				match: { body: { userId: 'EKCAMP7' } },
+			},
+			{
+				kind: 'envelopeFailure',
+				message: 'User account is suspended',
+				match: { body: { userId: 'EKCAMP150' } },
+			},
+			{
+				kind: 'envelopeFailure',
+				message: 'User account is suspended',
+				match: { body: { userId: 'EKCAMP299' } },
+			},
+		],
 		settings: { onError: 'continueRegularOutput' },
 		failingUsers: ['EKCAMP7', 'EKCAMP150', 'EKCAMP299'],
 		verify: (run, figures) => {
 			expect(figures).toMatchObject({ correct: USERS, twice: 0, missing: 0, errorItems: 3 });
-			const errors = run.items?.flatMap(({ json, pairedItem }) => (json.error ? [[json.userId ?? null, pairedItem]] : []));
+			const errors = run.items?.flatMap(({ json, pairedItem }) =>
+				json.error ? [[json.userId ?? null, pairedItem]] : [],
+			);
 			expect(errors).toEqual([
 				[null, { item: 7 }],
 				[null, { item: 150 }],
@@ -191,18 +238,24 @@ const scenarios: Scenario[] = [
 
 describe('fault campaign', () => {
 	afterAll(() => {
-		const header = '| scenario | requests | resent | token requests | balance as intended | credited twice | missing | error items | seconds |';
+		const header =
+			'| scenario | requests | resent | token requests | balance as intended | credited twice | missing | error items | seconds |';
 		const rows = report.map(
 			(figures) =>
 				`| ${figures.scenario} | ${figures.requests} | ${figures.retries} | ${figures.tokenRequests} | ${figures.correct}/${USERS} | ${figures.twice} | ${figures.missing} | ${figures.errorItems} | ${figures.seconds.toFixed(1)} |`,
 		);
-		process.stdout.write(`\nFault campaign, ${USERS} users per scenario\n\n${header}\n|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n\n`);
+		process.stdout.write(
+			`\nFault campaign, ${USERS} users per scenario\n\n${header}\n|---|---|---|---|---|---|---|---|---|\n${rows.join('\n')}\n\n`,
+		);
 	});
 
-	it.each(scenarios.map((scenario) => [scenario.name, scenario] as const))('%s', async (_name, scenario) => {
-		const { run, figures } = await runScenario(scenario);
-		scenario.verify?.(run, figures);
-		expect(figures.twice).toBe(0);
-		expect(figures.missing).toBe(0);
-	});
+	it.each(scenarios.map((scenario) => [scenario.name, scenario] as const))(
+		'%s',
+		async (_name, scenario) => {
+			const { run, figures } = await runScenario(scenario);
+			scenario.verify?.(run, figures);
+			expect(figures.twice).toBe(0);
+			expect(figures.missing).toBe(0);
+		},
+	);
 });

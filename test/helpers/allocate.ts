@@ -23,7 +23,12 @@ export function useAllocationSandbox() {
 
 	function allocate(
 		items: Array<Record<string, unknown>>,
-		{ authentication = 'accessToken', parameters = {}, settings, credentialOverrides }: AllocateOptions = {},
+		{
+			authentication = 'accessToken',
+			parameters = {},
+			settings,
+			credentialOverrides,
+		}: AllocateOptions = {},
 	) {
 		return runNode({
 			parameters: { authentication, ...ALLOCATE_FROM_INPUT, ...parameters } as never,

@@ -25,5 +25,8 @@ export const ALLOCATE_FROM_INPUT = {
 
 /** Input items for distinct users, each with its own stable referral id. */
 export function referralItems(count: number, prefix = 'EKUSER') {
-	return Array.from({ length: count }, (_, index) => ({ userId: `${prefix}${index}`, referralId: `REF-${prefix}${index}` }));
+	return Array.from({ length: count }, (_, index) => ({
+		userId: `${prefix}${index}`,
+		referralId: `REF-${prefix}${index}`,
+	}));
 }

@@ -94,7 +94,8 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
 		const { authenticate } = credentialTypes[typeName];
 		if (typeof authenticate === 'function') return await authenticate(credentials, requestOptions);
 		if (!authenticate || authenticate.type !== 'generic') return requestOptions;
-		if (!workflow || !node) throw new Error('Workflow and node are required for generic authentication');
+		if (!workflow || !node)
+			throw new Error('Workflow and node are required for generic authentication');
 		const target = requestOptions as unknown as Record<string, IDataObject | undefined>;
 		for (const [outerKey, pairs] of Object.entries(authenticate.properties)) {
 			for (const [key, value] of Object.entries(pairs as IDataObject)) {
@@ -118,7 +119,8 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = credentialTypes[typeName];
 		const expirable = credentialType.properties.find(
-			(property: INodeProperties) => property.type === 'hidden' && property.typeOptions?.expirable === true,
+			(property: INodeProperties) =>
+				property.type === 'hidden' && property.typeOptions?.expirable === true,
 		);
 		if (!expirable || typeof credentialType.preAuthentication !== 'function') return undefined;
 		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
@@ -153,7 +155,11 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
 		return { ...data };
 	}
 
-	async updateCredentials(_nodeCredentials: INodeCredentialsDetails, type: string, data: ICredentialDataDecryptedObject) {
+	async updateCredentials(
+		_nodeCredentials: INodeCredentialsDetails,
+		type: string,
+		data: ICredentialDataDecryptedObject,
+	) {
 		this.store[type] = { ...data };
 	}
 
@@ -190,13 +196,15 @@ export interface NodeRunResult {
 }
 
 function credentialReferences(parameters: INodeParameters) {
-	const type = parameters.authentication === 'password' ? 'enkashCoinsPasswordApi' : 'enkashCoinsApi';
+	const type =
+		parameters.authentication === 'password' ? 'enkashCoinsPasswordApi' : 'enkashCoinsApi';
 	return { [type]: { id: `${type}-1`, name: `${type} test credential` } };
 }
 
 /** Executes the node once, through WorkflowExecute, with the given items as its input. */
 export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
-	const credentialsHelper = options.credentialsHelper ?? new EngineCredentialsHelper(options.credentials);
+	const credentialsHelper =
+		options.credentialsHelper ?? new EngineCredentialsHelper(options.credentials);
 	const node: INode = {
 		id: 'enkash-coins-node',
 		name: NODE_NAME,

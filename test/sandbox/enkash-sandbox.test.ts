@@ -118,7 +118,9 @@ describe('POST /oauth/token (password grant)', () => {
 			expires_in: 300,
 			scope: 'read write trust',
 		});
-		expect((await call(`${BALANCE}?userId=EK1`, { token: answer.json.access_token })).status).toBe(200);
+		expect((await call(`${BALANCE}?userId=EK1`, { token: answer.json.access_token })).status).toBe(
+			200,
+		);
 	});
 
 	it('rejects missing or wrong client credentials with 401', async () => {
@@ -132,7 +134,10 @@ describe('POST /oauth/token (password grant)', () => {
 
 		for (const answer of answers) {
 			expect(answer.status).toBe(401);
-			expect(answer.json).toEqual({ error: 'unauthorized', error_description: 'Bad client credentials' });
+			expect(answer.json).toEqual({
+				error: 'unauthorized',
+				error_description: 'Bad client credentials',
+			});
 		}
 	});
 
@@ -150,13 +155,19 @@ describe('POST /oauth/token (password grant)', () => {
 		const answer = await requestToken({ ...sandbox.credentials });
 
 		expect(answer.status).toBe(400);
-		expect(answer.json).toEqual({ error: 'invalid_request', error_description: 'Missing grant type' });
+		expect(answer.json).toEqual({
+			error: 'invalid_request',
+			error_description: 'Missing grant type',
+		});
 	});
 
 	it('rejects a wrong password or an unknown user with 400 Bad credentials', async () => {
 		const expected = { error: 'invalid_grant', error_description: 'Bad credentials' };
 
-		for (const answer of [await passwordGrant({ password: 'wrong' }), await passwordGrant({ username: 'x@y.z' })]) {
+		for (const answer of [
+			await passwordGrant({ password: 'wrong' }),
+			await passwordGrant({ username: 'x@y.z' }),
+		]) {
 			expect(answer.status).toBe(400);
 			expect(answer.json).toEqual(expected);
 		}
@@ -164,13 +175,18 @@ describe('POST /oauth/token (password grant)', () => {
 
 	it('locks the account after 3 consecutive failures, even for the right password', async () => {
 		for (let attempt = 0; attempt < 3; attempt += 1) {
-			expect((await passwordGrant({ password: 'wrong' })).json.error_description).toBe('Bad credentials');
+			expect((await passwordGrant({ password: 'wrong' })).json.error_description).toBe(
+				'Bad credentials',
+			);
 		}
 
 		const answer = await passwordGrant();
 
 		expect(answer.status).toBe(400);
-		expect(answer.json).toEqual({ error: 'invalid_grant', error_description: 'User account is locked' });
+		expect(answer.json).toEqual({
+			error: 'invalid_grant',
+			error_description: 'User account is locked',
+		});
 	});
 
 	it('resets the failure count on success', async () => {
@@ -184,7 +200,8 @@ describe('POST /oauth/token (password grant)', () => {
 	});
 
 	it('locks per username', async () => {
-		for (let attempt = 0; attempt < 3; attempt += 1) await passwordGrant({ username: 'someone@else.com' });
+		for (let attempt = 0; attempt < 3; attempt += 1)
+			await passwordGrant({ username: 'someone@else.com' });
 
 		expect((await passwordGrant({ username: 'someone@else.com' })).json.error_description).toBe(
 			'User account is locked',
@@ -221,7 +238,9 @@ describe('Bearer authentication of /api routes', () => {
 	});
 
 	it('answers 401 unauthorized for a non-bearer scheme', async () => {
-		const answer = await call(`${BALANCE}?userId=EK1`, { headers: { Authorization: basic('a', 'b') } });
+		const answer = await call(`${BALANCE}?userId=EK1`, {
+			headers: { Authorization: basic('a', 'b') },
+		});
 
 		expect(answer.status).toBe(401);
 		expect(answer.json.error).toBe('unauthorized');
@@ -299,7 +318,9 @@ describe('Bearer authentication of /api routes', () => {
 		const cookie = { Cookie: '_cfuvid=abc; JSESSIONID=DEF' };
 
 		expect((await call(`${BALANCE}?userId=EK1`, { headers: cookie })).status).toBe(200);
-		expect((await call(`${BALANCE}?userId=EK1`, { headers: cookie, token: null })).status).toBe(401);
+		expect((await call(`${BALANCE}?userId=EK1`, { headers: cookie, token: null })).status).toBe(
+			401,
+		);
 	});
 
 	it('authenticates before routing: an unknown /api route without token is a 401', async () => {
@@ -312,7 +333,9 @@ describe('POST /api/v0/enkash-coins/create-coins-config', () => {
 
 	it('creates an event with a sequential coinConfigId', async () => {
 		const first = await call(CREATE, { body });
-		const second = await call(CREATE, { body: { ...body, event: 'INVOICE_PAYMENT', configuration: 'CUSTOM' } });
+		const second = await call(CREATE, {
+			body: { ...body, event: 'INVOICE_PAYMENT', configuration: 'CUSTOM' },
+		});
 
 		expect(first.status).toBe(200);
 		expect(first.headers.get('content-type')).toBe('application/json');
@@ -327,7 +350,8 @@ describe('POST /api/v0/enkash-coins/create-coins-config', () => {
 		const duplicate = await call(CREATE, { body: { ...body, amount: 7 } });
 		const otherCompany = await call(CREATE, { body: { ...body, companyId: 'CEKEKCARDS' } });
 
-		const message = 'Coin configuration already exists for event REFERRAL_EVENT of company CEK0TCW2W8';
+		const message =
+			'Coin configuration already exists for event REFERRAL_EVENT of company CEK0TCW2W8';
 		expect(duplicate.status).toBe(200);
 		expect(duplicate.json).toEqual(envelope(1, message, message));
 		expect(otherCompany.json.response_code).toBe(0);
@@ -372,18 +396,28 @@ describe('POST /api/v0/enkash-coins/create-coins-config', () => {
 		expect(answer.json).toEqual(envelope(422, 'configuration must be DEFAULT or CUSTOM'));
 	});
 
-	it.each(['{"configuration":', '[1,2]', ''])('rejects the body %p as malformed JSON (400)', async (text) => {
-		const answer = await call(CREATE, { method: 'POST', body: text });
+	it.each(['{"configuration":', '[1,2]', ''])(
+		'rejects the body %p as malformed JSON (400)',
+		async (text) => {
+			const answer = await call(CREATE, { method: 'POST', body: text });
 
-		expect(answer.status).toBe(400);
-		expect(answer.json).toEqual(envelope(400, 'Malformed JSON request'));
-	});
+			expect(answer.status).toBe(400);
+			expect(answer.json).toEqual(envelope(400, 'Malformed JSON request'));
+		},
+	);
 
 	it('rejects a body that is not sent as application/json (415)', async () => {
-		const answer = await call(CREATE, { body: JSON.stringify(body), headers: { 'Content-Type': 'text/plain' } });
+		const answer = await call(CREATE, {
+			body: JSON.stringify(body),
+			headers: { 'Content-Type': 'text/plain' },
+		});
 
 		expect(answer.status).toBe(415);
-		expect(answer.json).toMatchObject({ status: 415, error: 'Unsupported Media Type', path: CREATE });
+		expect(answer.json).toMatchObject({
+			status: 415,
+			error: 'Unsupported Media Type',
+			path: CREATE,
+		});
 		expect(sandbox.events()).toEqual([]);
 	});
 });
@@ -396,7 +430,12 @@ describe('GET /api/v0/enkash-coins/{coinConfigId}', () => {
 
 		expect(answer.status).toBe(200);
 		expect(answer.json).toEqual(
-			envelope(0, 'Success', { coinConfigId: 'WCC100001', configuration: 'DEFAULT', ...REFERRAL, amount: 50 }),
+			envelope(0, 'Success', {
+				coinConfigId: 'WCC100001',
+				configuration: 'DEFAULT',
+				...REFERRAL,
+				amount: 50,
+			}),
 		);
 	});
 
@@ -415,7 +454,8 @@ describe('PATCH /api/v0/enkash-coins/{coinConfigId}', () => {
 		({ coinConfigId } = sandbox.createEvent({ ...REFERRAL, amount: 50 }));
 	});
 
-	const patch = (body: unknown, id = coinConfigId) => call(eventPath(id), { method: 'PATCH', body });
+	const patch = (body: unknown, id = coinConfigId) =>
+		call(eventPath(id), { method: 'PATCH', body });
 
 	it('changes only the fields given', async () => {
 		const answer = await patch({ amount: 10, configuration: 'CUSTOM' });
@@ -430,7 +470,10 @@ describe('PATCH /api/v0/enkash-coins/{coinConfigId}', () => {
 		await patch({ event: 'INVOICE_PAYMENT', amount: 6 });
 
 		expect((await call(ALLOCATE, { body: ALLOCATION })).json.response_code).toBe(1);
-		expect((await call(ALLOCATE, { body: { ...ALLOCATION, event: 'INVOICE_PAYMENT' } })).json.response_code).toBe(0);
+		expect(
+			(await call(ALLOCATE, { body: { ...ALLOCATION, event: 'INVOICE_PAYMENT' } })).json
+				.response_code,
+		).toBe(0);
 		expect(sandbox.balanceOf(ALLOCATION.userId)).toBe(6);
 	});
 
@@ -442,7 +485,9 @@ describe('PATCH /api/v0/enkash-coins/{coinConfigId}', () => {
 	});
 
 	it('validates the fields given', async () => {
-		expect((await patch({ amount: -5 })).json).toEqual(envelope(422, 'amount must be a whole number of 0 or more'));
+		expect((await patch({ amount: -5 })).json).toEqual(
+			envelope(422, 'amount must be a whole number of 0 or more'),
+		);
 		expect((await patch({ event: '' })).json).toEqual(envelope(400, 'event must not be blank'));
 		expect((await patch({ configuration: 'OTHER' })).status).toBe(422);
 		expect(sandbox.events()[0].amount).toBe(50);
@@ -460,7 +505,8 @@ describe('PATCH /api/v0/enkash-coins/{coinConfigId}', () => {
 
 		const answer = await patch({ event: 'INVOICE_PAYMENT' });
 
-		const message = 'Coin configuration already exists for event INVOICE_PAYMENT of company CEK0TCW2W8';
+		const message =
+			'Coin configuration already exists for event INVOICE_PAYMENT of company CEK0TCW2W8';
 		expect(answer.status).toBe(200);
 		expect(answer.json).toEqual(envelope(1, message, message));
 	});
@@ -518,7 +564,10 @@ describe('POST /api/v0/enkash-coins/allocate-coin', () => {
 		await call(ALLOCATE, { body: { ...ALLOCATION, event: 'MEAL_CARD_PAYMENT' } });
 		sandbox.createEvent({ ...REFERRAL, event: 'MEAL_CARD_PAYMENT', amount: 6 });
 
-		expect((await call(ALLOCATE, { body: { ...ALLOCATION, event: 'MEAL_CARD_PAYMENT' } })).json.response_code).toBe(0);
+		expect(
+			(await call(ALLOCATE, { body: { ...ALLOCATION, event: 'MEAL_CARD_PAYMENT' } })).json
+				.response_code,
+		).toBe(0);
 		expect(sandbox.balanceOf(ALLOCATION.userId)).toBe(6);
 	});
 
@@ -532,7 +581,9 @@ describe('POST /api/v0/enkash-coins/allocate-coin', () => {
 	it('lists allocations in credit order', async () => {
 		sandbox.createEvent({ ...REFERRAL, event: 'INVOICE_PAYMENT', amount: 3 });
 		await call(ALLOCATE, { body: { ...ALLOCATION, requestId: 'R1' } });
-		await call(ALLOCATE, { body: { ...ALLOCATION, requestId: 'R2', event: 'INVOICE_PAYMENT', userId: 'EK2' } });
+		await call(ALLOCATE, {
+			body: { ...ALLOCATION, requestId: 'R2', event: 'INVOICE_PAYMENT', userId: 'EK2' },
+		});
 
 		expect(sandbox.allocations()).toEqual([
 			{ ...ALLOCATION, requestId: 'R1', amount: 50 },
@@ -556,12 +607,15 @@ describe('GET /api/v0/coins/balance', () => {
 		expect((await balance('EK6CYE6K')).payload).toBe(0);
 	});
 
-	it.each([BALANCE, `${BALANCE}?userId=`, `${BALANCE}?userId=%20`])('requires userId: %s (400)', async (path) => {
-		const answer = await call(path);
+	it.each([BALANCE, `${BALANCE}?userId=`, `${BALANCE}?userId=%20`])(
+		'requires userId: %s (400)',
+		async (path) => {
+			const answer = await call(path);
 
-		expect(answer.status).toBe(400);
-		expect(answer.json).toEqual(envelope(400, 'userId must not be blank'));
-	});
+			expect(answer.status).toBe(400);
+			expect(answer.json).toEqual(envelope(400, 'userId must not be blank'));
+		},
+	);
 });
 
 describe('Unknown routes', () => {
@@ -591,7 +645,12 @@ describe('Fault injection', () => {
 
 	describe('kind "status"', () => {
 		it('answers with the status, an envelope and Retry-After', async () => {
-			sandbox.addFault({ kind: 'status', status: 429, retryAfter: 2, message: 'Too many requests' });
+			sandbox.addFault({
+				kind: 'status',
+				status: 429,
+				retryAfter: 2,
+				message: 'Too many requests',
+			});
 
 			const answer = await getBalance();
 
@@ -631,7 +690,9 @@ describe('Fault injection', () => {
 	it('kind "stall" never answers', async () => {
 		sandbox.addFault({ kind: 'stall' });
 
-		await expect(getBalance({ signal: AbortSignal.timeout(300) })).rejects.toThrow(/abort|timeout/i);
+		await expect(getBalance({ signal: AbortSignal.timeout(300) })).rejects.toThrow(
+			/abort|timeout/i,
+		);
 		expect(sandbox.requests[0].outcome).toBe('stall');
 	});
 
@@ -679,11 +740,15 @@ describe('Fault injection', () => {
 	it('kind "envelopeFailure" answers HTTP 200 with response_code 1', async () => {
 		sandbox.addFault({ kind: 'envelopeFailure' });
 		const byDefault = await getBalance();
-		sandbox.setFaults([{ kind: 'envelopeFailure', message: 'Insufficient balance in card account' }]);
+		sandbox.setFaults([
+			{ kind: 'envelopeFailure', message: 'Insufficient balance in card account' },
+		]);
 		const withMessage = await getBalance();
 
 		expect(byDefault.status).toBe(200);
-		expect(byDefault.json).toEqual(envelope(1, 'Internal processing error', 'Internal processing error'));
+		expect(byDefault.json).toEqual(
+			envelope(1, 'Internal processing error', 'Internal processing error'),
+		);
 		expect(withMessage.json).toEqual(
 			envelope(1, 'Insufficient balance in card account', 'Insufficient balance in card account'),
 		);
@@ -697,7 +762,10 @@ describe('Fault injection', () => {
 		const withNewToken = await getBalance({ token: sandbox.issueToken() });
 
 		expect(first.status).toBe(401);
-		expect(first.json).toEqual({ error: 'invalid_token', error_description: `Invalid access token: ${token}` });
+		expect(first.json).toEqual({
+			error: 'invalid_token',
+			error_description: `Invalid access token: ${token}`,
+		});
 		expect(second.status).toBe(401);
 		expect(withNewToken.status).toBe(200);
 	});
@@ -719,14 +787,17 @@ describe('Fault injection', () => {
 			expect(sandbox.balanceOf(ALLOCATION.userId)).toBe(50);
 		});
 
-		it.each(['status', 'malformed', 'html', 'empty'] as const)('applies to kind %s', async (kind) => {
-			sandbox.addFault({ kind, afterProcessing: true });
+		it.each(['status', 'malformed', 'html', 'empty'] as const)(
+			'applies to kind %s',
+			async (kind) => {
+				sandbox.addFault({ kind, afterProcessing: true });
 
-			const answer = await call(ALLOCATE, { body: ALLOCATION });
+				const answer = await call(ALLOCATE, { body: ALLOCATION });
 
-			expect(answer.json?.response_code).not.toBe(0);
-			expect(sandbox.balanceOf(ALLOCATION.userId)).toBe(50);
-		});
+				expect(answer.json?.response_code).not.toBe(0);
+				expect(sandbox.balanceOf(ALLOCATION.userId)).toBe(50);
+			},
+		);
 	});
 
 	describe('selection', () => {
@@ -811,9 +882,10 @@ describe('Fault injection', () => {
 			sandbox.addFault({ kind: 'status', match: { body: { userId: 'EK6CYE6K' } } });
 
 			expect((await call(ALLOCATE, { body: ALLOCATION })).status).toBe(200);
-			expect((await call(ALLOCATE, { body: { ...ALLOCATION, requestId: 'R2', userId: 'EK6CYE6K' } })).status).toBe(
-				503,
-			);
+			expect(
+				(await call(ALLOCATE, { body: { ...ALLOCATION, requestId: 'R2', userId: 'EK6CYE6K' } }))
+					.status,
+			).toBe(503);
 		});
 
 		it('leaves the token endpoint alone unless the rule names it', async () => {
@@ -828,10 +900,14 @@ describe('Fault injection', () => {
 
 	it('rejects invalid rules', () => {
 		expect(() => sandbox.addFault({ kind: 'explode' } as never)).toThrow(/kind/);
-		expect(() => sandbox.addFault({ kind: 'status', time: 1 } as never)).toThrow('Unknown fault rule field "time"');
+		expect(() => sandbox.addFault({ kind: 'status', time: 1 } as never)).toThrow(
+			'Unknown fault rule field "time"',
+		);
 		expect(() => sandbox.addFault({ kind: 'latency' })).toThrow('A latency fault needs delayMs');
 		expect(() => sandbox.addFault({ kind: 'status', rate: 2 })).toThrow(/rate/);
-		expect(() => sandbox.addFault({ kind: 'status', match: { url: '/' } } as never)).toThrow(/match/);
+		expect(() => sandbox.addFault({ kind: 'status', match: { url: '/' } } as never)).toThrow(
+			/match/,
+		);
 		expect(sandbox.faults()).toEqual([]);
 	});
 
@@ -860,7 +936,13 @@ describe('Request recording', () => {
 				at: expect.any(Number),
 				outcome: 'ok',
 			},
-			expect.objectContaining({ method: 'POST', path: ALLOCATE, query: {}, body: ALLOCATION, outcome: 'ok' }),
+			expect.objectContaining({
+				method: 'POST',
+				path: ALLOCATE,
+				query: {},
+				body: ALLOCATION,
+				outcome: 'ok',
+			}),
 		]);
 		expect(sandbox.requests[0].at).toBeGreaterThanOrEqual(before);
 	});
@@ -876,7 +958,12 @@ describe('Request recording', () => {
 		await call(ALLOCATE, { method: 'POST', body: '{oops' });
 
 		const { clientId, username, password } = sandbox.credentials;
-		expect(sandbox.requests[0].body).toEqual({ username, password, grant_type: 'password', clientId });
+		expect(sandbox.requests[0].body).toEqual({
+			username,
+			password,
+			grant_type: 'password',
+			clientId,
+		});
 		expect(sandbox.requests[1].body).toBe('{oops');
 	});
 
@@ -928,7 +1015,9 @@ describe('Control API (/__sandbox/)', () => {
 
 		const { json } = await control('GET', 'requests');
 
-		expect(json).toEqual([expect.objectContaining({ method: 'GET', path: BALANCE, outcome: 'ok' })]);
+		expect(json).toEqual([
+			expect.objectContaining({ method: 'GET', path: BALANCE, outcome: 'ok' }),
+		]);
 	});
 
 	it('POST faults replaces the rules (one rule or an array); GET lists them; DELETE clears them', async () => {
@@ -981,7 +1070,12 @@ describe('Control API (/__sandbox/)', () => {
 	it('POST events seeds an event (configuration defaults to DEFAULT)', async () => {
 		const answer = await control('POST', 'events', { ...REFERRAL, amount: 50 });
 
-		expect(answer.json).toEqual({ coinConfigId: 'WCC100001', configuration: 'DEFAULT', ...REFERRAL, amount: 50 });
+		expect(answer.json).toEqual({
+			coinConfigId: 'WCC100001',
+			configuration: 'DEFAULT',
+			...REFERRAL,
+			amount: 50,
+		});
 		expect(sandbox.events()).toEqual([answer.json]);
 	});
 
@@ -990,9 +1084,13 @@ describe('Control API (/__sandbox/)', () => {
 
 		expect(await control('POST', 'events', { ...REFERRAL, amount: 5 })).toEqual({
 			status: 400,
-			json: { error: 'Coin configuration already exists for event REFERRAL_EVENT of company CEK0TCW2W8' },
+			json: {
+				error: 'Coin configuration already exists for event REFERRAL_EVENT of company CEK0TCW2W8',
+			},
 		});
-		expect((await control('POST', 'events', { ...REFERRAL, event: 'X', amount: -1 })).status).toBe(400);
+		expect((await control('POST', 'events', { ...REFERRAL, event: 'X', amount: -1 })).status).toBe(
+			400,
+		);
 	});
 
 	it('answers 404 for unknown control routes', async () => {
@@ -1076,7 +1174,13 @@ describe('fault kind "custom"', () => {
 	afterAll(() => sandbox.close());
 
 	it('answers with the given status, content type and body, as they are', async () => {
-		sandbox.addFault({ kind: 'custom', status: 200, contentType: 'application/json', body: '{"payload":1}', times: 1 });
+		sandbox.addFault({
+			kind: 'custom',
+			status: 200,
+			contentType: 'application/json',
+			body: '{"payload":1}',
+			times: 1,
+		});
 
 		const response = await fetch(`${sandbox.url}/api/v0/coins/balance?userId=U1`, {
 			headers: { authorization: `Bearer ${sandbox.issueToken()}` },

@@ -24,7 +24,8 @@ async function screenshot(name: string) {
 	fs.mkdirSync(SCREENSHOTS, { recursive: true });
 	const file = path.join(SCREENSHOTS, `${name}.png`);
 	await page.screenshot({ path: file });
-	if (process.env.UPDATE_SCREENSHOTS === '1') fs.copyFileSync(file, path.join(README_IMAGES, `${name}.png`));
+	if (process.env.UPDATE_SCREENSHOTS === '1')
+		fs.copyFileSync(file, path.join(README_IMAGES, `${name}.png`));
 }
 
 beforeAll(async () => {
@@ -74,7 +75,9 @@ async function selectOptions(parameter: string, choose?: string) {
 	const options = openDropdownItems();
 	await options.first().waitFor();
 	const texts = (await options.evaluateAll((elements) =>
-		elements.map((element) => (element.querySelector('.option-headline') ?? element).textContent?.trim() ?? ''),
+		elements.map(
+			(element) => (element.querySelector('.option-headline') ?? element).textContent?.trim() ?? '',
+		),
 	)) as string[];
 	if (choose) await options.filter({ hasText: choose }).first().click();
 	else await page.keyboard.press('Escape');
@@ -85,23 +88,36 @@ async function selectOptions(parameter: string, choose?: string) {
 }
 
 async function visibleParameters() {
-	return page
-		// parameter-input-field is the text box inside a string parameter's input.
-		.locator(
-			'[data-test-id=ndv] [data-test-id=node-parameters] [data-test-id^=parameter-input-]:not([data-test-id=parameter-input-field]):visible',
-		)
-		.evaluateAll((elements) => elements.map((element) => element.getAttribute('data-test-id')?.replace('parameter-input-', '')));
+	return (
+		page
+			// parameter-input-field is the text box inside a string parameter's input.
+			.locator(
+				'[data-test-id=ndv] [data-test-id=node-parameters] [data-test-id^=parameter-input-]:not([data-test-id=parameter-input-field]):visible',
+			)
+			.evaluateAll((elements) =>
+				elements.map((element) =>
+					element.getAttribute('data-test-id')?.replace('parameter-input-', ''),
+				),
+			)
+	);
 }
 
 describe('the workflow canvas', () => {
 	it('shows the Enkash Coins nodes with the package’s icon and subtitles', async () => {
 		await page.goto(`${editor.n8n.baseUrl}/workflow/EnkashConfigEvnt`);
-		await page.waitForSelector('[data-test-id=canvas-node][data-node-name="Create Invoice Event"] img');
-		const icon = page.locator('[data-test-id=canvas-node][data-node-name="Create Invoice Event"] img');
+		await page.waitForSelector(
+			'[data-test-id=canvas-node][data-node-name="Create Invoice Event"] img',
+		);
+		const icon = page.locator(
+			'[data-test-id=canvas-node][data-node-name="Create Invoice Event"] img',
+		);
 
 		expect(await icon.getAttribute('src')).toBe(ICON_PATH);
 		const loaded = await icon.evaluate((image) => {
-			const { complete, naturalWidth } = image as unknown as { complete: boolean; naturalWidth: number };
+			const { complete, naturalWidth } = image as unknown as {
+				complete: boolean;
+				naturalWidth: number;
+			};
 			return complete && naturalWidth > 0;
 		});
 		expect(loaded).toBe(true);
@@ -140,7 +156,9 @@ describe('the node panel', () => {
 		await selectOptions('resource', 'Event');
 		await selectOptions('operation', 'Update');
 
-		await expect(page.locator('[data-test-id=ndv] >> text=Update Fields').first().isVisible()).resolves.toBe(true);
+		await expect(
+			page.locator('[data-test-id=ndv] >> text=Update Fields').first().isVisible(),
+		).resolves.toBe(true);
 	});
 });
 
@@ -148,10 +166,14 @@ describe('the credential dialog', () => {
 	it('shows the token credential’s fields and passes its test against the sandbox', async () => {
 		await openNode('EnkashConfigEvnt', 'Create Invoice Event');
 		await page.click('[data-test-id=ndv] [data-test-id=credential-edit-button]');
-		await page.waitForSelector('[data-test-id=credential-edit-dialog] [data-test-id=parameter-input-baseUrl]');
+		await page.waitForSelector(
+			'[data-test-id=credential-edit-dialog] [data-test-id=parameter-input-baseUrl]',
+		);
 		const dialog = page.locator('[data-test-id=credential-edit-dialog]');
 
-		await expect(dialog.locator('[data-test-id=parameter-input-accessToken]').isVisible()).resolves.toBe(true);
+		await expect(
+			dialog.locator('[data-test-id=parameter-input-accessToken]').isVisible(),
+		).resolves.toBe(true);
 		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
 		await screenshot('credential-dialog');
 	});
@@ -164,9 +186,20 @@ describe('the credential dialog', () => {
 		const dialog = page.locator('[data-test-id=credential-edit-dialog]');
 		await dialog.locator('[data-test-id=parameter-input-clientId]').waitFor();
 
-		for (const field of ['baseUrl', 'clientId', 'clientSecret', 'username', 'password', 'tokenUrl']) {
-			await expect(dialog.locator(`[data-test-id=parameter-input-${field}]`).isVisible()).resolves.toBe(true);
+		for (const field of [
+			'baseUrl',
+			'clientId',
+			'clientSecret',
+			'username',
+			'password',
+			'tokenUrl',
+		]) {
+			await expect(
+				dialog.locator(`[data-test-id=parameter-input-${field}]`).isVisible(),
+			).resolves.toBe(true);
 		}
-		await expect(dialog.locator('[data-test-id=parameter-input-sessionToken]').count()).resolves.toBe(0);
+		await expect(
+			dialog.locator('[data-test-id=parameter-input-sessionToken]').count(),
+		).resolves.toBe(0);
 	});
 });

@@ -30,7 +30,12 @@ function operationProperty(resource: EnkashResource): INodeProperties {
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: [resource.value] } },
-		options: resource.operations.map(({ name, value, description, action }) => ({ name, value, description, action })),
+		options: resource.operations.map(({ name, value, description, action }) => ({
+			name,
+			value,
+			description,
+			action,
+		})),
 		default: defaultOperation,
 	};
 }
@@ -49,5 +54,7 @@ export function operationProperties(): INodeProperties[] {
 }
 
 export function findOperation(resource: string, operation: string): EnkashOperation | undefined {
-	return resources.find(({ value }) => value === resource)?.operations.find(({ value }) => value === operation);
+	return resources
+		.find(({ value }) => value === resource)
+		?.operations.find(({ value }) => value === operation);
 }

@@ -27,7 +27,10 @@ const CREDENTIAL_TYPES: Record<string, string> = {
 };
 const PASSWORD_CREDENTIAL_TYPE = CREDENTIAL_TYPES.password;
 
-async function openConnection(context: IExecuteFunctions, timeoutMs: number): Promise<EnkashConnection> {
+async function openConnection(
+	context: IExecuteFunctions,
+	timeoutMs: number,
+): Promise<EnkashConnection> {
 	const authentication = context.getNodeParameter('authentication', 0) as string;
 	const credentialType = CREDENTIAL_TYPES[authentication] ?? CREDENTIAL_TYPES.accessToken;
 	// Read once per execution and shared by every request: a token obtained by the
@@ -63,7 +66,9 @@ function inputError(context: IExecuteFunctions, error: unknown, itemIndex: numbe
 			description: error.hint,
 		});
 	}
-	return error instanceof Error ? error : new NodeOperationError(context.getNode(), String(error), { itemIndex });
+	return error instanceof Error
+		? error
+		: new NodeOperationError(context.getNode(), String(error), { itemIndex });
 }
 
 function errorItem(error: Error, itemIndex: number): INodeExecutionData {

@@ -47,7 +47,9 @@ export function loginFingerprint(credentials: ICredentialDataDecryptedObject): s
 }
 
 /** The recorded failure of the credential's current login, if there is one. */
-export function recordedTokenFailure(credentials: ICredentialDataDecryptedObject): TokenFailure | undefined {
+export function recordedTokenFailure(
+	credentials: ICredentialDataDecryptedObject,
+): TokenFailure | undefined {
 	const stored = credentials[TOKEN_FAILURE_FIELD];
 	if (typeof stored !== 'string' || stored === '') return undefined;
 	let failure: Partial<TokenFailure>;
@@ -66,7 +68,11 @@ export function tokenFailureRecord(
 	failure: { message: string; refused: boolean },
 	now = new Date(),
 ): string {
-	const record: TokenFailure = { login: loginFingerprint(credentials), at: now.toISOString(), ...failure };
+	const record: TokenFailure = {
+		login: loginFingerprint(credentials),
+		at: now.toISOString(),
+		...failure,
+	};
 	return JSON.stringify(record);
 }
 

@@ -30,7 +30,9 @@ describe('singleFlight', () => {
 	it('keeps different keys apart', async () => {
 		const shared = singleFlight<string>();
 
-		expect(await Promise.all([shared('a', async () => 'A'), shared('b', async () => 'B')])).toEqual(['A', 'B']);
+		expect(await Promise.all([shared('a', async () => 'A'), shared('b', async () => 'B')])).toEqual(
+			['A', 'B'],
+		);
 	});
 
 	it('shares a failure with every waiting caller, then lets the next call try again', async () => {

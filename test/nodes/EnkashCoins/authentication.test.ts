@@ -64,21 +64,27 @@ describe('authentication', () => {
 		expect(sandbox().tokenRequestCount()).toBe(1);
 	});
 
-	it('a wrong password costs one token request with n8n\'s Retry On Fail too', async () => {
+	it("a wrong password costs one token request with n8n's Retry On Fail too", async () => {
 		const { error } = await allocate(referralItems(4), {
 			authentication: 'password',
 			credentialOverrides: { password: 'wrong-password' },
 			settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 0 },
 		});
 
-		expect(error?.message).toMatch(/^Enkash refused the token request \(HTTP 400: Bad credentials\)/);
+		expect(error?.message).toMatch(
+			/^Enkash refused the token request \(HTTP 400: Bad credentials\)/,
+		);
 		expect(sandbox().tokenRequestCount()).toBe(1);
 		expect(apiRequests(sandbox())).toHaveLength(0);
 	});
 
 	it('renews an expired token once and keeps it for the next execution', async () => {
 		const credentials = credentialsFor(sandbox(), 'password');
-		const first = await runNode({ parameters: { authentication: 'password', ...ALLOCATE_FROM_INPUT } as never, credentials, items: referralItems(3) });
+		const first = await runNode({
+			parameters: { authentication: 'password', ...ALLOCATE_FROM_INPUT } as never,
+			credentials,
+			items: referralItems(3),
+		});
 		const storedToken = first.credentialsHelper.store.enkashCoinsPasswordApi.sessionToken;
 		expect(storedToken).toMatch(/^[0-9a-f]+$/);
 
@@ -91,7 +97,9 @@ describe('authentication', () => {
 
 		expect(second.items?.every(({ json }) => json.allocated === true)).toBe(true);
 		expect(sandbox().tokenRequestCount()).toBe(2);
-		expect(second.credentialsHelper.store.enkashCoinsPasswordApi.sessionToken).not.toBe(storedToken);
+		expect(second.credentialsHelper.store.enkashCoinsPasswordApi.sessionToken).not.toBe(
+			storedToken,
+		);
 		expect(sandbox().balanceOf('EKUSER5')).toBe(50);
 	});
 
@@ -100,7 +108,11 @@ describe('authentication', () => {
 		const token = credentials.enkashCoinsApi.accessToken as string;
 		sandbox().expireAllTokens();
 
-		const { error } = await runNode({ parameters: { ...ALLOCATE_FROM_INPUT } as never, credentials, items: referralItems(1) });
+		const { error } = await runNode({
+			parameters: { ...ALLOCATE_FROM_INPUT } as never,
+			credentials,
+			items: referralItems(1),
+		});
 
 		expect(error?.message).toBe(
 			'Enkash answered HTTP 401: Invalid access token: [redacted] (POST /api/v0/enkash-coins/allocate-coin)',
@@ -131,7 +143,9 @@ describe('a refused login, across executions', () => {
 
 		expect(sandbox().tokenRequestCount()).toBe(1);
 		expect(apiRequests(sandbox())).toHaveLength(0);
-		expect(runs[0].error?.message).toBe('Enkash refused the token request (HTTP 400: Bad credentials)');
+		expect(runs[0].error?.message).toBe(
+			'Enkash refused the token request (HTTP 400: Bad credentials)',
+		);
 		for (const later of runs.slice(1)) {
 			expect(later.error?.message).toMatch(
 				/^Enkash refused the token request \(HTTP 400: Bad credentials\) at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; not sent again until the credential is edited$/,
@@ -159,7 +173,10 @@ describe('a refused login, across executions', () => {
 		const store = credentialsFor(sandbox(), 'password', { password: 'wrong-password' });
 		for (let execution = 0; execution < 3; execution++) await runScheduled(store);
 
-		store[PASSWORD_CREDENTIAL] = { ...store[PASSWORD_CREDENTIAL], password: sandbox().credentials.password };
+		store[PASSWORD_CREDENTIAL] = {
+			...store[PASSWORD_CREDENTIAL],
+			password: sandbox().credentials.password,
+		};
 		const { items } = await runScheduled(store);
 
 		expect(items?.map(({ json }) => json.allocated)).toEqual([true, true, true]);
@@ -182,9 +199,13 @@ describe('a refused login, across executions', () => {
 	);
 
 	it('does not remember a token endpoint that could not be reached: the next execution tries again', async () => {
-		const store = credentialsFor(sandbox(), 'password', { tokenUrl: 'http://127.0.0.1:9/oauth/token' });
+		const store = credentialsFor(sandbox(), 'password', {
+			tokenUrl: 'http://127.0.0.1:9/oauth/token',
+		});
 		const first = await runScheduled(store);
-		expect(first.error?.message).toMatch(/^Enkash refused the token request \(the token endpoint could not be reached/);
+		expect(first.error?.message).toMatch(
+			/^Enkash refused the token request \(the token endpoint could not be reached/,
+		);
 
 		store[PASSWORD_CREDENTIAL] = { ...store[PASSWORD_CREDENTIAL], tokenUrl: '' };
 		// The same login as before the outage: nothing to edit, and nothing refused it.

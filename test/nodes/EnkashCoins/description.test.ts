@@ -23,13 +23,24 @@ describe('the node description (the workflow contract)', () => {
 			.map(({ name }) => name);
 
 	it('is the Enkash Coins node, usable by AI agents', () => {
-		expect(description).toMatchObject({ name: 'enkashCoins', displayName: 'Enkash Coins', version: 1, usableAsTool: true });
+		expect(description).toMatchObject({
+			name: 'enkashCoins',
+			displayName: 'Enkash Coins',
+			version: 1,
+			usableAsTool: true,
+		});
 	});
 
 	it('offers the two credential types by authentication', () => {
 		expect(description.credentials).toEqual([
-			expect.objectContaining({ name: 'enkashCoinsApi', displayOptions: { show: { authentication: ['accessToken'] } } }),
-			expect.objectContaining({ name: 'enkashCoinsPasswordApi', displayOptions: { show: { authentication: ['password'] } } }),
+			expect.objectContaining({
+				name: 'enkashCoinsApi',
+				displayOptions: { show: { authentication: ['accessToken'] } },
+			}),
+			expect.objectContaining({
+				name: 'enkashCoinsPasswordApi',
+				displayOptions: { show: { authentication: ['password'] } },
+			}),
 		]);
 		expect(property('authentication')[0]).toMatchObject({ default: 'accessToken' });
 		expect(values(property('authentication')[0])).toEqual(['accessToken', 'password']);
@@ -51,15 +62,26 @@ describe('the node description (the workflow contract)', () => {
 
 	it('gives every operation an action for the node panel and AI tools', () => {
 		for (const selector of property('operation')) {
-			for (const option of selector.options as Array<{ action?: string }>) expect(option.action).toBeTruthy();
+			for (const option of selector.options as Array<{ action?: string }>)
+				expect(option.action).toBeTruthy();
 		}
 	});
 
 	it('has the contract’s fields for each operation', () => {
-		expect(fieldsOf('event', 'create')).toEqual(['companyId', 'eventName', 'amount', 'configuration']);
+		expect(fieldsOf('event', 'create')).toEqual([
+			'companyId',
+			'eventName',
+			'amount',
+			'configuration',
+		]);
 		expect(fieldsOf('event', 'get')).toEqual(['coinConfigId']);
 		expect(fieldsOf('event', 'update')).toEqual(['coinConfigId', 'updateFields']);
-		expect(fieldsOf('allocation', 'allocate')).toEqual(['companyId', 'eventName', 'userId', 'requestId']);
+		expect(fieldsOf('allocation', 'allocate')).toEqual([
+			'companyId',
+			'eventName',
+			'userId',
+			'requestId',
+		]);
 		expect(fieldsOf('balance', 'get')).toEqual(['userId']);
 		const updateFields = description.properties.find(({ name }) => name === 'updateFields');
 		expect((updateFields?.options as INodeProperties[]).map(({ name }) => name)).toEqual([

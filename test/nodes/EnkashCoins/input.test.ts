@@ -17,12 +17,18 @@ const LONG_TEXT = 'x'.repeat(100 * 1024);
 /** An allocation whose `field` comes from the input item's `value`. */
 function allocateWith(field: 'companyId' | 'eventName' | 'userId' | 'requestId', value: unknown) {
 	const parameters = { ...ALLOCATE_FIXED, [field]: '={{ $json.value }}' };
-	return runNode({ parameters: parameters as never, credentials: credentialsFor(sandbox(), 'accessToken'), items: [{ value }] });
+	return runNode({
+		parameters: parameters as never,
+		credentials: credentialsFor(sandbox(), 'accessToken'),
+		items: [{ value }],
+	});
 }
 
 function expectCleanError(run: NodeRunResult, message: string | RegExp) {
 	expect(run.items).toBeUndefined();
-	expect(run.error?.message).toEqual(typeof message === 'string' ? message : expect.stringMatching(message));
+	expect(run.error?.message).toEqual(
+		typeof message === 'string' ? message : expect.stringMatching(message),
+	);
 	expect(run.error?.message).not.toMatch(/\n\s+at /);
 	expect(run.error?.name).toMatch(/^Node(Operation|Api)Error$/);
 }
@@ -42,7 +48,13 @@ describe('input validation', () => {
 
 	it('rejects an amount that is not a whole number', async () => {
 		const { error } = await runNode({
-			parameters: { resource: 'event', operation: 'create', companyId: 'C1', eventName: 'E1', amount: '={{ 2.5 }}' },
+			parameters: {
+				resource: 'event',
+				operation: 'create',
+				companyId: 'C1',
+				eventName: 'E1',
+				amount: '={{ 2.5 }}',
+			},
 			credentials: credentialsFor(sandbox(), 'accessToken'),
 		});
 
@@ -60,7 +72,9 @@ describe('input validation', () => {
 			{ settings: { onError: 'continueRegularOutput' } },
 		);
 
-		expect(items?.map(({ json, pairedItem }) => [json.allocated ?? json.error, pairedItem])).toEqual([
+		expect(
+			items?.map(({ json, pairedItem }) => [json.allocated ?? json.error, pairedItem]),
+		).toEqual([
 			[true, { item: 0 }],
 			['"User ID" must be text, but the expression gave an object [item 1]', { item: 1 }],
 			[true, { item: 2 }],
@@ -82,7 +96,9 @@ describe('input validation', () => {
 			credentialOverrides: { baseUrl: 'pay-uat.enkash.in' },
 		});
 
-		expect(error?.message).toBe('The credential\'s Base URL "pay-uat.enkash.in" is not a valid http(s) URL');
+		expect(error?.message).toBe(
+			'The credential\'s Base URL "pay-uat.enkash.in" is not a valid http(s) URL',
+		);
 	});
 });
 
@@ -93,21 +109,27 @@ describe('parameters from expressions', () => {
 				{ user: { id: 'EKQZVMQK' }, order: 7 },
 				{ user: { id: 'EK6CYE6K' }, order: 8 },
 			],
-			{ parameters: { userId: '={{ $json.user.id }}', requestId: '=ORDER-{{ $json.order * 10 }}-{{ $json.user.id.toLowerCase() }}' } },
+			{
+				parameters: {
+					userId: '={{ $json.user.id }}',
+					requestId: '=ORDER-{{ $json.order * 10 }}-{{ $json.user.id.toLowerCase() }}',
+				},
+			},
 		);
 
 		expect(items?.map(({ json }) => [json.userId, json.requestId])).toEqual([
 			['EKQZVMQK', 'ORDER-70-ekqzvmqk'],
 			['EK6CYE6K', 'ORDER-80-ek6cye6k'],
 		]);
-		expect(apiRequests(sandbox()).map(({ body }) => (body as { requestId: string }).requestId)).toEqual([
-			'ORDER-70-ekqzvmqk',
-			'ORDER-80-ek6cye6k',
-		]);
+		expect(
+			apiRequests(sandbox()).map(({ body }) => (body as { requestId: string }).requestId),
+		).toEqual(['ORDER-70-ekqzvmqk', 'ORDER-80-ek6cye6k']);
 	});
 
 	it('a plain $json path that leads nowhere is an empty field', async () => {
-		const { error } = await allocate([{ user: {} }], { parameters: { userId: '={{ $json.user.id }}' } });
+		const { error } = await allocate([{ user: {} }], {
+			parameters: { userId: '={{ $json.user.id }}' },
+		});
 
 		expect(error?.message).toBe('"User ID" is required but is empty [item 0]');
 	});
@@ -119,10 +141,16 @@ describe('ids and names arriving through expressions', () => {
 		['Event Name', 'eventName', '   '],
 		['User ID', 'userId', null],
 		['Request ID', 'requestId', '\t\n'],
-	] as const)('"%s" blank: names the field and the item, sends nothing', async (label, field, value) => {
-		expectCleanError(await allocateWith(field, value), `"${label}" is required but is empty [item 0]`);
-		expect(sandbox().requests).toHaveLength(0);
-	});
+	] as const)(
+		'"%s" blank: names the field and the item, sends nothing',
+		async (label, field, value) => {
+			expectCleanError(
+				await allocateWith(field, value),
+				`"${label}" is required but is empty [item 0]`,
+			);
+			expect(sandbox().requests).toHaveLength(0);
+		},
+	);
 
 	it.each([
 		['an object', { id: 'EKQZVMQK' }, 'an object'],
@@ -137,7 +165,10 @@ describe('ids and names arriving through expressions', () => {
 	});
 
 	it('a 100 kB Request ID: says it is too long', async () => {
-		expectCleanError(await allocateWith('requestId', LONG_TEXT), '"Request ID" is too long (102400 characters, at most 1024) [item 0]');
+		expectCleanError(
+			await allocateWith('requestId', LONG_TEXT),
+			'"Request ID" is too long (102400 characters, at most 1024) [item 0]',
+		);
 	});
 
 	it.each([
@@ -157,7 +188,13 @@ describe('ids and names arriving through expressions', () => {
 describe('amounts arriving through expressions', () => {
 	const createWithAmount = (amount: unknown) =>
 		runNode({
-			parameters: { resource: 'event', operation: 'create', companyId: COMPANY_ID, eventName: 'AMOUNT_TEST', amount: '={{ $json.amount }}' } as never,
+			parameters: {
+				resource: 'event',
+				operation: 'create',
+				companyId: COMPANY_ID,
+				eventName: 'AMOUNT_TEST',
+				amount: '={{ $json.amount }}',
+			} as never,
 			credentials: credentialsFor(sandbox(), 'accessToken'),
 			items: [{ amount }],
 		});
@@ -183,14 +220,23 @@ describe('amounts arriving through expressions', () => {
 		[{ coins: 5 }, 'an object'],
 		[[5], 'a list'],
 	])('%p is refused before anything is sent', async (amount, shown) => {
-		expectCleanError(await createWithAmount(amount), `"Amount" must be a whole number of 0 or more, got ${shown} [item 0]`);
+		expectCleanError(
+			await createWithAmount(amount),
+			`"Amount" must be a whole number of 0 or more, got ${shown} [item 0]`,
+		);
 		expect(sandbox().requests).toHaveLength(0);
 	});
 
 	it('NaN is refused', async () => {
 		expectCleanError(
 			await runNode({
-				parameters: { resource: 'event', operation: 'create', companyId: COMPANY_ID, eventName: 'E', amount: '={{ NaN }}' } as never,
+				parameters: {
+					resource: 'event',
+					operation: 'create',
+					companyId: COMPANY_ID,
+					eventName: 'E',
+					amount: '={{ NaN }}',
+				} as never,
 				credentials: credentialsFor(sandbox(), 'accessToken'),
 			}),
 			/^"Amount" must be a whole number of 0 or more, got .+ \[item 0\]$/,
@@ -200,7 +246,10 @@ describe('amounts arriving through expressions', () => {
 
 describe('base URLs', () => {
 	const allocateAt = (baseUrl: string) =>
-		runNode({ parameters: ALLOCATE_FIXED as never, credentials: credentialsFor(sandbox(), 'accessToken', { baseUrl }) });
+		runNode({
+			parameters: ALLOCATE_FIXED as never,
+			credentials: credentialsFor(sandbox(), 'accessToken', { baseUrl }),
+		});
 
 	it.each([
 		['without a trailing slash', (url: string) => url],
@@ -217,15 +266,27 @@ describe('base URLs', () => {
 		const run = await allocateAt(`${sandbox().url}/gateway`);
 
 		expect(apiRequests(sandbox())[0].path).toBe('/gateway/api/v0/enkash-coins/allocate-coin');
-		expectCleanError(run, 'Enkash answered HTTP 404: Not Found (POST /api/v0/enkash-coins/allocate-coin)');
+		expectCleanError(
+			run,
+			'Enkash answered HTTP 404: Not Found (POST /api/v0/enkash-coins/allocate-coin)',
+		);
 	});
 
-	it.each(['pay-uat.enkash.in', 'ftp://pay-uat.enkash.in', 'http://', ''])('"%s": refused, saying what to set', async (baseUrl) => {
-		expectCleanError(await allocateAt(baseUrl), `The credential's Base URL "${baseUrl}" is not a valid http(s) URL`);
-	});
+	it.each(['pay-uat.enkash.in', 'ftp://pay-uat.enkash.in', 'http://', ''])(
+		'"%s": refused, saying what to set',
+		async (baseUrl) => {
+			expectCleanError(
+				await allocateAt(baseUrl),
+				`The credential's Base URL "${baseUrl}" is not a valid http(s) URL`,
+			);
+		},
+	);
 
 	it('a host that does not answer: says Enkash could not be reached', async () => {
-		expectCleanError(await allocateAt('http://127.0.0.1:9'), 'Could not reach Enkash (connection refused) for POST /api/v0/enkash-coins/allocate-coin');
+		expectCleanError(
+			await allocateAt('http://127.0.0.1:9'),
+			'Could not reach Enkash (connection refused) for POST /api/v0/enkash-coins/allocate-coin',
+		);
 	});
 });
 
@@ -238,16 +299,39 @@ describe('answers the API is not documented to give', () => {
 	const call = '(GET /api/v0/coins/balance)';
 
 	it.each([
-		['an HTML page with HTTP 200', { kind: 'custom', contentType: 'text/html', body: '<html><body><h1>Maintenance</h1></body></html>' },
-			`Enkash returned a response that is not JSON: "<html><body><h1>Maintenance</h1></body></html>" ${call}`],
+		[
+			'an HTML page with HTTP 200',
+			{
+				kind: 'custom',
+				contentType: 'text/html',
+				body: '<html><body><h1>Maintenance</h1></body></html>',
+			},
+			`Enkash returned a response that is not JSON: "<html><body><h1>Maintenance</h1></body></html>" ${call}`,
+		],
 		['an empty body', { kind: 'empty' }, `Enkash returned an empty response ${call}`],
-		['truncated JSON', { kind: 'malformed' }, `Enkash returned a response that is not JSON: "{"response_code":0,"respo" ${call}`],
-		['an envelope without response_code', { kind: 'custom', body: '{"response_message":"Success","payload":5}' },
-			`Enkash returned JSON without a valid response_code: "{"response_message":"Success","payload":5}" ${call}`],
-		['a non-numeric response_code', { kind: 'custom', body: '{"response_code":"OK","payload":5}' },
-			`Enkash returned JSON without a valid response_code: "{"response_code":"OK","payload":5}" ${call}`],
-		['a balance that is not a number', { kind: 'custom', body: '{"response_code":0,"response_message":"Success","payload":{"coins":5}}' },
-			'Enkash returned a balance that is not a number: {"coins":5}'],
+		[
+			'truncated JSON',
+			{ kind: 'malformed' },
+			`Enkash returned a response that is not JSON: "{"response_code":0,"respo" ${call}`,
+		],
+		[
+			'an envelope without response_code',
+			{ kind: 'custom', body: '{"response_message":"Success","payload":5}' },
+			`Enkash returned JSON without a valid response_code: "{"response_message":"Success","payload":5}" ${call}`,
+		],
+		[
+			'a non-numeric response_code',
+			{ kind: 'custom', body: '{"response_code":"OK","payload":5}' },
+			`Enkash returned JSON without a valid response_code: "{"response_code":"OK","payload":5}" ${call}`,
+		],
+		[
+			'a balance that is not a number',
+			{
+				kind: 'custom',
+				body: '{"response_code":0,"response_message":"Success","payload":{"coins":5}}',
+			},
+			'Enkash returned a balance that is not a number: {"coins":5}',
+		],
 	] as const)('%s: a clear error', async (_label, fault, message) => {
 		sandbox().addFault(fault as never);
 
@@ -255,13 +339,19 @@ describe('answers the API is not documented to give', () => {
 	});
 
 	it('a balance sent as a numeric string: read as the number', async () => {
-		sandbox().addFault({ kind: 'custom', body: '{"response_code":0,"response_message":"Success","payload":"75"}' });
+		sandbox().addFault({
+			kind: 'custom',
+			body: '{"response_code":0,"response_message":"Success","payload":"75"}',
+		});
 
 		expect((await getBalance()).items?.[0].json).toEqual({ userId: 'EKQZVMQK', balance: 75 });
 	});
 
 	it('an event payload that is not an object: a clear error', async () => {
-		sandbox().addFault({ kind: 'custom', body: '{"response_code":0,"response_message":"Success","payload":"created"}' });
+		sandbox().addFault({
+			kind: 'custom',
+			body: '{"response_code":0,"response_message":"Success","payload":"created"}',
+		});
 
 		expectCleanError(
 			await runNode({

@@ -7,27 +7,46 @@ const { sandbox, allocate } = useAllocationSandbox();
 
 describe('"On Error: Continue"', () => {
 	it('outputs the failed item as an error paired to its input; the others are credited', async () => {
-		sandbox().addFault({ kind: 'envelopeFailure', message: 'User is blocked', match: { body: { userId: 'EKUSER2' } } });
+		sandbox().addFault({
+			kind: 'envelopeFailure',
+			message: 'User is blocked',
+			match: { body: { userId: 'EKUSER2' } },
+		});
 
-		const { items, error } = await allocate(referralItems(4), { settings: { onError: 'continueRegularOutput' } });
+		const { items, error } = await allocate(referralItems(4), {
+			settings: { onError: 'continueRegularOutput' },
+		});
 
 		expect(error).toBeUndefined();
-		expect(items?.map(({ json, pairedItem }) => [json.allocated ?? json.error, pairedItem])).toEqual([
+		expect(
+			items?.map(({ json, pairedItem }) => [json.allocated ?? json.error, pairedItem]),
+		).toEqual([
 			[true, { item: 0 }],
 			[true, { item: 1 }],
-			['Enkash rejected the request: User is blocked (POST /api/v0/enkash-coins/allocate-coin)', { item: 2 }],
+			[
+				'Enkash rejected the request: User is blocked (POST /api/v0/enkash-coins/allocate-coin)',
+				{ item: 2 },
+			],
 			[true, { item: 3 }],
 		]);
-		expect(['EKUSER0', 'EKUSER1', 'EKUSER2', 'EKUSER3'].map((user) => sandbox().balanceOf(user))).toEqual([50, 50, 0, 50]);
+		expect(
+			['EKUSER0', 'EKUSER1', 'EKUSER2', 'EKUSER3'].map((user) => sandbox().balanceOf(user)),
+		).toEqual([50, 50, 0, 50]);
 	});
 
 	it('without it, the first failure stops the node with the API message', async () => {
-		sandbox().addFault({ kind: 'envelopeFailure', message: 'User is blocked', match: { body: { userId: 'EKUSER0' } } });
+		sandbox().addFault({
+			kind: 'envelopeFailure',
+			message: 'User is blocked',
+			match: { body: { userId: 'EKUSER0' } },
+		});
 
 		const { items, error } = await allocate(referralItems(3));
 
 		expect(items).toBeUndefined();
-		expect(error?.message).toBe('Enkash rejected the request: User is blocked (POST /api/v0/enkash-coins/allocate-coin)');
+		expect(error?.message).toBe(
+			'Enkash rejected the request: User is blocked (POST /api/v0/enkash-coins/allocate-coin)',
+		);
 	});
 });
 
@@ -35,7 +54,9 @@ describe('concurrency', () => {
 	it('keeps output order and pairing when responses arrive out of order', async () => {
 		sandbox().addFault({ kind: 'latency', delayMs: 150, match: { body: { userId: 'EKUSER1' } } });
 
-		const { items } = await allocate(referralItems(6), { parameters: { options: { maxConcurrency: 5 } } });
+		const { items } = await allocate(referralItems(6), {
+			parameters: { options: { maxConcurrency: 5 } },
+		});
 
 		expect(items?.map(({ json, pairedItem }) => [json.userId, pairedItem])).toEqual(
 			referralItems(6).map(({ userId }, index) => [userId, { item: index }]),
@@ -47,31 +68,44 @@ describe('concurrency', () => {
 	/** The most requests that arrived within one latency window, i.e. were in flight together. */
 	function peakInFlight(latencyMs: number) {
 		const arrivals = apiRequests(sandbox()).map(({ at }) => at);
-		return Math.max(...arrivals.map((start) => arrivals.filter((at) => at >= start && at < start + latencyMs - 20).length));
+		return Math.max(
+			...arrivals.map(
+				(start) => arrivals.filter((at) => at >= start && at < start + latencyMs - 20).length,
+			),
+		);
 	}
 
-	it.each([1, 3])('has at most %i requests in flight with Max Concurrent Requests %i', async (limit) => {
-		sandbox().addFault({ kind: 'latency', delayMs: 120 });
+	it.each([1, 3])(
+		'has at most %i requests in flight with Max Concurrent Requests %i',
+		async (limit) => {
+			sandbox().addFault({ kind: 'latency', delayMs: 120 });
 
-		const { items } = await allocate(referralItems(7), { parameters: { options: { maxConcurrency: limit } } });
+			const { items } = await allocate(referralItems(7), {
+				parameters: { options: { maxConcurrency: limit } },
+			});
 
-		expect(items).toHaveLength(7);
-		expect(peakInFlight(120)).toBe(limit);
-	});
+			expect(items).toHaveLength(7);
+			expect(peakInFlight(120)).toBe(limit);
+		},
+	);
 });
 
 describe('retries', () => {
-	const requestIdsSent = () => apiRequests(sandbox()).map(({ body }) => (body as { requestId: string }).requestId);
+	const requestIdsSent = () =>
+		apiRequests(sandbox()).map(({ body }) => (body as { requestId: string }).requestId);
 
-	it.each([429, 502, 503, 504])('retries HTTP %i with the same requestId and credits once', async (status) => {
-		sandbox().addFault({ kind: 'status', status, times: 2 });
+	it.each([429, 502, 503, 504])(
+		'retries HTTP %i with the same requestId and credits once',
+		async (status) => {
+			sandbox().addFault({ kind: 'status', status, times: 2 });
 
-		const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+			const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
 
-		expect(items?.[0].json.allocated).toBe(true);
-		expect(requestIdsSent()).toEqual(['REF-1', 'REF-1', 'REF-1']);
-		expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
-	});
+			expect(items?.[0].json.allocated).toBe(true);
+			expect(requestIdsSent()).toEqual(['REF-1', 'REF-1', 'REF-1']);
+			expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
+		},
+	);
 
 	it('waits as long as Retry-After asks', async () => {
 		sandbox().addFault({ kind: 'status', status: 429, retryAfter: 1, times: 1 });
@@ -121,7 +155,9 @@ describe('retries', () => {
 		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
 
 		expect(requestIdsSent()).toHaveLength(1);
-		expect(error?.message).toBe(`Enkash answered HTTP ${status}: Rejected (POST /api/v0/enkash-coins/allocate-coin)`);
+		expect(error?.message).toBe(
+			`Enkash answered HTTP ${status}: Rejected (POST /api/v0/enkash-coins/allocate-coin)`,
+		);
 	});
 
 	it('fails clearly on a body that is not the JSON envelope, without retrying', async () => {
@@ -140,7 +176,9 @@ describe('retries', () => {
 
 		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
 
-		expect(error?.message).toBe('Enkash answered HTTP 502 (POST /api/v0/enkash-coins/allocate-coin)');
+		expect(error?.message).toBe(
+			'Enkash answered HTTP 502 (POST /api/v0/enkash-coins/allocate-coin)',
+		);
 		expect(requestIdsSent()).toHaveLength(4);
 	});
 });

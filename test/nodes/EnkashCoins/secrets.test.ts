@@ -9,9 +9,20 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { ALLOCATE_FROM_INPUT, COMPANY_ID, EVENT_AMOUNT, EVENT_NAME, referralItems } from '../../helpers/fixtures';
+import {
+	ALLOCATE_FROM_INPUT,
+	COMPANY_ID,
+	EVENT_AMOUNT,
+	EVENT_NAME,
+	referralItems,
+} from '../../helpers/fixtures';
 import { runNode, type NodeRunResult } from '../../helpers/n8n-engine';
-import { credentialsFor, useSandbox, type AuthenticationMode, type Sandbox } from '../../helpers/sandbox';
+import {
+	credentialsFor,
+	useSandbox,
+	type AuthenticationMode,
+	type Sandbox,
+} from '../../helpers/sandbox';
 
 // Before n8n's logger is first created by a run: log everything, to a file, to search it.
 const logFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-secrets-')), 'n8n.log');
@@ -38,7 +49,9 @@ function secretForms(credentials: ICredentialDataDecryptedObject): string[] {
 		.filter((value): value is string => typeof value === 'string' && value.length > 0);
 	const forms = values.flatMap((value) => [value, Buffer.from(value).toString('base64')]);
 	if (credentials.clientSecret) {
-		forms.push(Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64'));
+		forms.push(
+			Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64'),
+		);
 	}
 	return forms;
 }
@@ -70,17 +83,43 @@ const failurePaths: FailurePath[] = [
 		setUp: (api) => api.expireAllTokens(),
 		says: /HTTP 401: Invalid access token: \[redacted\]/,
 	},
-	{ name: 'a failure envelope echoing the token', authentication: 'accessToken', setUp: (api) => api.addFault(echo(200)), says: /Token \[redacted\] is not allowed/ },
-	{ name: 'a 403 echoing the token', authentication: 'accessToken', setUp: (api) => api.addFault(echo(403)), says: /HTTP 403/ },
-	{ name: 'an HTML 500 echoing the token', authentication: 'accessToken', setUp: (api) => api.addFault(echo(500, 'text/html')), says: /HTTP 500/ },
+	{
+		name: 'a failure envelope echoing the token',
+		authentication: 'accessToken',
+		setUp: (api) => api.addFault(echo(200)),
+		says: /Token \[redacted\] is not allowed/,
+	},
+	{
+		name: 'a 403 echoing the token',
+		authentication: 'accessToken',
+		setUp: (api) => api.addFault(echo(403)),
+		says: /HTTP 403/,
+	},
+	{
+		name: 'an HTML 500 echoing the token',
+		authentication: 'accessToken',
+		setUp: (api) => api.addFault(echo(500, 'text/html')),
+		says: /HTTP 500/,
+	},
 	{
 		name: 'a failure envelope echoing the fetched session token',
 		authentication: 'password',
-		setUp: (api) => api.addFault({ ...echo(200), match: { path: '/api/v0/enkash-coins/allocate-coin' } }),
+		setUp: (api) =>
+			api.addFault({ ...echo(200), match: { path: '/api/v0/enkash-coins/allocate-coin' } }),
 		says: /Token \[redacted\] is not allowed/,
 	},
-	{ name: 'a wrong password', authentication: 'password', credentialOverrides: { password: 'wrong-password-123' }, says: /Bad credentials/ },
-	{ name: 'a wrong client secret', authentication: 'password', credentialOverrides: { clientSecret: 'wrong-client-secret' }, says: /Bad client credentials/ },
+	{
+		name: 'a wrong password',
+		authentication: 'password',
+		credentialOverrides: { password: 'wrong-password-123' },
+		says: /Bad credentials/,
+	},
+	{
+		name: 'a wrong client secret',
+		authentication: 'password',
+		credentialOverrides: { clientSecret: 'wrong-client-secret' },
+		says: /Bad client credentials/,
+	},
 	{
 		name: 'a token endpoint that echoes the password and client secret',
 		authentication: 'password',
@@ -96,39 +135,66 @@ const failurePaths: FailurePath[] = [
 			}),
 		says: /Bad credentials for loyalty-admin@example.com:\[redacted\] via \[redacted\] \(Basic \[redacted\]\)/,
 	},
-	{ name: 'a stalled request', authentication: 'password', setUp: (api) => api.addFault({ kind: 'stall' }), parameters: { options: { timeout: 1000 } }, says: /no answer before the timeout/ },
-	{ name: 'an unreachable host', authentication: 'accessToken', credentialOverrides: { baseUrl: 'http://127.0.0.1:9' }, says: /connection refused/ },
-	{ name: 'invalid input', authentication: 'password', parameters: { userId: '={{ $json.nothing }}' }, says: /"User ID" is required/ },
+	{
+		name: 'a stalled request',
+		authentication: 'password',
+		setUp: (api) => api.addFault({ kind: 'stall' }),
+		parameters: { options: { timeout: 1000 } },
+		says: /no answer before the timeout/,
+	},
+	{
+		name: 'an unreachable host',
+		authentication: 'accessToken',
+		credentialOverrides: { baseUrl: 'http://127.0.0.1:9' },
+		says: /connection refused/,
+	},
+	{
+		name: 'invalid input',
+		authentication: 'password',
+		parameters: { userId: '={{ $json.nothing }}' },
+		says: /"User ID" is required/,
+	},
 ];
 
 describe.each(['stop', 'continue'] as const)('with On Error: %s', (onError) => {
-	it.each(failurePaths.map((path) => [path.name, path] as const))('%s leaks no secret', async (_name, path) => {
-		const credentials = credentialsFor(sandbox(), path.authentication, path.credentialOverrides);
-		path.setUp?.(sandbox());
-		const [stored] = Object.values(credentials);
-		const logStart = loggedText().length;
+	it.each(failurePaths.map((path) => [path.name, path] as const))(
+		'%s leaks no secret',
+		async (_name, path) => {
+			const credentials = credentialsFor(sandbox(), path.authentication, path.credentialOverrides);
+			path.setUp?.(sandbox());
+			const [stored] = Object.values(credentials);
+			const logStart = loggedText().length;
 
-		const run: NodeRunResult = await runNode({
-			parameters: { authentication: path.authentication, ...ALLOCATE_FROM_INPUT, ...path.parameters } as never,
-			credentials,
-			items: referralItems(2),
-			settings: onError === 'continue' ? { onError: 'continueRegularOutput' } : undefined,
-		});
+			const run: NodeRunResult = await runNode({
+				parameters: {
+					authentication: path.authentication,
+					...ALLOCATE_FROM_INPUT,
+					...path.parameters,
+				} as never,
+				credentials,
+				items: referralItems(2),
+				settings: onError === 'continue' ? { onError: 'continueRegularOutput' } : undefined,
+			});
 
-		const said = onError === 'continue' ? String(run.items?.[0].json.error) : String(run.error?.message);
-		expect(said).toMatch(path.says);
-		const secrets = [...secretForms(stored), ...secretForms(run.credentialsHelper.store[Object.keys(credentials)[0]])];
-		expect(secrets.length).toBeGreaterThan(0);
-		const everything = [
-			JSON.stringify(run.items ?? []),
-			run.error?.message ?? '',
-			String(run.error?.description ?? ''),
-			JSON.stringify(run.error ?? {}),
-			JSON.stringify(run.run),
-			loggedText().slice(logStart),
-		].join('\n');
-		for (const secret of secrets) expect(everything).not.toContain(secret);
-	});
+			const said =
+				onError === 'continue' ? String(run.items?.[0].json.error) : String(run.error?.message);
+			expect(said).toMatch(path.says);
+			const secrets = [
+				...secretForms(stored),
+				...secretForms(run.credentialsHelper.store[Object.keys(credentials)[0]]),
+			];
+			expect(secrets.length).toBeGreaterThan(0);
+			const everything = [
+				JSON.stringify(run.items ?? []),
+				run.error?.message ?? '',
+				String(run.error?.description ?? ''),
+				JSON.stringify(run.error ?? {}),
+				JSON.stringify(run.run),
+				loggedText().slice(logStart),
+			].join('\n');
+			for (const secret of secrets) expect(everything).not.toContain(secret);
+		},
+	);
 });
 
 it('n8n really logged while the failure paths ran, so the log search above was not empty', () => {

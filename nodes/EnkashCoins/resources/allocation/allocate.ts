@@ -44,6 +44,13 @@ export const allocateCoins: EnkashOperation = {
 
 	toOutput(payload, request) {
 		const { requestId, companyId, userId, event } = request.body ?? {};
-		return { allocated: true, requestId, companyId, userId, event, message: payload as IDataObject[string] };
+		return {
+			allocated: true,
+			requestId,
+			companyId,
+			userId,
+			event,
+			message: payload as IDataObject[string],
+		};
 	},
 };

@@ -13,7 +13,11 @@ export const getBalance: EnkashOperation = {
 	fields: [{ ...userIdField, description: 'The Enkash ID of the user whose coin balance to read' }],
 
 	buildRequest(context, itemIndex) {
-		return { method: 'GET', path: endpoints.balance, qs: { userId: readText(context, itemIndex, userIdField) } };
+		return {
+			method: 'GET',
+			path: endpoints.balance,
+			qs: { userId: readText(context, itemIndex, userIdField) },
+		};
 	},
 
 	toOutput: (payload, request) => ({ userId: request.qs?.userId, balance: asBalance(payload) }),

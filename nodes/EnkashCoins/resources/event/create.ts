@@ -1,5 +1,10 @@
 import type { EnkashOperation } from '../../shared/types';
-import { amountField, companyIdField, configurationField, eventNameField } from '../../shared/input/fields';
+import {
+	amountField,
+	companyIdField,
+	configurationField,
+	eventNameField,
+} from '../../shared/input/fields';
 import { endpoints } from '../../shared/transport/endpoints';
 import { asPayloadObject } from '../../shared/output';
 import { readText, readWholeNumber } from '../../shared/input/parameters';

@@ -13,7 +13,10 @@ export const getEvent: EnkashOperation = {
 	fields: [coinConfigIdField],
 
 	buildRequest(context, itemIndex) {
-		return { method: 'GET', path: endpoints.event(readText(context, itemIndex, coinConfigIdField)) };
+		return {
+			method: 'GET',
+			path: endpoints.event(readText(context, itemIndex, coinConfigIdField)),
+		};
 	},
 
 	toOutput: (payload) => asPayloadObject(payload, 'event configuration'),

@@ -46,7 +46,8 @@ export const updateEvent: EnkashOperation = {
 		if (configuration !== undefined) {
 			body.configuration = requireText(configuration, configurationField.displayName);
 		}
-		if (companyId !== undefined) body.companyId = requireText(companyId, companyIdField.displayName);
+		if (companyId !== undefined)
+			body.companyId = requireText(companyId, companyIdField.displayName);
 		if (eventName !== undefined) body.event = requireText(eventName, eventNameField.displayName);
 		if (Object.keys(body).length === 0) {
 			throw new FieldError(

@@ -50,7 +50,10 @@ export interface RunOptions {
 export function readOptions(options: IDataObject): RunOptions {
 	return {
 		fullResponse: options.fullResponse === true,
-		maxConcurrency: Math.max(1, Math.floor(Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY)) || 1),
+		maxConcurrency: Math.max(
+			1,
+			Math.floor(Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY)) || 1,
+		),
 		timeoutMs: Number(options.timeout ?? DEFAULT_TIMEOUT_MS),
 	};
 }

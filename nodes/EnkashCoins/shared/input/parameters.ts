@@ -8,7 +8,8 @@ import { requireText, requireWholeNumber } from './validation';
  * every expression in an isolated runtime at about half a millisecond each, so
  * such a read is done here directly, giving the same value.
  */
-const PLAIN_JSON_READ = /^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:'[^'\\]*'|"[^"\\]*")\s*\])+)\s*\}\}$/;
+const PLAIN_JSON_READ =
+	/^=\{\{\s*\$json((?:\.[A-Za-z_$][\w$]*|\[\s*(?:'[^'\\]*'|"[^"\\]*")\s*\])+)\s*\}\}$/;
 const PATH_SEGMENT = /\.([A-Za-z_$][\w$]*)|\[\s*(?:'([^'\\]*)'|"([^"\\]*)")\s*\]/g;
 
 /** The property path of a plain `$json` read, or undefined for any other value. */
@@ -16,7 +17,10 @@ export function plainJsonPath(rawValue: unknown): string[] | undefined {
 	if (typeof rawValue !== 'string') return undefined;
 	const match = PLAIN_JSON_READ.exec(rawValue);
 	if (!match) return undefined;
-	return Array.from(match[1].matchAll(PATH_SEGMENT), (segment) => segment[1] ?? segment[2] ?? segment[3]);
+	return Array.from(
+		match[1].matchAll(PATH_SEGMENT),
+		(segment) => segment[1] ?? segment[2] ?? segment[3],
+	);
 }
 
 /** The value at `path` in `json`; undefined where the path leads nowhere. */
@@ -63,11 +67,19 @@ function readerFor(context: IExecuteFunctions, name: string): ItemReader {
 }
 
 /** The item's value of a required text field, validated; errors use the field's display name. */
-export function readText(context: IExecuteFunctions, itemIndex: number, field: INodeProperties): string {
+export function readText(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: INodeProperties,
+): string {
 	return requireText(readerFor(context, field.name)(itemIndex), field.displayName);
 }
 
 /** The item's value of a whole-number field, validated. */
-export function readWholeNumber(context: IExecuteFunctions, itemIndex: number, field: INodeProperties): number {
+export function readWholeNumber(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	field: INodeProperties,
+): number {
 	return requireWholeNumber(readerFor(context, field.name)(itemIndex), field.displayName);
 }

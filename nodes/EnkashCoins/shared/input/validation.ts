@@ -58,8 +58,7 @@ export function requireText(value: unknown, field: string): string {
 
 /** A coin amount: a whole number of 0 or more, given as a number or as digits. */
 export function requireWholeNumber(value: unknown, field: string): number {
-	const number =
-		typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
+	const number = typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : value;
 	if (typeof number !== 'number' || !Number.isSafeInteger(number) || number < 0) {
 		const shown =
 			typeof value === 'string'

@@ -54,8 +54,7 @@ export function checkEnvelope(body: unknown): EnvelopeCheck {
 			problem: `Enkash returned JSON without a valid response_code: "${preview(parsed)}"`,
 		};
 	}
-	const message =
-		typeof candidate.response_message === 'string' ? candidate.response_message : '';
+	const message = typeof candidate.response_message === 'string' ? candidate.response_message : '';
 	if (code !== 0) {
 		return {
 			ok: false,
@@ -65,6 +64,11 @@ export function checkEnvelope(body: unknown): EnvelopeCheck {
 	}
 	return {
 		ok: true,
-		envelope: { ...candidate, response_code: code, response_message: message, payload: candidate.payload },
+		envelope: {
+			...candidate,
+			response_code: code,
+			response_message: message,
+			payload: candidate.payload,
+		},
 	};
 }

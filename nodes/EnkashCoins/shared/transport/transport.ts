@@ -136,8 +136,10 @@ function apiMessageOf(body: unknown): string | undefined {
 	return undefined;
 }
 
-
-function failureSummary(failure: FailedAttempt, request: EnkashRequest): { message: string; description?: string } {
+function failureSummary(
+	failure: FailedAttempt,
+	request: EnkashRequest,
+): { message: string; description?: string } {
 	const call = `${request.method} ${request.path}`;
 	if (failure.status !== undefined) {
 		const apiMessage = apiMessageOf(failure.body);
@@ -231,7 +233,10 @@ export async function sendEnkashRequest(
 			const tokenFailure = recordedTokenFailure(credentialData);
 			if (tokenFailure) {
 				throw enkashApiError(context, connection, itemIndex, {
-					message: tokenFailureMessage(tokenFailure, tokenFailure.at === connection.earlierTokenFailure?.at),
+					message: tokenFailureMessage(
+						tokenFailure,
+						tokenFailure.at === connection.earlierTokenFailure?.at,
+					),
 					description: TOKEN_FAILURE_ADVICE,
 				});
 			}
@@ -245,7 +250,8 @@ export async function sendEnkashRequest(
 		if (response.statusCode === 401 && connection.renewsToken && !tokenRenewed) {
 			tokenRenewed = true;
 			// Unless another request has renewed it meanwhile.
-			if (credentialData[SESSION_TOKEN_FIELD] === tokenSent) credentialData[SESSION_TOKEN_FIELD] = '';
+			if (credentialData[SESSION_TOKEN_FIELD] === tokenSent)
+				credentialData[SESSION_TOKEN_FIELD] = '';
 			continue;
 		}
 		if (response.statusCode >= 400) {

@@ -1,6 +1,16 @@
-import { ALLOCATE_FROM_INPUT, COMPANY_ID, EVENT_AMOUNT, EVENT_NAME } from '../../../helpers/fixtures';
+import {
+	ALLOCATE_FROM_INPUT,
+	COMPANY_ID,
+	EVENT_AMOUNT,
+	EVENT_NAME,
+} from '../../../helpers/fixtures';
 import { runNode } from '../../../helpers/n8n-engine';
-import { AUTHENTICATION_MODES, apiRequests, credentialsFor, useSandbox } from '../../../helpers/sandbox';
+import {
+	AUTHENTICATION_MODES,
+	apiRequests,
+	credentialsFor,
+	useSandbox,
+} from '../../../helpers/sandbox';
 
 const sandbox = useSandbox();
 
@@ -8,79 +18,100 @@ beforeEach(() => {
 	sandbox().createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: EVENT_AMOUNT });
 });
 
-describe.each(AUTHENTICATION_MODES)('Allocation resource, authenticated by %s', (authentication) => {
-	const run = (parameters: Record<string, unknown>, items: Array<Record<string, unknown>>) =>
-		runNode({
-			parameters: { authentication, ...ALLOCATE_FROM_INPUT, ...parameters } as never,
-			credentials: credentialsFor(sandbox(), authentication),
-			items,
-		});
+describe.each(AUTHENTICATION_MODES)(
+	'Allocation resource, authenticated by %s',
+	(authentication) => {
+		const run = (parameters: Record<string, unknown>, items: Array<Record<string, unknown>>) =>
+			runNode({
+				parameters: { authentication, ...ALLOCATE_FROM_INPUT, ...parameters } as never,
+				credentials: credentialsFor(sandbox(), authentication),
+				items,
+			});
 
-	it('credits each user the configured amount and says so', async () => {
-		const { items, error } = await run({}, [
-			{ userId: 'EKQZVMQK', referralId: 'REF-1001' },
-			{ userId: 'EK6CYE6K', referralId: 'REF-1002' },
-		]);
+		it('credits each user the configured amount and says so', async () => {
+			const { items, error } = await run({}, [
+				{ userId: 'EKQZVMQK', referralId: 'REF-1001' },
+				{ userId: 'EK6CYE6K', referralId: 'REF-1002' },
+			]);
 
-		expect(error).toBeUndefined();
-		expect(items).toEqual([
-			{
-				json: {
-					allocated: true,
-					requestId: 'REF-1001',
-					companyId: 'CEK0TCW2W8',
-					userId: 'EKQZVMQK',
-					event: 'REFERRAL_EVENT',
-					message: 'Successfully allocated enkash Coins',
+			expect(error).toBeUndefined();
+			expect(items).toEqual([
+				{
+					json: {
+						allocated: true,
+						requestId: 'REF-1001',
+						companyId: 'CEK0TCW2W8',
+						userId: 'EKQZVMQK',
+						event: 'REFERRAL_EVENT',
+						message: 'Successfully allocated enkash Coins',
+					},
+					pairedItem: { item: 0 },
 				},
-				pairedItem: { item: 0 },
-			},
-			{
-				json: expect.objectContaining({ allocated: true, requestId: 'REF-1002', userId: 'EK6CYE6K' }),
-				pairedItem: { item: 1 },
-			},
-		]);
-		expect(apiRequests(sandbox()).map(({ body }) => body)).toEqual([
-			{ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', userId: 'EKQZVMQK', requestId: 'REF-1001' },
-			{ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', userId: 'EK6CYE6K', requestId: 'REF-1002' },
-		]);
-		expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
-		expect(sandbox().balanceOf('EK6CYE6K')).toBe(50);
-	});
-
-	it('never sends the Cookie headers of the vendor’s sample requests', async () => {
-		await run({}, [{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
-
-		expect(apiRequests(sandbox())[0].headers.cookie).toBeUndefined();
-		expect(apiRequests(sandbox())[0].headers.authorization).toMatch(/^Bearer [0-9a-f]+$/);
-	});
-
-	it('running the same allocations again credits nobody twice', async () => {
-		const input = [{ userId: 'EKQZVMQK', referralId: 'REF-1001' }];
-		await run({}, input);
-		const { items } = await run({}, input);
-
-		expect(items?.[0].json.allocated).toBe(true);
-		expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
-	});
-
-	it('fails the item with the API message for an unknown event (HTTP 200, response_code 1)', async () => {
-		const { items, error } = await run({ eventName: 'NO_SUCH_EVENT' }, [{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
-
-		expect(items).toBeUndefined();
-		expect(error?.message).toBe(
-			'Enkash rejected the request: No coin configuration found for event NO_SUCH_EVENT of company CEK0TCW2W8 (POST /api/v0/enkash-coins/allocate-coin)',
-		);
-		expect(sandbox().balanceOf('EKQZVMQK')).toBe(0);
-	});
-
-	it('returns the whole envelope with Full Response', async () => {
-		const { items } = await run({ options: { fullResponse: true } }, [{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
-
-		expect(items?.[0].json).toEqual({
-			payload: 'Successfully allocated enkash Coins',
-			response_code: 0,
-			response_message: 'Success',
+				{
+					json: expect.objectContaining({
+						allocated: true,
+						requestId: 'REF-1002',
+						userId: 'EK6CYE6K',
+					}),
+					pairedItem: { item: 1 },
+				},
+			]);
+			expect(apiRequests(sandbox()).map(({ body }) => body)).toEqual([
+				{
+					companyId: 'CEK0TCW2W8',
+					event: 'REFERRAL_EVENT',
+					userId: 'EKQZVMQK',
+					requestId: 'REF-1001',
+				},
+				{
+					companyId: 'CEK0TCW2W8',
+					event: 'REFERRAL_EVENT',
+					userId: 'EK6CYE6K',
+					requestId: 'REF-1002',
+				},
+			]);
+			expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
+			expect(sandbox().balanceOf('EK6CYE6K')).toBe(50);
 		});
-	});
-});
+
+		it('never sends the Cookie headers of the vendor’s sample requests', async () => {
+			await run({}, [{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+
+			expect(apiRequests(sandbox())[0].headers.cookie).toBeUndefined();
+			expect(apiRequests(sandbox())[0].headers.authorization).toMatch(/^Bearer [0-9a-f]+$/);
+		});
+
+		it('running the same allocations again credits nobody twice', async () => {
+			const input = [{ userId: 'EKQZVMQK', referralId: 'REF-1001' }];
+			await run({}, input);
+			const { items } = await run({}, input);
+
+			expect(items?.[0].json.allocated).toBe(true);
+			expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
+		});
+
+		it('fails the item with the API message for an unknown event (HTTP 200, response_code 1)', async () => {
+			const { items, error } = await run({ eventName: 'NO_SUCH_EVENT' }, [
+				{ userId: 'EKQZVMQK', referralId: 'REF-1' },
+			]);
+
+			expect(items).toBeUndefined();
+			expect(error?.message).toBe(
+				'Enkash rejected the request: No coin configuration found for event NO_SUCH_EVENT of company CEK0TCW2W8 (POST /api/v0/enkash-coins/allocate-coin)',
+			);
+			expect(sandbox().balanceOf('EKQZVMQK')).toBe(0);
+		});
+
+		it('returns the whole envelope with Full Response', async () => {
+			const { items } = await run({ options: { fullResponse: true } }, [
+				{ userId: 'EKQZVMQK', referralId: 'REF-1' },
+			]);
+
+			expect(items?.[0].json).toEqual({
+				payload: 'Successfully allocated enkash Coins',
+				response_code: 0,
+				response_message: 'Success',
+			});
+		});
+	},
+);

@@ -1,11 +1,17 @@
 import { runNode } from '../../../helpers/n8n-engine';
-import { AUTHENTICATION_MODES, apiRequests, credentialsFor, useSandbox } from '../../../helpers/sandbox';
+import {
+	AUTHENTICATION_MODES,
+	apiRequests,
+	credentialsFor,
+	useSandbox,
+} from '../../../helpers/sandbox';
 
 const sandbox = useSandbox();
 
 function credit(userId: string, requestId: string) {
 	const store = sandbox();
-	if (store.events().length === 0) store.createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 });
+	if (store.events().length === 0)
+		store.createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 });
 	return fetch(`${store.url}/api/v0/enkash-coins/allocate-coin`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${store.issueToken()}`, 'content-type': 'application/json' },
@@ -26,7 +32,10 @@ describe.each(AUTHENTICATION_MODES)('Balance resource, authenticated by %s', (au
 		await credit('EKQZVMQK', 'REF-2');
 		sandbox().requests.length = 0;
 
-		const { items } = await run({ userId: '={{ $json.userId }}' }, [{ userId: 'EKQZVMQK' }, { userId: 'EK6CYE6K' }]);
+		const { items } = await run({ userId: '={{ $json.userId }}' }, [
+			{ userId: 'EKQZVMQK' },
+			{ userId: 'EK6CYE6K' },
+		]);
 
 		expect(items).toEqual([
 			{ json: { userId: 'EKQZVMQK', balance: 100 }, pairedItem: { item: 0 } },
@@ -45,7 +54,10 @@ describe.each(AUTHENTICATION_MODES)('Balance resource, authenticated by %s', (au
 	});
 
 	it('names the field and the item when the user ID is blank', async () => {
-		const { error } = await run({ userId: '={{ $json.userId }}' }, [{ userId: 'EKQZVMQK' }, { userId: '   ' }]);
+		const { error } = await run({ userId: '={{ $json.userId }}' }, [
+			{ userId: 'EKQZVMQK' },
+			{ userId: '   ' },
+		]);
 
 		expect(error?.message).toBe('"User ID" is required but is empty [item 1]');
 		expect(sandbox().requests).toHaveLength(0);

@@ -1,5 +1,10 @@
 import { runNode } from '../../../helpers/n8n-engine';
-import { AUTHENTICATION_MODES, apiRequests, credentialsFor, useSandbox } from '../../../helpers/sandbox';
+import {
+	AUTHENTICATION_MODES,
+	apiRequests,
+	credentialsFor,
+	useSandbox,
+} from '../../../helpers/sandbox';
 
 const sandbox = useSandbox();
 
@@ -38,7 +43,12 @@ describe.each(AUTHENTICATION_MODES)('Event resource, authenticated by %s', (auth
 				expect.objectContaining({
 					method: 'POST',
 					path: '/api/v0/enkash-coins/create-coins-config',
-					body: { configuration: 'DEFAULT', companyId: 'CEKEKCARDS', event: 'MEAL_CARD_PAYMENT', amount: 6 },
+					body: {
+						configuration: 'DEFAULT',
+						companyId: 'CEKEKCARDS',
+						event: 'MEAL_CARD_PAYMENT',
+						amount: 6,
+					},
 				}),
 			]);
 			expect(sandbox().events()).toHaveLength(1);
@@ -115,7 +125,10 @@ describe.each(AUTHENTICATION_MODES)('Event resource, authenticated by %s', (auth
 				event: 'REFERRAL_EVENT',
 				amount: 50,
 			});
-			expect(apiRequests(sandbox())[0]).toMatchObject({ method: 'GET', path: `/api/v0/enkash-coins/${coinConfigId}` });
+			expect(apiRequests(sandbox())[0]).toMatchObject({
+				method: 'GET',
+				path: `/api/v0/enkash-coins/${coinConfigId}`,
+			});
 		});
 
 		it('fails with the status and the API message for an unknown ID', async () => {
@@ -147,11 +160,20 @@ describe.each(AUTHENTICATION_MODES)('Event resource, authenticated by %s', (auth
 				path: `/api/v0/enkash-coins/${coinConfigId}`,
 				body: { amount: 10, event: 'INVOICE_PAID' },
 			});
-			expect(items?.[0].json).toMatchObject({ coinConfigId, amount: 10, event: 'INVOICE_PAID', configuration: 'DEFAULT' });
+			expect(items?.[0].json).toMatchObject({
+				coinConfigId,
+				amount: 10,
+				event: 'INVOICE_PAID',
+				configuration: 'DEFAULT',
+			});
 		});
 
 		it('refuses to send an update with no field to change', async () => {
-			const { error } = await run({ operation: 'update', coinConfigId: 'WCC100001', updateFields: {} });
+			const { error } = await run({
+				operation: 'update',
+				coinConfigId: 'WCC100001',
+				updateFields: {},
+			});
 
 			expect(error?.message).toBe('"Update Fields" is empty: there is nothing to change [item 0]');
 			expect(sandbox().requests).toHaveLength(0);

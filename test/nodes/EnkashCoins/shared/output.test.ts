@@ -1,4 +1,8 @@
-import { PayloadError, asBalance, asPayloadObject } from '../../../../nodes/EnkashCoins/shared/output';
+import {
+	PayloadError,
+	asBalance,
+	asPayloadObject,
+} from '../../../../nodes/EnkashCoins/shared/output';
 
 describe('asPayloadObject', () => {
 	it('returns the payload object with any extra fields', () => {
@@ -13,7 +17,9 @@ describe('asPayloadObject', () => {
 		['a list', [1], '[1]'],
 	])('rejects %s with a clear message', (_label, payload, shown) => {
 		expect(() => asPayloadObject(payload, 'event configuration')).toThrow(
-			new PayloadError(`Enkash returned no event configuration: expected an object in "payload", got ${shown}`),
+			new PayloadError(
+				`Enkash returned no event configuration: expected an object in "payload", got ${shown}`,
+			),
 		);
 	});
 });

@@ -14,12 +14,17 @@ const LOGIN = {
 	username: 'api-user',
 	password: 'wrong-password',
 };
-const REFUSAL = { message: 'Enkash refused the token request (HTTP 400: Bad credentials)', refused: true };
+const REFUSAL = {
+	message: 'Enkash refused the token request (HTTP 400: Bad credentials)',
+	refused: true,
+};
 
 describe('tokenUrlOf', () => {
 	it('is {Base URL}/oauth/token unless a Token URL is given', () => {
 		expect(tokenUrlOf(LOGIN)).toBe('https://pay-uat.enkash.in/oauth/token');
-		expect(tokenUrlOf({ ...LOGIN, tokenUrl: ' https://auth.example.com/token ' })).toBe('https://auth.example.com/token');
+		expect(tokenUrlOf({ ...LOGIN, tokenUrl: ' https://auth.example.com/token ' })).toBe(
+			'https://auth.example.com/token',
+		);
 	});
 });
 
@@ -30,12 +35,17 @@ describe('loginFingerprint', () => {
 		expect(fingerprint).toBe(loginFingerprint({ ...LOGIN }));
 	});
 
-	it.each(['clientId', 'clientSecret', 'username', 'password', 'tokenUrl'])('changes when %s changes', (field) => {
-		expect(loginFingerprint({ ...LOGIN, [field]: 'edited' })).not.toBe(loginFingerprint(LOGIN));
-	});
+	it.each(['clientId', 'clientSecret', 'username', 'password', 'tokenUrl'])(
+		'changes when %s changes',
+		(field) => {
+			expect(loginFingerprint({ ...LOGIN, [field]: 'edited' })).not.toBe(loginFingerprint(LOGIN));
+		},
+	);
 
 	it('does not change with the stored token or the recorded failure', () => {
-		expect(loginFingerprint({ ...LOGIN, sessionToken: 'abc', tokenFailure: '{}' })).toBe(loginFingerprint(LOGIN));
+		expect(loginFingerprint({ ...LOGIN, sessionToken: 'abc', tokenFailure: '{}' })).toBe(
+			loginFingerprint(LOGIN),
+		);
 	});
 });
 
@@ -63,7 +73,10 @@ describe('recordedTokenFailure', () => {
 
 describe('tokenFailureMessage', () => {
 	const refusedAt = new Date('2026-11-26T08:00:00Z');
-	const failure = recordedTokenFailure({ ...LOGIN, tokenFailure: tokenFailureRecord(LOGIN, REFUSAL, refusedAt) })!;
+	const failure = recordedTokenFailure({
+		...LOGIN,
+		tokenFailure: tokenFailureRecord(LOGIN, REFUSAL, refusedAt),
+	})!;
 
 	it('is the refusal itself in the execution that was refused', () => {
 		expect(tokenFailureMessage(failure, false)).toBe(REFUSAL.message);
@@ -76,7 +89,12 @@ describe('tokenFailureMessage', () => {
 	});
 
 	it('keeps a failure that was not a refusal as it is: nothing is held back for it', () => {
-		const unreachable = { ...failure, refused: false, message: 'Enkash refused the token request (the token endpoint could not be reached (ECONNREFUSED))' };
+		const unreachable = {
+			...failure,
+			refused: false,
+			message:
+				'Enkash refused the token request (the token endpoint could not be reached (ECONNREFUSED))',
+		};
 		expect(tokenFailureMessage(unreachable, true)).toBe(unreachable.message);
 	});
 });

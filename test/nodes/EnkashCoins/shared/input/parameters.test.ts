@@ -1,4 +1,7 @@
-import { plainJsonPath, valueAtPath } from '../../../../../nodes/EnkashCoins/shared/input/parameters';
+import {
+	plainJsonPath,
+	valueAtPath,
+} from '../../../../../nodes/EnkashCoins/shared/input/parameters';
 
 describe('plainJsonPath', () => {
 	it.each([

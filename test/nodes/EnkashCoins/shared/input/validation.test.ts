@@ -52,7 +52,9 @@ describe('requireText', () => {
 
 	it('rejects text longer than any id', () => {
 		const error = fieldErrorOf(() => requireText('x'.repeat(100 * 1024), 'Request ID'));
-		expect(error.message).toBe(`"Request ID" is too long (102400 characters, at most ${MAX_ID_LENGTH})`);
+		expect(error.message).toBe(
+			`"Request ID" is too long (102400 characters, at most ${MAX_ID_LENGTH})`,
+		);
 	});
 });
 

@@ -15,7 +15,9 @@ describe('checkEnvelope', () => {
 	});
 
 	it('accepts a response_code sent as digits', () => {
-		expect(checkEnvelope({ response_code: '0', response_message: 'Success', payload: 1 })).toMatchObject({
+		expect(
+			checkEnvelope({ response_code: '0', response_message: 'Success', payload: 1 }),
+		).toMatchObject({
 			ok: true,
 			envelope: { response_code: 0 },
 		});
@@ -45,11 +47,27 @@ describe('checkEnvelope', () => {
 	it.each([
 		['an empty body', '', 'Enkash returned an empty response'],
 		['no body', undefined, 'Enkash returned an empty response'],
-		['an HTML page', '<html><body>502 Bad Gateway</body></html>', 'Enkash returned a response that is not JSON: "<html><body>502 Bad Gateway</body></html>"'],
-		['truncated JSON', '{"response_code":0,"respo', 'Enkash returned a response that is not JSON: "{"response_code":0,"respo"'],
+		[
+			'an HTML page',
+			'<html><body>502 Bad Gateway</body></html>',
+			'Enkash returned a response that is not JSON: "<html><body>502 Bad Gateway</body></html>"',
+		],
+		[
+			'truncated JSON',
+			'{"response_code":0,"respo',
+			'Enkash returned a response that is not JSON: "{"response_code":0,"respo"',
+		],
 		['a JSON list', [1, 2], 'Enkash returned a response that is not JSON: "[1,2]"'],
-		['JSON without response_code', { payload: 1 }, 'Enkash returned JSON without a valid response_code: "{"payload":1}"'],
-		['a non-numeric response_code', { response_code: 'OK' }, 'Enkash returned JSON without a valid response_code: "{"response_code":"OK"}"'],
+		[
+			'JSON without response_code',
+			{ payload: 1 },
+			'Enkash returned JSON without a valid response_code: "{"payload":1}"',
+		],
+		[
+			'a non-numeric response_code',
+			{ response_code: 'OK' },
+			'Enkash returned JSON without a valid response_code: "{"response_code":"OK"}"',
+		],
 	])('rejects %s with a message that says so', (_label, body, problem) => {
 		expect(checkEnvelope(body)).toEqual({ ok: false, problem });
 	});

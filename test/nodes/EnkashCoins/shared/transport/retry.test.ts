@@ -15,9 +15,12 @@ describe('which failures are retried', () => {
 		expect(isRetriedStatus(status)).toBe(false);
 	});
 
-	it.each(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT'])('retries the network error %s', (code) => {
-		expect(isRetriedNetworkCode(code)).toBe(true);
-	});
+	it.each(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT'])(
+		'retries the network error %s',
+		(code) => {
+			expect(isRetriedNetworkCode(code)).toBe(true);
+		},
+	);
 
 	it('does not retry an unknown host or a missing code', () => {
 		expect(isRetriedNetworkCode('ENOTFOUND')).toBe(false);
