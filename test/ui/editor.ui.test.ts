@@ -131,6 +131,12 @@ describe('the node panel', () => {
 		await openNode('EnkashConfigEvnt', 'Create Invoice Event');
 	});
 
+	// The README's picture of the panel: a node of the webhook example that really allocates.
+	afterAll(async () => {
+		await openNode('EnkashReferralWh', 'Allocate Referral Coins');
+		await screenshot('allocate-panel');
+	});
+
 	it('lists the resources and the operations of each', async () => {
 		expect(await selectOptions('resource')).toEqual(['Allocation', 'Balance', 'Event']);
 		expect(await selectOptions('operation')).toEqual(['Create', 'Get', 'Update']);
@@ -149,7 +155,6 @@ describe('the node panel', () => {
 
 		expect(operations).toContain(operation);
 		expect(await visibleParameters()).toEqual(['resource', 'operation', ...fields]);
-		if (resource === 'Allocation') await screenshot('allocate-panel');
 	});
 
 	it('offers "Update Fields" for Update', async () => {
