@@ -37,15 +37,11 @@ export function credentialsFor(
 			enkashCoinsApi: { baseUrl: sandbox.url, accessToken: sandbox.issueToken(), ...overrides },
 		};
 	}
-	const { clientId, clientSecret, username, password } = sandbox.credentials;
 	return {
 		enkashCoinsPasswordApi: {
 			sessionToken: '',
 			baseUrl: sandbox.url,
-			clientId,
-			clientSecret,
-			username,
-			password,
+			...sandbox.credentials,
 			tokenUrl: '',
 			...overrides,
 		},

@@ -53,12 +53,17 @@ describe('the node description (the workflow contract)', () => {
 		expect(values(property('operation', 'balance')[0])).toEqual(['get']);
 	});
 
-	it('keeps the defaults saved workflows rely on (n8n leaves defaults out of the saved JSON)', () => {
-		expect(property('resource')[0].default).toBe('allocation');
-		expect(property('operation', 'event')[0].default).toBe('create');
-		expect(property('operation', 'allocation')[0].default).toBe('allocate');
-		expect(property('operation', 'balance')[0].default).toBe('get');
-	});
+	it.each([
+		['the resource', 'resource', undefined, 'allocation'],
+		['the Event operation', 'operation', 'event', 'create'],
+		['the Allocation operation', 'operation', 'allocation', 'allocate'],
+		['the Balance operation', 'operation', 'balance', 'get'],
+	])(
+		'keeps %s defaulting to %p: saved workflows leave defaults out',
+		(_, name, resource, value) => {
+			expect(property(name, resource)[0].default).toBe(value);
+		},
+	);
 
 	it('gives every operation an action for the node panel and AI tools', () => {
 		for (const selector of property('operation')) {
