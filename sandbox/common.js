@@ -1,0 +1,194 @@
+// @ts-check
+'use strict';
+
+/** What every part of the sandbox shares: limits, types, the API problem and small helpers. */
+
+const http = require('node:http');
+const crypto = require('node:crypto');
+
+/** @typedef {import('./store').Store} Store */
+
+const TOKEN_PATH = '/oauth/token';
+const CONTROL_PREFIX = '/__sandbox/';
+const JSON_TYPE = 'application/json';
+const CONFIGURATIONS = ['DEFAULT', 'CUSTOM'];
+const MAX_FAILED_LOGINS = 3;
+const FIRST_CONFIG_NUMBER = 100001;
+const EVENT_FIELDS = ['configuration', 'companyId', 'event', 'amount'];
+const ALLOCATION_FIELDS = ['companyId', 'event', 'requestId', 'userId'];
+const MALFORMED_JSON = '{"response_code":0,"respo';
+const BAD_GATEWAY_PAGE =
+	'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n' +
+	'<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+
+/**
+ * @typedef {object} SandboxOptions
+ * @property {string} [host] interface to listen on (default 127.0.0.1)
+ * @property {number} [port] port to listen on; 0 (default) picks a free one
+ * @property {string} [clientId] OAuth client id
+ * @property {string} [clientSecret] OAuth client secret
+ * @property {string} [username] the one user that can obtain tokens
+ * @property {string} [password] that user's password
+ * @property {number} [tokenTtlSeconds] lifetime of issued tokens (default 300)
+ * @property {number} [tokenMaxUses] authenticated API requests a token may make (default Infinity)
+ * @property {number} [seed] seed of the PRNG behind fault `rate` (default 1)
+ * @property {boolean} [recordRequests] keep every API request in `requests` (default true)
+ */
+
+/** @typedef {Required<SandboxOptions>} ResolvedOptions */
+
+/**
+ * @typedef {object} CoinEvent
+ * @property {string} coinConfigId
+ * @property {string} configuration
+ * @property {string} companyId
+ * @property {string} event
+ * @property {number} amount
+ */
+
+/** @typedef {{ companyId: string, event: string, amount: number, configuration?: string }} EventSeed */
+
+/**
+ * @typedef {object} Allocation
+ * @property {string} requestId
+ * @property {string} companyId
+ * @property {string} event
+ * @property {string} userId
+ * @property {number} amount
+ */
+
+/**
+ * @typedef {object} RecordedRequest
+ * @property {string} method
+ * @property {string} path
+ * @property {Record<string, string>} query
+ * @property {http.IncomingHttpHeaders} headers lower-case names
+ * @property {unknown} body parsed JSON (or form for the token endpoint), raw text if unparsable, undefined if empty
+ * @property {number} at reception time (ms since epoch)
+ * @property {string} outcome 'pending' until answered, then 'ok' (HTTP 200), the HTTP status,
+ *   or the kind of the fault that replaced the response
+ */
+
+/**
+ * @typedef {'status' | 'reset' | 'stall' | 'latency' | 'malformed' | 'html' | 'empty'
+ *   | 'envelopeFailure' | 'custom' | 'expireToken'} FaultKind
+ */
+
+/**
+ * @typedef {object} FaultMatch
+ * @property {string} [method]
+ * @property {string} [path] exact path, or a prefix when it ends with '*'
+ * @property {Record<string, unknown>} [body] every key given must equal the request body's value
+ */
+
+/**
+ * @typedef {object} FaultRule
+ * @property {FaultKind} kind
+ * @property {FaultMatch} [match]
+ * @property {number} [status]
+ * @property {number | string} [retryAfter]
+ * @property {number} [delayMs]
+ * @property {string} [message]
+ * @property {string} [body] for `custom`: the response body, sent as it is, except that
+ *   `{{bearer}}` stands for the request's bearer token (APIs that echo a rejected token)
+ * @property {string} [contentType] for `custom` (default application/json)
+ * @property {boolean} [afterProcessing]
+ * @property {number} [times]
+ * @property {number} [every]
+ * @property {number} [rate]
+ */
+
+/** @typedef {FaultRule & { matched: number, applied: number }} ActiveFault */
+
+/** @typedef {{ status: number, body?: unknown, headers?: Record<string, string> }} Reply */
+
+/**
+ * One API request as the routes and the fault matcher see it.
+ * @typedef {object} Exchange
+ * @property {string} method
+ * @property {string} path
+ * @property {URLSearchParams} query
+ * @property {http.IncomingHttpHeaders} headers
+ * @property {boolean} bodyParsed
+ * @property {unknown} body
+ */
+
+/** @typedef {{ exchange: Exchange, body: Record<string, unknown>, params: string[] }} RouteRequest */
+/**
+ * @typedef {object} Route
+ * @property {string} method
+ * @property {RegExp} pattern
+ * @property {boolean} [jsonBody] the route reads a JSON object body
+ * @property {(store: Store, request: RouteRequest) => Reply} handle
+ */
+
+/**
+ * A rejected API call. `status` 200 means an envelope failure (response_code 1),
+ * which is how the vendor reports business-rule failures.
+ */
+class ApiProblem extends Error {
+	/** @param {number} status @param {string} message */
+	constructor(status, message) {
+		super(message);
+		this.status = status;
+	}
+}
+
+/** @param {unknown} value @returns {value is Record<string, unknown>} */
+function isPlainObject(value) {
+	return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** @param {unknown} value */
+const isString = (value) => typeof value === 'string';
+
+/** @param {unknown} value */
+const isPositiveInteger = (value) =>
+	typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+const randomHex = () => crypto.randomBytes(16).toString('hex');
+
+/** Deterministic PRNG (mulberry32), so that fault `rate` is reproducible. @param {number} seed */
+function mulberry32(seed) {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** @param {string} text */
+function decodePathSegment(text) {
+	try {
+		return decodeURIComponent(text);
+	} catch {
+		return text;
+	}
+}
+
+/** @param {string} companyId @param {string} event */
+const eventKey = (companyId, event) => `${companyId}\u0000${event}`;
+
+module.exports = {
+	ALLOCATION_FIELDS,
+	ApiProblem,
+	BAD_GATEWAY_PAGE,
+	CONFIGURATIONS,
+	CONTROL_PREFIX,
+	EVENT_FIELDS,
+	FIRST_CONFIG_NUMBER,
+	JSON_TYPE,
+	MALFORMED_JSON,
+	MAX_FAILED_LOGINS,
+	TOKEN_PATH,
+	decodePathSegment,
+	eventKey,
+	isPlainObject,
+	isPositiveInteger,
+	isString,
+	mulberry32,
+	randomHex,
+};
