@@ -1,5 +1,7 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
+import { runNode } from './n8n-engine';
+
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
 export type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -46,6 +48,23 @@ export function credentialsFor(
 			...overrides,
 		},
 	};
+}
+
+/**
+ * `run(parameters, items)`: one run of the node against the sandbox with the
+ * given authentication, the `fixed` parameters overlaid by each run's own.
+ */
+export function runnerFor(
+	sandbox: () => Sandbox,
+	authentication: AuthenticationMode,
+	fixed: Record<string, unknown>,
+) {
+	return (parameters: Record<string, unknown>, items?: Array<Record<string, unknown>>) =>
+		runNode({
+			parameters: { authentication, ...fixed, ...parameters } as never,
+			credentials: credentialsFor(sandbox(), authentication),
+			items,
+		});
 }
 
 /** API requests the sandbox received, without the token requests. */

@@ -1,15 +1,6 @@
 /** Request recording and the control API under /__sandbox/. */
-import {
-	ALLOCATE,
-	ALLOCATION,
-	BALANCE,
-	REFERRAL,
-	call,
-	passwordGrant,
-	sandbox,
-	token,
-	withSandbox,
-} from './helpers';
+import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL } from './api';
+import { call, passwordGrant, sandbox, token, withSandbox } from './client';
 
 describe('Request recording', () => {
 	it('records API requests with method, path, query, headers, body, time and outcome', async () => {

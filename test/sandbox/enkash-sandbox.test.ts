@@ -2,7 +2,8 @@
 import * as http from 'node:http';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
-import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL, call, sandbox, token } from './helpers';
+import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL } from './api';
+import { call, sandbox, token } from './client';
 
 describe('Lifecycle', () => {
 	it('exposes its URL, port and credentials', () => {

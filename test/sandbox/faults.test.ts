@@ -1,20 +1,8 @@
 /** Faults injected per request. */
 import { startSandbox, type Sandbox } from '../../sandbox/enkash-sandbox';
 
-import {
-	ALLOCATE,
-	ALLOCATION,
-	BALANCE,
-	Call,
-	REFERRAL,
-	call,
-	envelope,
-	renewToken,
-	eventPath,
-	passwordGrant,
-	sandbox,
-	token,
-} from './helpers';
+import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL, envelope, eventPath } from './api';
+import { Call, call, renewToken, passwordGrant, sandbox, token } from './client';
 
 describe('Fault injection', () => {
 	const getBalance = (options: Call = {}) => call(`${BALANCE}?userId=EK1`, options);

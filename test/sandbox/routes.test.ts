@@ -1,23 +1,17 @@
 /** The vendor API and token endpoint as the sandbox serves them. */
 import * as http from 'node:http';
 
+import { ALLOCATE, ALLOCATION, BALANCE, CREATE, REFERRAL, envelope, eventPath } from './api';
 import {
-	ALLOCATE,
-	ALLOCATION,
-	BALANCE,
-	CREATE,
-	REFERRAL,
 	balance,
 	basic,
 	call,
-	envelope,
-	eventPath,
 	passwordGrant,
 	requestToken,
 	sandbox,
 	token,
 	withSandbox,
-} from './helpers';
+} from './client';
 
 describe('POST /oauth/token (password grant)', () => {
 	it('issues a bearer token that authenticates API calls', async () => {

@@ -46,24 +46,16 @@ describe('the node description (the workflow contract)', () => {
 		expect(values(property('authentication')[0])).toEqual(['accessToken', 'password']);
 	});
 
-	it('has the contract’s resources and operations', () => {
+	it('has the contract’s resources and operations, and the defaults saved workflows leave out', () => {
 		expect(values(property('resource')[0])).toEqual(['allocation', 'balance', 'event']);
 		expect(values(property('operation', 'event')[0])).toEqual(['create', 'get', 'update']);
 		expect(values(property('operation', 'allocation')[0])).toEqual(['allocate']);
 		expect(values(property('operation', 'balance')[0])).toEqual(['get']);
+		expect(property('resource')[0].default).toBe('allocation');
+		expect(property('operation', 'event')[0].default).toBe('create');
+		expect(property('operation', 'allocation')[0].default).toBe('allocate');
+		expect(property('operation', 'balance')[0].default).toBe('get');
 	});
-
-	it.each([
-		['the resource', 'resource', undefined, 'allocation'],
-		['the Event operation', 'operation', 'event', 'create'],
-		['the Allocation operation', 'operation', 'allocation', 'allocate'],
-		['the Balance operation', 'operation', 'balance', 'get'],
-	])(
-		'keeps %s defaulting to %p: saved workflows leave defaults out',
-		(_, name, resource, value) => {
-			expect(property(name, resource)[0].default).toBe(value);
-		},
-	);
 
 	it('gives every operation an action for the node panel and AI tools', () => {
 		for (const selector of property('operation')) {
@@ -73,21 +65,19 @@ describe('the node description (the workflow contract)', () => {
 	});
 
 	it('has the contract’s fields for each operation', () => {
-		expect(fieldsOf('event', 'create')).toEqual([
-			'companyId',
-			'eventName',
-			'amount',
-			'configuration',
-		]);
-		expect(fieldsOf('event', 'get')).toEqual(['coinConfigId']);
-		expect(fieldsOf('event', 'update')).toEqual(['coinConfigId', 'updateFields']);
-		expect(fieldsOf('allocation', 'allocate')).toEqual([
-			'companyId',
-			'eventName',
-			'userId',
-			'requestId',
-		]);
-		expect(fieldsOf('balance', 'get')).toEqual(['userId']);
+		expect({
+			eventCreate: fieldsOf('event', 'create'),
+			eventGet: fieldsOf('event', 'get'),
+			eventUpdate: fieldsOf('event', 'update'),
+			allocationAllocate: fieldsOf('allocation', 'allocate'),
+			balanceGet: fieldsOf('balance', 'get'),
+		}).toEqual({
+			eventCreate: ['companyId', 'eventName', 'amount', 'configuration'],
+			eventGet: ['coinConfigId'],
+			eventUpdate: ['coinConfigId', 'updateFields'],
+			allocationAllocate: ['companyId', 'eventName', 'userId', 'requestId'],
+			balanceGet: ['userId'],
+		});
 		const updateFields = description.properties.find(({ name }) => name === 'updateFields');
 		expect((updateFields?.options as INodeProperties[]).map(({ name }) => name)).toEqual([
 			'amount',

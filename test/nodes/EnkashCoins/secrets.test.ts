@@ -76,6 +76,8 @@ const echo = (status: number, contentType = 'application/json') => ({
 			: '<html><body>Unauthorized token {{bearer}}</body></html>',
 });
 
+// A table: one failure path a line where it fits.
+// prettier-ignore
 const failurePaths: FailurePath[] = [
 	{
 		name: 'an expired pasted token, which Enkash echoes in its 401',
@@ -83,43 +85,17 @@ const failurePaths: FailurePath[] = [
 		setUp: (api) => api.expireAllTokens(),
 		says: /HTTP 401: Invalid access token: \[redacted\]/,
 	},
-	{
-		name: 'a failure envelope echoing the token',
-		authentication: 'accessToken',
-		setUp: (api) => api.addFault(echo(200)),
-		says: /Token \[redacted\] is not allowed/,
-	},
-	{
-		name: 'a 403 echoing the token',
-		authentication: 'accessToken',
-		setUp: (api) => api.addFault(echo(403)),
-		says: /HTTP 403/,
-	},
-	{
-		name: 'an HTML 500 echoing the token',
-		authentication: 'accessToken',
-		setUp: (api) => api.addFault(echo(500, 'text/html')),
-		says: /HTTP 500/,
-	},
+	{ name: 'a failure envelope echoing the token', authentication: 'accessToken', setUp: (api) => api.addFault(echo(200)), says: /Token \[redacted\] is not allowed/ },
+	{ name: 'a 403 echoing the token', authentication: 'accessToken', setUp: (api) => api.addFault(echo(403)), says: /HTTP 403/ },
+	{ name: 'an HTML 500 echoing the token', authentication: 'accessToken', setUp: (api) => api.addFault(echo(500, 'text/html')), says: /HTTP 500/ },
 	{
 		name: 'a failure envelope echoing the fetched session token',
 		authentication: 'password',
-		setUp: (api) =>
-			api.addFault({ ...echo(200), match: { path: '/api/v0/enkash-coins/allocate-coin' } }),
+		setUp: (api) => api.addFault({ ...echo(200), match: { path: '/api/v0/enkash-coins/allocate-coin' } }),
 		says: /Token \[redacted\] is not allowed/,
 	},
-	{
-		name: 'a wrong password',
-		authentication: 'password',
-		credentialOverrides: { password: 'wrong-password-123' },
-		says: /Bad credentials/,
-	},
-	{
-		name: 'a wrong client secret',
-		authentication: 'password',
-		credentialOverrides: { clientSecret: 'wrong-client-secret' },
-		says: /Bad client credentials/,
-	},
+	{ name: 'a wrong password', authentication: 'password', credentialOverrides: { password: 'wrong-password-123' }, says: /Bad credentials/ },
+	{ name: 'a wrong client secret', authentication: 'password', credentialOverrides: { clientSecret: 'wrong-client-secret' }, says: /Bad client credentials/ },
 	{
 		name: 'a token endpoint that echoes the password and client secret',
 		authentication: 'password',
@@ -135,25 +111,9 @@ const failurePaths: FailurePath[] = [
 			}),
 		says: /Bad credentials for loyalty-admin@example.com:\[redacted\] via \[redacted\] \(Basic \[redacted\]\)/,
 	},
-	{
-		name: 'a stalled request',
-		authentication: 'password',
-		setUp: (api) => api.addFault({ kind: 'stall' }),
-		parameters: { options: { timeout: 1000 } },
-		says: /no answer before the timeout/,
-	},
-	{
-		name: 'an unreachable host',
-		authentication: 'accessToken',
-		credentialOverrides: { baseUrl: 'http://127.0.0.1:9' },
-		says: /connection refused/,
-	},
-	{
-		name: 'invalid input',
-		authentication: 'password',
-		parameters: { userId: '={{ $json.nothing }}' },
-		says: /"User ID" is required/,
-	},
+	{ name: 'a stalled request', authentication: 'password', setUp: (api) => api.addFault({ kind: 'stall' }), parameters: { options: { timeout: 1000 } }, says: /no answer before the timeout/ },
+	{ name: 'an unreachable host', authentication: 'accessToken', credentialOverrides: { baseUrl: 'http://127.0.0.1:9' }, says: /connection refused/ },
+	{ name: 'invalid input', authentication: 'password', parameters: { userId: '={{ $json.nothing }}' }, says: /"User ID" is required/ },
 ];
 
 describe.each(['stop', 'continue'] as const)('with On Error: %s', (onError) => {

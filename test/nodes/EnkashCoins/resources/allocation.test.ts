@@ -1,32 +1,13 @@
-import {
-	ALLOCATE_FROM_INPUT,
-	COMPANY_ID,
-	EVENT_AMOUNT,
-	EVENT_NAME,
-} from '../../../helpers/fixtures';
-import { runNode } from '../../../helpers/n8n-engine';
-import {
-	AUTHENTICATION_MODES,
-	apiRequests,
-	credentialsFor,
-	useSandbox,
-} from '../../../helpers/sandbox';
+import { useAllocationSandbox } from '../../../helpers/allocate';
+import { ALLOCATE_FROM_INPUT } from '../../../helpers/fixtures';
+import { AUTHENTICATION_MODES, apiRequests, runnerFor } from '../../../helpers/sandbox';
 
-const sandbox = useSandbox();
-
-beforeEach(() => {
-	sandbox().createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: EVENT_AMOUNT });
-});
+const { sandbox } = useAllocationSandbox();
 
 describe.each(AUTHENTICATION_MODES)(
 	'Allocation resource, authenticated by %s',
 	(authentication) => {
-		const run = (parameters: Record<string, unknown>, items: Array<Record<string, unknown>>) =>
-			runNode({
-				parameters: { authentication, ...ALLOCATE_FROM_INPUT, ...parameters } as never,
-				credentials: credentialsFor(sandbox(), authentication),
-				items,
-			});
+		const run = runnerFor(sandbox, authentication, ALLOCATE_FROM_INPUT);
 
 		it('credits each user the configured amount and says so', async () => {
 			const { items, error } = await run({}, [

@@ -1,10 +1,4 @@
-import { runNode } from '../../../helpers/n8n-engine';
-import {
-	AUTHENTICATION_MODES,
-	apiRequests,
-	credentialsFor,
-	useSandbox,
-} from '../../../helpers/sandbox';
+import { AUTHENTICATION_MODES, apiRequests, runnerFor, useSandbox } from '../../../helpers/sandbox';
 
 const sandbox = useSandbox();
 
@@ -20,12 +14,7 @@ function credit(userId: string, requestId: string) {
 }
 
 describe.each(AUTHENTICATION_MODES)('Balance resource, authenticated by %s', (authentication) => {
-	const run = (parameters: Record<string, unknown>, items?: Array<Record<string, unknown>>) =>
-		runNode({
-			parameters: { authentication, resource: 'balance', operation: 'get', ...parameters } as never,
-			credentials: credentialsFor(sandbox(), authentication),
-			items,
-		});
+	const run = runnerFor(sandbox, authentication, { resource: 'balance', operation: 'get' });
 
 	it('outputs each user with their balance as a number', async () => {
 		await credit('EKQZVMQK', 'REF-1');

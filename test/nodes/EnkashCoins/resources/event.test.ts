@@ -1,20 +1,9 @@
-import { runNode } from '../../../helpers/n8n-engine';
-import {
-	AUTHENTICATION_MODES,
-	apiRequests,
-	credentialsFor,
-	useSandbox,
-} from '../../../helpers/sandbox';
+import { AUTHENTICATION_MODES, apiRequests, runnerFor, useSandbox } from '../../../helpers/sandbox';
 
 const sandbox = useSandbox();
 
 describe.each(AUTHENTICATION_MODES)('Event resource, authenticated by %s', (authentication) => {
-	const run = (parameters: Record<string, unknown>, items?: Array<Record<string, unknown>>) =>
-		runNode({
-			parameters: { authentication, resource: 'event', ...parameters } as never,
-			credentials: credentialsFor(sandbox(), authentication),
-			items,
-		});
+	const run = runnerFor(sandbox, authentication, { resource: 'event' });
 
 	describe('Create', () => {
 		it('creates the configuration and outputs the payload', async () => {

@@ -5,13 +5,7 @@
 
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../sandbox/enkash-sandbox';
 
-export const CREATE = '/api/v0/enkash-coins/create-coins-config';
-export const ALLOCATE = '/api/v0/enkash-coins/allocate-coin';
-export const BALANCE = '/api/v0/coins/balance';
-export const eventPath = (coinConfigId: string) => `/api/v0/enkash-coins/${coinConfigId}`;
-
-export const REFERRAL = { companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT' };
-export const ALLOCATION = { ...REFERRAL, requestId: 'COIN_REQ1234567', userId: 'EKQZVMQK' };
+import { BALANCE } from './api';
 
 export interface Call {
 	method?: string;
@@ -113,9 +107,3 @@ export async function withSandbox(options: SandboxOptions, run: (other: Sandbox)
 		await other.close();
 	}
 }
-
-export const envelope = (code: number, message: string, payload: unknown = null) => ({
-	response_code: code,
-	response_message: message,
-	payload,
-});
