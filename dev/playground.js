@@ -68,4 +68,4 @@ async function startEditor({ editorPort, sandboxPort, log = (line) => console.er
 	return { ...playground, owner: OWNER };
 }
 
-module.exports = { startEditor, startPlayground };
+module.exports = { OWNER, startEditor, startPlayground };

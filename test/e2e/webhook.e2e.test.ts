@@ -4,6 +4,7 @@
  * editor's "Test" button runs checks the token against the API.
  */
 import { N8n } from '../../dev/n8n';
+import { OWNER } from '../../dev/playground';
 import { loadExample, sandboxCredentials } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
@@ -22,7 +23,7 @@ beforeAll(async () => {
 	await n8n.publishWorkflow(workflow.id);
 	await n8n.start();
 	await n8n.waitForWebhook('enkash-referral');
-	await n8n.setupOwner({ email: 'owner@example.com', password: 'Enkash-Coins-2026' });
+	await n8n.setupOwner(OWNER);
 }, 600_000);
 
 afterAll(async () => {

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: it runs under jest on Node, never inside n8n */
 /**
  * The fault campaign: bulk allocations through the node in n8n's execution
  * engine while the sandbox misbehaves. After each scenario every user's balance

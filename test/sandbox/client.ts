@@ -20,6 +20,7 @@ export interface Answer {
 	status: number;
 	headers: Headers;
 	text: string;
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any answer's shape, read freely by assertions
 	json: any;
 }
 

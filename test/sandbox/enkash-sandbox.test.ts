@@ -1,5 +1,7 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: it runs under jest on Node, never inside n8n */
 /** Starting and stopping the sandbox. */
 import * as http from 'node:http';
+import { sleep } from 'n8n-workflow';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
 import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL } from './api';
@@ -63,7 +65,7 @@ describe('Lifecycle', () => {
 		const stalled = fetch(`${other.url}${BALANCE}?userId=EK1`, {
 			headers: { Authorization: `Bearer ${other.issueToken()}` },
 		});
-		await new Promise((resolve) => setTimeout(resolve, 50));
+		await sleep(50);
 
 		const started = Date.now();
 		await other.close();

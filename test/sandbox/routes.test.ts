@@ -1,5 +1,7 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports -- test code: it runs under jest on Node, never inside n8n */
 /** The vendor API and token endpoint as the sandbox serves them. */
 import * as http from 'node:http';
+import { sleep } from 'n8n-workflow';
 
 import { ALLOCATE, ALLOCATION, BALANCE, CREATE, REFERRAL, envelope, eventPath } from './api';
 import {
@@ -204,7 +206,7 @@ describe('Bearer authentication of /api routes', () => {
 			const shortLived = other.issueToken();
 			expect((await call(`${BALANCE}?userId=EK1`, { token: shortLived }, other)).status).toBe(200);
 
-			await new Promise((resolve) => setTimeout(resolve, 1100));
+			await sleep(1100);
 
 			expect((await call(`${BALANCE}?userId=EK1`, { token: shortLived }, other)).status).toBe(401);
 		});

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it runs under jest on Node, never inside n8n */
 /**
  * The editor as a person sees it, in a real browser: `npm start`'s n8n, with
  * the node on the canvas, its panel and its credential dialog.

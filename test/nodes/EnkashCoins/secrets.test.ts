@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-imports, @n8n/community-nodes/no-restricted-globals -- test code: it runs under jest on Node, never inside n8n */
 /**
  * Secrets never leave the credential: every failure path is run, and every
  * output item, error message and description, the whole execution data n8n
@@ -94,7 +95,7 @@ const failurePaths: FailurePath[] = [
 		setUp: (api) => api.addFault({ ...echo(200), match: { path: '/api/v0/enkash-coins/allocate-coin' } }),
 		says: /Token \[redacted\] is not allowed/,
 	},
-	{ name: 'a wrong password', authentication: 'password', credentialOverrides: { password: 'wrong-password-123' }, says: /Bad credentials/ },
+	{ name: 'a wrong password', authentication: 'password', credentialOverrides: { password: 'wrong-password' }, says: /Bad credentials/ },
 	{ name: 'a wrong client secret', authentication: 'password', credentialOverrides: { clientSecret: 'wrong-client-secret' }, says: /Bad client credentials/ },
 	{
 		name: 'a token endpoint that echoes the password and client secret',

@@ -6,13 +6,14 @@ import {
 } from '../../../../../nodes/EnkashCoins/shared/input/validation';
 
 function fieldErrorOf(check: () => unknown): FieldError {
+	let thrown: unknown;
 	try {
 		check();
 	} catch (error) {
-		if (error instanceof FieldError) return error;
-		throw error;
+		thrown = error;
 	}
-	throw new Error('expected a FieldError');
+	expect(thrown).toBeInstanceOf(FieldError);
+	return thrown as FieldError;
 }
 
 describe('requireText', () => {
