@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { writeTotals } = require('./ci-totals');
 const { cleanNpmEnv } = require('./pinned-install');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -92,17 +93,10 @@ function main() {
 	console.log(
 		`platforms: ${PLATFORMS.length - problems.length} clean, ${problems.length} with a foreign node`,
 	);
-	const outputFile = process.argv
-		.find((arg) => arg.startsWith('--outputFile='))
-		?.slice('--outputFile='.length);
-	if (outputFile) {
-		const totals = {
-			numPassedTests: PLATFORMS.length - problems.length,
-			numFailedTests: problems.length,
-			numRuntimeErrorTestSuites: 0,
-		};
-		fs.writeFileSync(outputFile, JSON.stringify(totals));
-	}
+	writeTotals({
+		numPassedTests: PLATFORMS.length - problems.length,
+		numFailedTests: problems.length,
+	});
 	process.exit(problems.length > 0 ? 1 : 0);
 }
 

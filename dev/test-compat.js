@@ -13,6 +13,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
+const { writeTotals } = require('./ci-totals');
 const { ensurePinnedInstall } = require('./pinned-install');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -79,9 +80,6 @@ function runSuite(entry) {
 }
 
 function main() {
-	const outputFile = process.argv
-		.find((arg) => arg.startsWith('--outputFile='))
-		?.slice('--outputFile='.length);
 	const runs = MATRIX.map(runSuite);
 
 	console.log('\n| n8n-core / n8n-workflow | passed | failed | suites that did not run |');
@@ -99,7 +97,7 @@ function main() {
 		}),
 		{ numPassedTests: 0, numFailedTests: 0, numRuntimeErrorTestSuites: 0 },
 	);
-	if (outputFile) fs.writeFileSync(outputFile, JSON.stringify(totals));
+	writeTotals(totals);
 	const failed = totals.numFailedTests + totals.numRuntimeErrorTestSuites;
 	process.exit(failed > 0 || runs.some(({ result }) => result.numTotalTests === 0) ? 1 : 0);
 }

@@ -1,0 +1,153 @@
+// @ts-check
+/**
+ * What n8n asks of a community-node package before it verifies it, as far as
+ * the repository and its packed tarball can show (`checkPackage`), and what
+ * only a release can supply (`releaseGaps`). Pure: `dev/verify.js` reads the
+ * files and runs n8n's scanner beside these.
+ */
+
+const COMMUNITY_KEYWORD = 'n8n-community-node-package';
+const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?n8n-nodes-[a-z0-9-._~]+$/;
+/** Files npm packs whatever `files` says. */
+const ALWAYS_PACKED = ['package.json', 'README.md', 'LICENSE'];
+/** Domains reserved for examples and tests (RFC 2606, RFC 6761): no one reads mail there. */
+const RESERVED_DOMAIN = /(^|\.)(example|invalid|localhost|test|example\.(com|net|org))$/i;
+
+/**
+ * @typedef {{ name: string, ok: boolean, detail: string }} Check
+ * @typedef {Record<string, any>} Manifest
+ */
+
+/** @param {string} name @param {boolean} ok @param {string} detail @returns {Check} */
+const check = (name, ok, detail) => ({ name, ok, detail });
+
+/**
+ * The source file a packed `dist/` file was built or copied from:
+ * `dist/nodes/X.node.js` (or `.d.ts`, `.js.map`) from `nodes/X.node.ts`.
+ * @param {string} packedFile
+ */
+function sourceOf(packedFile) {
+	return packedFile.replace(/^dist\//, '').replace(/(\.js\.map|\.d\.ts|\.js)$/, '.ts');
+}
+
+/** The `## [version]` heading of a Keep a Changelog file, with its date if it has one. */
+function changelogEntry(/** @type {string} */ changelog, /** @type {string} */ version) {
+	const escaped = version.replace(/[.+]/g, '\\$&');
+	const heading = changelog.match(new RegExp(`^## \\[${escaped}\\](?: - (\\S+))?`, 'm'));
+	if (!heading) return undefined;
+	return { date: /^\d{4}-\d{2}-\d{2}$/.test(heading[1] ?? '') ? heading[1] : undefined };
+}
+
+/**
+ * @param {{ manifest: Manifest, packedFiles: string[], sourceFiles: string[], changelog: string, readme: string }} input
+ *   `packedFiles` as `npm pack` lists them; `sourceFiles` the files git tracks.
+ * @returns {Check[]}
+ */
+function checkPackage({ manifest, packedFiles, sourceFiles, changelog, readme }) {
+	const packed = new Set(packedFiles);
+	const sources = new Set(sourceFiles);
+	const n8n = manifest.n8n ?? {};
+	const entryPoints = [...(n8n.nodes ?? []), ...(n8n.credentials ?? [])];
+	const missingEntryPoints = entryPoints.filter(
+		(file) => typeof file !== 'string' || !file.startsWith('dist/') || !packed.has(file),
+	);
+	const foreign = packedFiles.filter(
+		(file) =>
+			!ALWAYS_PACKED.includes(file) &&
+			!(/^dist\/(nodes|credentials)\//.test(file) && sources.has(sourceOf(file))),
+	);
+	const peers = manifest.peerDependencies ?? {};
+	// npm shows a relative picture from the repository; an absolute one would be an address made up here.
+	const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)].map((match) => match[1]);
+	const unreachablePictures = pictures.filter((picture) => !sources.has(picture));
+
+	return [
+		check(
+			'name',
+			PACKAGE_NAME.test(manifest.name ?? ''),
+			`${manifest.name}: n8n-nodes-<name> or @<scope>/n8n-nodes-<name>`,
+		),
+		check(
+			'keyword',
+			(manifest.keywords ?? []).includes(COMMUNITY_KEYWORD),
+			`keywords include ${COMMUNITY_KEYWORD}`,
+		),
+		check(
+			'n8n section',
+			Number.isInteger(n8n.n8nNodesApiVersion) &&
+				n8n.n8nNodesApiVersion > 0 &&
+				n8n.strict === true &&
+				(n8n.nodes ?? []).length > 0 &&
+				missingEntryPoints.length === 0,
+			missingEntryPoints.length > 0
+				? `not in the tarball: ${missingEntryPoints.join(', ')}`
+				: `API version ${n8n.n8nNodesApiVersion}, strict, ${entryPoints.length} entry points, each in the tarball`,
+		),
+		check(
+			'no runtime dependencies',
+			Object.keys(manifest.dependencies ?? {}).length === 0,
+			`dependencies: ${Object.keys(manifest.dependencies ?? {}).join(', ') || 'none'}`,
+		),
+		check(
+			'peer dependency',
+			Object.keys(peers).length === 1 && peers['n8n-workflow'] === '*',
+			`peerDependencies: ${JSON.stringify(peers)}`,
+		),
+		check(
+			'licence',
+			manifest.license === 'MIT' && packed.has('LICENSE'),
+			`${manifest.license}, LICENSE ${packed.has('LICENSE') ? 'packed' : 'missing'}`,
+		),
+		check(
+			'files',
+			JSON.stringify(manifest.files) === '["dist"]' && foreign.length === 0,
+			foreign.length > 0
+				? `packed but not built from nodes/ or credentials/: ${foreign.join(', ')}`
+				: `${packedFiles.length} files: ${ALWAYS_PACKED.join(', ')} and what nodes/ and credentials/ build`,
+		),
+		check(
+			'README pictures',
+			unreachablePictures.length === 0,
+			unreachablePictures.length > 0
+				? `not a file in the repository: ${unreachablePictures.join(', ')}`
+				: `${pictures.length} pictures, each a file in the repository, linked relatively`,
+		),
+		check(
+			'changelog',
+			changelogEntry(changelog, manifest.version) !== undefined,
+			`CHANGELOG.md has an entry for ${manifest.version}`,
+		),
+	];
+}
+
+/**
+ * What the package still lacks for a release: each a line saying what to supply.
+ * @param {{ manifest: Manifest, changelog: string }} input
+ * @returns {string[]}
+ */
+function releaseGaps({ manifest, changelog }) {
+	const gaps = [];
+	const repository =
+		typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
+	if (!repository) {
+		gaps.push(
+			'repository: the public GitHub repository releases are built from (npm provenance names it, and n8n scans the source there)',
+		);
+	}
+	if (!manifest.bugs?.url && typeof manifest.bugs !== 'string') {
+		gaps.push('bugs: where users report problems (the repository’s issues page)');
+	}
+	const email = manifest.author?.email ?? '';
+	const domain = email.match(/^[^@\s]+@([^@\s]+\.[^@\s]+)$/)?.[1];
+	if (!manifest.author?.name || !domain || RESERVED_DOMAIN.test(domain)) {
+		gaps.push(`author: a real name and email (now ${email || 'none'})`);
+	}
+	if (!changelogEntry(changelog, manifest.version)?.date) {
+		gaps.push(
+			`CHANGELOG.md: the release date of ${manifest.version} (## [${manifest.version}] - YYYY-MM-DD)`,
+		);
+	}
+	return gaps;
+}
+
+module.exports = { checkPackage, releaseGaps, changelogEntry, sourceOf };

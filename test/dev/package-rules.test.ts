@@ -1,0 +1,170 @@
+import { checkPackage, releaseGaps, sourceOf } from '../../dev/package-rules';
+
+const manifest = {
+	name: 'n8n-nodes-enkash-coins',
+	version: '0.1.0',
+	license: 'MIT',
+	keywords: ['n8n-community-node-package', 'enkash'],
+	author: { name: 'Asha Rao', email: 'asha@loyalty.co.in' },
+	repository: { type: 'git', url: 'git+https://github.com/loyalty/n8n-nodes-enkash-coins.git' },
+	bugs: { url: 'https://github.com/loyalty/n8n-nodes-enkash-coins/issues' },
+	files: ['dist'],
+	n8n: {
+		n8nNodesApiVersion: 1,
+		strict: true,
+		credentials: ['dist/credentials/EnkashCoinsApi.credentials.js'],
+		nodes: ['dist/nodes/EnkashCoins/EnkashCoins.node.js'],
+	},
+	peerDependencies: { 'n8n-workflow': '*' },
+};
+const sourceFiles = [
+	'credentials/EnkashCoinsApi.credentials.ts',
+	'nodes/EnkashCoins/EnkashCoins.node.ts',
+	'nodes/EnkashCoins/EnkashCoins.node.json',
+	'nodes/EnkashCoins/enkashCoins.svg',
+	'docs/images/canvas.png',
+];
+const packedFiles = [
+	'LICENSE',
+	'README.md',
+	'package.json',
+	'dist/credentials/EnkashCoinsApi.credentials.js',
+	'dist/credentials/EnkashCoinsApi.credentials.d.ts',
+	'dist/nodes/EnkashCoins/EnkashCoins.node.js',
+	'dist/nodes/EnkashCoins/EnkashCoins.node.js.map',
+	'dist/nodes/EnkashCoins/EnkashCoins.node.json',
+	'dist/nodes/EnkashCoins/enkashCoins.svg',
+];
+const changelog = '# Changelog\n\n## [0.1.0] - 2026-12-01\n\n### Added\n';
+const readme = '# n8n-nodes-enkash-coins\n\n![The canvas](docs/images/canvas.png)\n';
+
+function failedChecks(changes: {
+	manifest?: Record<string, unknown>;
+	packedFiles?: string[];
+	changelog?: string;
+	readme?: string;
+}) {
+	return checkPackage({
+		manifest: { ...manifest, ...changes.manifest },
+		packedFiles: changes.packedFiles ?? packedFiles,
+		sourceFiles,
+		changelog: changes.changelog ?? changelog,
+		readme: changes.readme ?? readme,
+	})
+		.filter(({ ok }) => !ok)
+		.map(({ name, detail }) => `${name}: ${detail}`);
+}
+
+describe('the package rules n8n verifies', () => {
+	it('pass for a community package that ships only what nodes/ and credentials/ build', () => {
+		expect(failedChecks({})).toEqual([]);
+	});
+
+	it.each([
+		['a name without the n8n-nodes- prefix', { name: 'enkash-coins' }, 'name'],
+		['no community keyword', { keywords: ['n8n'] }, 'keyword'],
+		['strict mode off', { n8n: { ...manifest.n8n, strict: false } }, 'n8n section'],
+		['no node', { n8n: { ...manifest.n8n, nodes: [] } }, 'n8n section'],
+		['a runtime dependency', { dependencies: { axios: '1.0.0' } }, 'no runtime dependencies'],
+		['a pinned n8n-workflow peer', { peerDependencies: { 'n8n-workflow': '2.41.0' } }, 'peer'],
+		['another licence', { license: 'ISC' }, 'licence'],
+		['more than dist in files', { files: ['dist', 'docs'] }, 'files'],
+	])('fail for %s', (_, change, failing) => {
+		expect(failedChecks({ manifest: change })).toEqual([expect.stringMatching(`^${failing}`)]);
+	});
+
+	it('name the scoped form as valid too', () => {
+		expect(failedChecks({ manifest: { name: '@loyalty/n8n-nodes-enkash-coins' } })).toEqual([]);
+	});
+
+	it('name an entry point that is not in the tarball', () => {
+		const withoutCredential = packedFiles.filter((file) => !file.startsWith('dist/credentials/'));
+
+		expect(failedChecks({ packedFiles: withoutCredential })).toEqual([
+			'n8n section: not in the tarball: dist/credentials/EnkashCoinsApi.credentials.js',
+		]);
+	});
+
+	it('name every packed file that nodes/ and credentials/ did not build', () => {
+		const failures = failedChecks({
+			packedFiles: [
+				...packedFiles,
+				'dist/docs/images/canvas.png',
+				'dist/nodes/EnkashCoins/stale.js',
+			],
+		});
+
+		expect(failures).toEqual([
+			'files: packed but not built from nodes/ or credentials/: dist/docs/images/canvas.png, dist/nodes/EnkashCoins/stale.js',
+		]);
+	});
+
+	it('want README pictures that npm can show from the repository', () => {
+		const readmeWithOtherPictures = `${readme}![Hosted](https://img.example.com/a.png)\n![Moved](docs/old.png)\n`;
+
+		expect(failedChecks({ readme: readmeWithOtherPictures })).toEqual([
+			'README pictures: not a file in the repository: https://img.example.com/a.png, docs/old.png',
+		]);
+	});
+
+	it('want a changelog entry for the version', () => {
+		expect(failedChecks({ changelog: '# Changelog\n\n## [0.0.9] - 2026-10-01\n' })).toEqual([
+			'changelog: CHANGELOG.md has an entry for 0.1.0',
+		]);
+	});
+});
+
+describe('what a release must supply', () => {
+	it('is nothing once repository, bugs, a real author and a dated entry are there', () => {
+		expect(releaseGaps({ manifest, changelog })).toEqual([]);
+	});
+
+	it('names each that is missing', () => {
+		const gaps = releaseGaps({
+			manifest: {
+				...manifest,
+				repository: undefined,
+				bugs: undefined,
+				author: { name: 'maintainers', email: 'maintainers@n8n-nodes-enkash-coins.invalid' },
+			},
+			changelog: '## [0.1.0] - Unreleased\n',
+		});
+
+		expect(gaps).toEqual([
+			expect.stringMatching(/^repository: /),
+			expect.stringMatching(/^bugs: /),
+			'author: a real name and email (now maintainers@n8n-nodes-enkash-coins.invalid)',
+			'CHANGELOG.md: the release date of 0.1.0 (## [0.1.0] - YYYY-MM-DD)',
+		]);
+	});
+
+	it.each(['dev@example.com', 'dev@shop.test', 'dev@localhost', ''])(
+		'takes an author email of %p for a placeholder',
+		(email) => {
+			expect(
+				releaseGaps({ manifest: { ...manifest, author: { name: 'A', email } }, changelog }),
+			).toHaveLength(1);
+		},
+	);
+
+	it('accepts repository and bugs written as plain strings', () => {
+		const manifestWithStrings = {
+			...manifest,
+			repository: 'github:loyalty/n8n-nodes-enkash-coins',
+			bugs: 'https://github.com/loyalty/n8n-nodes-enkash-coins/issues',
+		};
+
+		expect(releaseGaps({ manifest: manifestWithStrings, changelog })).toEqual([]);
+	});
+});
+
+describe('sourceOf', () => {
+	it.each([
+		['dist/nodes/EnkashCoins/EnkashCoins.node.js', 'nodes/EnkashCoins/EnkashCoins.node.ts'],
+		['dist/nodes/EnkashCoins/EnkashCoins.node.d.ts', 'nodes/EnkashCoins/EnkashCoins.node.ts'],
+		['dist/credentials/shared/single-flight.js.map', 'credentials/shared/single-flight.ts'],
+		['dist/nodes/EnkashCoins/enkashCoins.svg', 'nodes/EnkashCoins/enkashCoins.svg'],
+	])('finds the source of %s', (packed, source) => {
+		expect(sourceOf(packed)).toBe(source);
+	});
+});
