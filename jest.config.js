@@ -9,7 +9,8 @@ const path = require('node:path');
  *   touching the pinned dev dependencies;
  * - faults: the fault campaign;
  * - e2e: the packed package inside a real n8n;
- * - ui: the editor in a real browser.
+ * - ui: the editor in a real browser;
+ * - queue: the package in n8n's queue mode, with PostgreSQL, Redis and workers.
  */
 const compatDir = process.env.N8N_COMPAT_DIR;
 const compatModules = compatDir
@@ -40,6 +41,7 @@ module.exports = {
 				'<rootDir>/test/e2e/',
 				'<rootDir>/test/ui/',
 				'<rootDir>/test/faults/',
+				'<rootDir>/test/queue/',
 			],
 			moduleNameMapper: compatModules,
 			setupFiles: ['<rootDir>/test/setup-env.ts'],
@@ -61,6 +63,12 @@ module.exports = {
 			displayName: 'ui',
 			roots: ['<rootDir>/test/ui'],
 			testMatch: ['**/*.ui.test.ts'],
+		},
+		{
+			...typescript,
+			displayName: 'queue',
+			roots: ['<rootDir>/test/queue'],
+			testMatch: ['**/*.queue.test.ts'],
 		},
 	],
 };

@@ -235,16 +235,51 @@ class N8n {
 	}
 
 	/**
+	 * Another n8n process of the same installation, such as a queue-mode worker:
+	 * its own user folder (n8n keeps a crash journal and event log there), the
+	 * same installed package and settings.
+	 * @param {string} name
+	 */
+	sibling(name) {
+		const folder = path.join(this.userFolder, name);
+		fs.mkdirSync(path.join(folder, '.n8n'), { recursive: true });
+		fs.symlinkSync(path.join(this.userFolder, '.n8n', 'nodes'), path.join(folder, '.n8n', 'nodes'));
+		return new N8n(folder, this.extraEnv);
+	}
+
+	/**
 	 * Starts `n8n start` on a free loopback port and waits until it is ready.
 	 * @param {{ port?: number, timeoutMs?: number }} [options]
 	 */
 	async start({ port, timeoutMs = 120_000 } = {}) {
 		this.port = port ?? (await freePort());
-		const child = spawn(paths.nodeBin, [paths.n8nBin, 'start'], {
+		return this.serve(['start'], { N8N_PORT: String(this.port) }, timeoutMs);
+	}
+
+	/**
+	 * Starts a queue-mode worker (`n8n worker`) and waits until it is ready; its
+	 * health endpoint takes the place of the editor's port.
+	 * @param {{ concurrency?: number, timeoutMs?: number }} [options]
+	 */
+	async startWorker({ concurrency = 10, timeoutMs = 120_000 } = {}) {
+		this.port = await freePort();
+		const env = { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port) };
+		return this.serve(['worker', `--concurrency=${concurrency}`], env, timeoutMs);
+	}
+
+	/**
+	 * Runs an n8n server command until its readiness endpoint answers.
+	 * @param {string[]} args @param {Record<string, string>} env @param {number} timeoutMs
+	 */
+	async serve(args, env, timeoutMs) {
+		const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
 			env: this.env({
-				N8N_PORT: String(this.port),
 				N8N_LISTEN_ADDRESS: '127.0.0.1',
+				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 				N8N_HOST: 'localhost',
+				// Each n8n process runs a task broker for the Code node, by default on 5679.
+				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
+				...env,
 			}),
 			stdio: ['ignore', 'pipe', 'pipe'],
 		});
@@ -325,6 +360,22 @@ class N8n {
 
 	get baseUrl() {
 		return `http://127.0.0.1:${this.port}`;
+	}
+
+	/** The most memory the server process has held, from Linux's /proc. */
+	peakMemoryBytes() {
+		const status = fs.readFileSync(`/proc/${this.server?.pid}/status`, 'utf8');
+		return Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN) * 1024;
+	}
+
+	/** Kills the server at once, as a crash or an out-of-memory kill would. */
+	async kill() {
+		const child = this.server;
+		this.server = undefined;
+		if (!child || child.exitCode !== null || child.signalCode !== null) return;
+		const exited = new Promise((resolve) => child.once('exit', resolve));
+		child.kill('SIGKILL');
+		await exited;
 	}
 
 	/** Stops the server gracefully, or kills it after a grace period. */

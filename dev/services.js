@@ -1,0 +1,160 @@
+// @ts-check
+/**
+ * Redis and PostgreSQL for n8n's queue mode, from Debian's `redis-server` and
+ * `postgresql` packages: each on a free loopback port, with its data in a
+ * temporary folder that `stop()` removes.
+ */
+const { execFileSync, spawn } = require('node:child_process');
+const fs = require('node:fs');
+const net = require('node:net');
+const os = require('node:os');
+const path = require('node:path');
+
+const { freePort } = require('./n8n');
+
+const DEBIAN_PACKAGES = 'apt-get install redis-server postgresql';
+
+/** PostgreSQL refuses to run as root; as root, its servers run as the `postgres` user. */
+const POSTGRES_USER = 'postgres';
+
+/** @param {string} binary @param {string} pkg */
+function requireBinary(binary, pkg) {
+	if (!fs.existsSync(binary)) {
+		throw new Error(`${binary} is missing: install Debian's ${pkg} package (${DEBIAN_PACKAGES})`);
+	}
+	return binary;
+}
+
+function postgresBin(/** @type {string} */ name) {
+	const root = '/usr/lib/postgresql';
+	const versions = fs.existsSync(root)
+		? fs
+				.readdirSync(root)
+				.filter((entry) => fs.existsSync(path.join(root, entry, 'bin', name)))
+				.sort((a, b) => Number(b) - Number(a))
+		: [];
+	return requireBinary(path.join(root, versions[0] ?? '<version>', 'bin', name), 'postgresql');
+}
+
+/** Resolves once something accepts connections on the port. */
+async function waitForPort(
+	/** @type {number} */ port,
+	/** @type {import('node:child_process').ChildProcess} */ child,
+	/** @type {() => string} */ log,
+	timeoutMs = 30_000,
+) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${log()}`);
+		const open = await new Promise((resolve) => {
+			const socket = net.connect(port, '127.0.0.1', () => {
+				socket.destroy();
+				resolve(true);
+			});
+			socket.on('error', () => resolve(false));
+		});
+		if (open) return;
+		await new Promise((resolve) => setTimeout(resolve, 100));
+	}
+	throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms:\n${log()}`);
+}
+
+/**
+ * Starts a long-running server process and waits for its port.
+ * @param {{ command: string, args: string[], port: number, folder: string, asUser?: string }} options
+ */
+async function startServer({ command, args, port, folder, asUser }) {
+	const [file, argv] = asUser
+		? ['runuser', ['-u', asUser, '--', command, ...args]]
+		: [command, args];
+	const child = spawn(file, argv, { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+	let log = '';
+	child.stdout?.on('data', (chunk) => (log += chunk));
+	child.stderr?.on('data', (chunk) => (log += chunk));
+	const stop = async () => {
+		if (child.exitCode === null && child.signalCode === null) {
+			const exited = new Promise((resolve) => child.once('exit', resolve));
+			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+			await exited;
+			clearTimeout(timer);
+		}
+		fs.rmSync(folder, { recursive: true, force: true });
+	};
+	try {
+		await waitForPort(port, child, () => log);
+	} catch (error) {
+		await stop();
+		throw new Error(`${path.basename(command)} did not start: ${error.message}`);
+	}
+	return { port, stop, log: () => log };
+}
+
+/** Redis without persistence. */
+async function startRedis() {
+	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-redis-'));
+	const port = await freePort();
+	const command = requireBinary('/usr/bin/redis-server', 'redis-server');
+	const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'];
+	return startServer({ command, args: [...args, '--dir', folder], port, folder });
+}
+
+/**
+ * PostgreSQL with one superuser `n8n` trusted on loopback, and durability off:
+ * the data lives only as long as the test.
+ */
+async function startPostgres() {
+	const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-postgres-'));
+	const data = path.join(folder, 'data');
+	const asUser = process.getuid?.() === 0 ? POSTGRES_USER : undefined;
+	if (asUser) {
+		fs.chmodSync(folder, 0o755);
+		execFileSync('chown', [asUser, folder]);
+	}
+	const initdb = postgresBin('initdb');
+	const initArgs = ['-D', data, '-U', 'n8n', '--auth=trust', '--encoding=UTF8', '--no-sync'];
+	execFileSync(
+		asUser ? 'runuser' : initdb,
+		asUser ? ['-u', asUser, '--', initdb, ...initArgs] : initArgs,
+		{
+			cwd: folder,
+			stdio: ['ignore', 'ignore', 'pipe'],
+		},
+	);
+	const port = await freePort();
+	const settings = {
+		listen_addresses: '127.0.0.1',
+		port: String(port),
+		unix_socket_directories: folder,
+		fsync: 'off',
+		synchronous_commit: 'off',
+		full_page_writes: 'off',
+		max_connections: '200',
+	};
+	const args = [
+		'-D',
+		data,
+		...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`]),
+	];
+	const server = await startServer({
+		command: postgresBin('postgres'),
+		args,
+		port,
+		folder,
+		asUser,
+	});
+	return {
+		...server,
+		/** n8n's settings for this database. */
+		n8nEnv: {
+			DB_TYPE: 'postgresdb',
+			DB_POSTGRESDB_HOST: '127.0.0.1',
+			DB_POSTGRESDB_PORT: String(port),
+			DB_POSTGRESDB_DATABASE: 'postgres',
+			DB_POSTGRESDB_USER: 'n8n',
+			DB_POSTGRESDB_PASSWORD: 'n8n',
+		},
+	};
+}
+
+module.exports = { startPostgres, startRedis };
