@@ -1,32 +1,74 @@
 // @ts-check
 /**
  * The sandbox and a real n8n with this package, both sandbox credentials and
- * the example workflows: what `npm start` and `npm run demo` run on.
+ * the example workflows: what `npm start`, `npm run start:queue` and
+ * `npm run demo` run on.
  */
 const { startSandbox } = require('../sandbox/enkash-sandbox');
 const { N8n } = require('./n8n');
+const { startQueueMode } = require('./queue-mode');
 const { loadExample, sandboxCredentials } = require('./workflows');
 
 const EXAMPLE_FILES = [
 	'referral-webhook-allocate.json',
 	'scheduled-balance-check.json',
 	'configure-event.json',
+	'campaign-batch-allocate.json',
 ];
-const DEMO_EVENT = { companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 };
+/** The examples a webhook starts: published, so that their webhooks answer. */
+const WEBHOOK_EXAMPLES = ['referral-webhook-allocate.json', 'campaign-batch-allocate.json'];
+const DEMO_EVENTS = [
+	{ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 },
+	{ companyId: 'CEK0TCW2W8', event: 'CAMPAIGN_BONUS', amount: 10 },
+];
+
+/** The sandbox as a person exploring the editor meets it: the examples' events, long-lived tokens. */
+async function startDemoSandbox(/** @type {number} */ port) {
+	const sandbox = await startSandbox({ port, tokenTtlSeconds: 24 * 3600 });
+	for (const event of DEMO_EVENTS) sandbox.createEvent(event);
+	return sandbox;
+}
+
+/**
+ * Imports both sandbox credentials and the examples into an n8n that has not
+ * started; with `publish`, also publishes the webhook examples.
+ * @param {N8n} n8n @param {import('../sandbox/enkash-sandbox').Sandbox} sandbox
+ */
+async function importExamples(n8n, sandbox, { publish = false } = {}) {
+	await n8n.importCredentials(sandboxCredentials(sandbox));
+	for (const file of EXAMPLE_FILES) await n8n.importWorkflow(loadExample(file));
+	if (publish) {
+		for (const file of WEBHOOK_EXAMPLES) await n8n.publishWorkflow(loadExample(file).id);
+	}
+}
+
+/** The webhook path of an example. @param {string} file */
+function webhookPathOf(file) {
+	return loadExample(file).nodes.find(
+		(/** @type {any} */ node) => node.type === 'n8n-nodes-base.webhook',
+	).parameters.path;
+}
+
+/** Publishes the webhook examples, for the next start. @param {N8n} n8n */
+async function publishWebhookExamples(n8n) {
+	for (const file of WEBHOOK_EXAMPLES) await n8n.publishWorkflow(loadExample(file).id);
+}
+
+/** Waits until the published examples' webhooks answer. @param {N8n} n8n */
+async function waitForWebhookExamples(n8n) {
+	for (const file of WEBHOOK_EXAMPLES) await n8n.waitForWebhook(webhookPathOf(file));
+}
 
 /**
  * @param {{ sandboxPort?: number, log?: (line: string) => void }} [options]
  */
 async function startPlayground({ sandboxPort = 0, log = (line) => console.error(line) } = {}) {
-	// Long-lived tokens: a person exploring the editor should not meet expiry.
-	const sandbox = await startSandbox({ port: sandboxPort, tokenTtlSeconds: 24 * 3600 });
+	const sandbox = await startDemoSandbox(sandboxPort);
 	let n8n;
 	try {
-		sandbox.createEvent(DEMO_EVENT);
 		log('Preparing n8n with the Enkash Coins package...');
 		n8n = N8n.create({ log });
-		await n8n.importCredentials(sandboxCredentials(sandbox));
-		for (const file of EXAMPLE_FILES) await n8n.importWorkflow(loadExample(file));
+		await importExamples(n8n, sandbox);
 	} catch (error) {
 		await n8n?.dispose();
 		await sandbox.close();
@@ -44,22 +86,19 @@ async function startPlayground({ sandboxPort = 0, log = (line) => console.error(
 }
 
 const OWNER = { email: 'owner@example.com', password: 'Enkash-Coins-2026' };
-const REFERRAL_WEBHOOK_PATH = loadExample('referral-webhook-allocate.json').nodes.find(
-	(/** @type {any} */ node) => node.type === 'n8n-nodes-base.webhook',
-).parameters.path;
 
 /**
- * The playground with the n8n editor running, the webhook example published and
- * an owner account set up.
+ * The playground with the n8n editor running, the webhook examples published
+ * and an owner account set up.
  * @param {{ editorPort?: number, sandboxPort?: number, log?: (line: string) => void }} [options]
  */
 async function startEditor({ editorPort, sandboxPort, log = (line) => console.error(line) } = {}) {
 	const playground = await startPlayground({ sandboxPort, log });
 	try {
-		await playground.n8n.publishWorkflow(loadExample('referral-webhook-allocate.json').id);
+		await publishWebhookExamples(playground.n8n);
 		log('Starting the n8n editor...');
 		await playground.n8n.start({ port: editorPort });
-		await playground.n8n.waitForWebhook(REFERRAL_WEBHOOK_PATH);
+		await waitForWebhookExamples(playground.n8n);
 		await playground.n8n.setupOwner(OWNER);
 	} catch (error) {
 		await playground.stop();
@@ -68,4 +107,46 @@ async function startEditor({ editorPort, sandboxPort, log = (line) => console.er
 	return { ...playground, owner: OWNER };
 }
 
-module.exports = { OWNER, startEditor, startPlayground };
+/**
+ * The same in n8n's queue mode: PostgreSQL, Redis, the main instance serving
+ * the editor and webhooks, and workers running the executions.
+ * @param {{ editorPort?: number, sandboxPort?: number, workers?: number, log?: (line: string) => void }} [options]
+ */
+async function startQueueEditor({
+	editorPort,
+	sandboxPort = 0,
+	workers = 2,
+	log = (line) => console.error(line),
+} = {}) {
+	const sandbox = await startDemoSandbox(sandboxPort);
+	let cluster;
+	try {
+		cluster = await startQueueMode({
+			workers,
+			port: editorPort,
+			log,
+			prepare: async (main) => {
+				await importExamples(main, sandbox);
+				await publishWebhookExamples(main);
+			},
+		});
+		await waitForWebhookExamples(cluster.main);
+		await cluster.main.setupOwner(OWNER);
+	} catch (error) {
+		await cluster?.stop();
+		await sandbox.close();
+		throw error;
+	}
+	const running = cluster;
+	return {
+		sandbox,
+		cluster: running,
+		owner: OWNER,
+		async stop() {
+			await running.stop();
+			await sandbox.close();
+		},
+	};
+}
+
+module.exports = { OWNER, startEditor, startPlayground, startQueueEditor, webhookPathOf };

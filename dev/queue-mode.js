@@ -11,6 +11,7 @@ const { startPostgres, startRedis } = require('./services');
 /**
  * @param {{
  *   workers?: number,
+ *   port?: number,
  *   concurrency?: number,
  *   env?: Record<string, string>,
  *   prepare?: (main: N8n) => Promise<void>,
@@ -21,6 +22,7 @@ const { startPostgres, startRedis } = require('./services');
  */
 async function startQueueMode({
 	workers = 2,
+	port,
 	concurrency = 10,
 	env = {},
 	prepare,
@@ -55,7 +57,7 @@ async function startQueueMode({
 		started.push({ stop: () => main.dispose() });
 		await prepare?.(main);
 		log('Starting the main instance...');
-		await main.start();
+		await main.start({ port });
 
 		let named = 0;
 		const addWorker = async () => {
