@@ -4,7 +4,10 @@
 /**
  * Starts the Enkash Coins sandbox for manual use (`npm run sandbox`).
  *
- *   node sandbox/cli.js [--port N] [--token-ttl SECONDS]
+ *   node sandbox/cli.js [--port N] [--token-ttl SECONDS] [--latency MS] [--rate-limit PER_SECOND]
+ *
+ * --latency makes every answer wait, as a real API over a network does;
+ * --rate-limit answers 429 with Retry-After beyond that many API requests a second.
  *
  * The port can also come from ENKASH_SANDBOX_PORT (default 4010; 0 = any free port).
  */
@@ -14,17 +17,23 @@ const { startSandbox } = require('./enkash-sandbox');
 const DEFAULT_PORT = 4010;
 // Long enough for a human to paste the token into n8n and play with it.
 const DEFAULT_TOKEN_TTL_SECONDS = 24 * 60 * 60;
-const USAGE = 'Usage: node sandbox/cli.js [--port N] [--token-ttl SECONDS]';
+const USAGE =
+	'Usage: node sandbox/cli.js [--port N] [--token-ttl SECONDS] [--latency MS] [--rate-limit PER_SECOND]';
 
 const DEMO_EVENT = { companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 };
 
 /**
  * @param {string[]} args
- * @returns {{ port: number, tokenTtlSeconds: number }}
+ * @returns {{ port: number, tokenTtlSeconds: number, latencyMs: number, rateLimit: { perSecond: number } | null }}
  */
 function parseArgs(args) {
 	/** @type {Record<string, string | undefined>} */
-	const flags = { '--port': process.env.ENKASH_SANDBOX_PORT, '--token-ttl': undefined };
+	const flags = {
+		'--port': process.env.ENKASH_SANDBOX_PORT,
+		'--token-ttl': undefined,
+		'--latency': undefined,
+		'--rate-limit': undefined,
+	};
 	for (let i = 0; i < args.length; i += 1) {
 		const [name, inlineValue] = args[i].split('=', 2);
 		if (!(name in flags)) throw new Error(`Unknown argument ${args[i]}`);
@@ -40,7 +49,14 @@ function parseArgs(args) {
 			DEFAULT_TOKEN_TTL_SECONDS,
 			Infinity,
 		),
+		latencyMs: parseWholeNumber('--latency', flags['--latency'], 0, 60_000),
+		rateLimit: rateLimitOf(parseWholeNumber('--rate-limit', flags['--rate-limit'], 0, Infinity)),
 	};
+}
+
+/** 0 means no limit. @param {number} perSecond */
+function rateLimitOf(perSecond) {
+	return perSecond > 0 ? { perSecond } : null;
 }
 
 /**

@@ -15,6 +15,7 @@ const { json, sendReply, springError } = require('./replies');
 const { Store } = require('./store');
 const { FAULT_RESPONSES, FaultInjector } = require('./faults');
 const { CONTROL_ROUTES, bearerToken, routeApi } = require('./routes');
+const { TokenBucket } = require('./rate-limit');
 
 /** @typedef {import('./common').ActiveFault} ActiveFault */
 /** @typedef {import('./common').EventSeed} EventSeed */
@@ -58,6 +59,8 @@ function resolveOptions(options) {
 		tokenMaxUses: options.tokenMaxUses ?? Infinity,
 		seed: options.seed ?? 1,
 		recordRequests: options.recordRequests ?? true,
+		latencyMs: options.latencyMs ?? 0,
+		rateLimit: options.rateLimit ?? null,
 	};
 }
 
@@ -66,6 +69,8 @@ class EnkashSandbox {
 	#options;
 	#store;
 	#faults;
+	/** @type {TokenBucket | undefined} */
+	#rateLimit;
 	#server;
 	/** @type {Set<import('node:net').Socket>} */
 	#sockets = new Set();
@@ -79,6 +84,7 @@ class EnkashSandbox {
 		this.#options = options;
 		this.#store = new Store(options);
 		this.#faults = new FaultInjector(options.seed);
+		this.#rateLimit = options.rateLimit ? new TokenBucket(options.rateLimit) : undefined;
 		this.#server = http.createServer((req, res) => {
 			this.#handle(req, res).catch(() => {
 				if (res.headersSent) res.destroy();
@@ -219,6 +225,14 @@ class EnkashSandbox {
 
 	/** @param {Exchange} exchange @param {http.ServerResponse} res @returns {Promise<string>} the outcome */
 	async #serveApi(exchange, res) {
+		if (this.#options.latencyMs > 0) await this.#wait(this.#options.latencyMs);
+		const throttledFor = exchange.path === TOKEN_PATH ? 0 : (this.#rateLimit?.take() ?? 0);
+		if (throttledFor > 0) {
+			const retryAfter = Math.ceil(throttledFor);
+			const tooMany = { kind: 'status', status: 429, retryAfter, message: 'Too many requests' };
+			FAULT_RESPONSES.status(res, /** @type {FaultRule} */ (tooMany), exchange);
+			return 'rateLimited';
+		}
 		const fault = this.#faults.select(exchange);
 		if (fault?.kind === 'latency') await this.#wait(fault.delayMs ?? 0);
 		if (fault?.kind === 'expireToken')

@@ -79,22 +79,31 @@ export function basic(clientId: string, clientSecret: string) {
 export async function requestToken(
 	form: Record<string, string>,
 	authorization?: string,
+	target: Sandbox = sandbox,
 ): Promise<Answer> {
-	const { clientId, clientSecret } = sandbox.credentials;
-	return call('/oauth/token', {
-		method: 'POST',
-		token: null,
-		headers: {
-			Authorization: authorization ?? basic(clientId, clientSecret),
-			'Content-Type': 'application/x-www-form-urlencoded',
+	const { clientId, clientSecret } = target.credentials;
+	return call(
+		'/oauth/token',
+		{
+			method: 'POST',
+			token: null,
+			headers: {
+				Authorization: authorization ?? basic(clientId, clientSecret),
+				'Content-Type': 'application/x-www-form-urlencoded',
+			},
+			body: new URLSearchParams(form).toString(),
 		},
-		body: new URLSearchParams(form).toString(),
-	});
+		target,
+	);
 }
 
-export function passwordGrant(overrides: Record<string, string> = {}) {
-	const { clientId, username, password } = sandbox.credentials;
-	return requestToken({ username, password, grant_type: 'password', clientId, ...overrides });
+export function passwordGrant(overrides: Record<string, string> = {}, target: Sandbox = sandbox) {
+	const { clientId, username, password } = target.credentials;
+	return requestToken(
+		{ username, password, grant_type: 'password', clientId, ...overrides },
+		undefined,
+		target,
+	);
 }
 
 export const balance = async (userId: string, target: Sandbox = sandbox) =>

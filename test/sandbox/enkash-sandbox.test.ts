@@ -5,7 +5,7 @@ import { sleep } from 'n8n-workflow';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
 import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL } from './api';
-import { call, sandbox, token } from './client';
+import { call, passwordGrant, sandbox, token, withSandbox } from './client';
 
 describe('Lifecycle', () => {
 	it('exposes its URL, port and credentials', () => {
@@ -72,5 +72,42 @@ describe('Lifecycle', () => {
 
 		expect(Date.now() - started).toBeLessThan(1000);
 		await expect(stalled).rejects.toThrow();
+	});
+});
+
+describe('Network and vendor limits', () => {
+	it('answers every request after latencyMs, as a real API over a network does', async () => {
+		await withSandbox({ latencyMs: 60 }, async (slow) => {
+			const started = Date.now();
+			const answer = await call(`${BALANCE}?userId=EK1`, { token: slow.issueToken() }, slow);
+
+			expect(answer.status).toBe(200);
+			expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+		});
+	});
+
+	it('answers 429 with Retry-After beyond its rate limit, and serves again once it refills', async () => {
+		await withSandbox({ rateLimit: { perSecond: 20, burst: 2 } }, async (limited) => {
+			const bearer = limited.issueToken();
+			const balance = () => call(`${BALANCE}?userId=EK1`, { token: bearer }, limited);
+
+			const answers = [await balance(), await balance(), await balance()];
+			expect(answers.map(({ status }) => status)).toEqual([200, 200, 429]);
+			expect(answers[2].headers.get('retry-after')).toBe('1');
+			expect(answers[2].json).toMatchObject({ response_code: 429 });
+			expect(limited.requests.map(({ outcome }) => outcome)).toEqual(['ok', 'ok', 'rateLimited']);
+
+			await sleep(120);
+			expect((await balance()).status).toBe(200);
+		});
+	});
+
+	it('never throttles the token endpoint, whose refusals count towards the lockout', async () => {
+		await withSandbox({ rateLimit: { perSecond: 1, burst: 1 } }, async (limited) => {
+			const grants = [];
+			for (let i = 0; i < 3; i += 1) grants.push(await passwordGrant({}, limited));
+
+			expect(grants.map(({ status }) => status)).toEqual([200, 200, 200]);
+		});
 	});
 });
