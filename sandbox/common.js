@@ -94,6 +94,7 @@ const BAD_GATEWAY_PAGE =
  * @property {string} [body] for `custom`: the response body, sent as it is, except that
  *   `{{bearer}}` stands for the request's bearer token (APIs that echo a rejected token)
  * @property {string} [contentType] for `custom` (default application/json)
+ * @property {Record<string, string>} [headers] for `custom`: more response headers, such as a redirect's Location
  * @property {boolean} [afterProcessing]
  * @property {number} [times]
  * @property {number} [every]

@@ -63,7 +63,7 @@ const FAULT_RESPONSES = {
 		const body = (fault.body ?? '')
 			.split('{{bearer}}')
 			.join(bearerToken(exchange.headers.authorization) ?? '');
-		sendText(res, fault.status ?? 200, fault.contentType ?? JSON_TYPE, body);
+		sendText(res, fault.status ?? 200, fault.contentType ?? JSON_TYPE, body, fault.headers);
 	},
 };
 
@@ -85,6 +85,7 @@ const RULE_FIELDS = {
 	message: isString,
 	body: isString,
 	contentType: isString,
+	headers: (value) => isPlainObject(value) && Object.values(value).every(isString),
 	afterProcessing: (value) => typeof value === 'boolean',
 	times: isPositiveInteger,
 	every: isPositiveInteger,

@@ -308,4 +308,23 @@ describe('fault kind "custom"', () => {
 		expect(response.headers.get('content-type')).toMatch(/^application\/json/);
 		expect(await response.text()).toBe('{"payload":1}');
 	});
+
+	it('sends the given headers too, for example a redirect', async () => {
+		sandbox.addFault({
+			kind: 'custom',
+			status: 301,
+			headers: { Location: 'https://pay.enkash.in/api/v0/coins/balance?userId=U1' },
+			times: 1,
+		});
+
+		const response = await fetch(`${sandbox.url}/api/v0/coins/balance?userId=U1`, {
+			headers: { authorization: `Bearer ${sandbox.issueToken()}` },
+			redirect: 'manual',
+		});
+
+		expect(response.status).toBe(301);
+		expect(response.headers.get('location')).toBe(
+			'https://pay.enkash.in/api/v0/coins/balance?userId=U1',
+		);
+	});
 });

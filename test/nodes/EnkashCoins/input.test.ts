@@ -282,6 +282,21 @@ describe('base URLs', () => {
 		},
 	);
 
+	it('one that redirects (http:// to https://): not followed, says what to set, and credits nobody', async () => {
+		const httpsAddress = 'https://pay-uat.enkash.in/api/v0/enkash-coins/allocate-coin';
+		sandbox().addFault({ kind: 'custom', status: 301, headers: { Location: httpsAddress } });
+
+		const run = await allocateAt(sandbox().url);
+
+		expectCleanError(
+			run,
+			`Enkash answered HTTP 301, a redirect to ${httpsAddress}, instead of answering (POST /api/v0/enkash-coins/allocate-coin)`,
+		);
+		expect(run.error?.description).toMatch(/set the credential’s Base URL/);
+		expect(apiRequests(sandbox())).toHaveLength(1);
+		expect(sandbox().allocations()).toEqual([]);
+	});
+
 	it('a host that does not answer: says Enkash could not be reached', async () => {
 		expectCleanError(
 			await allocateAt('http://127.0.0.1:9'),

@@ -166,6 +166,21 @@ function failureSummary(
 	return { message: `Request to Enkash failed: ${failure.message} (${call})` };
 }
 
+/** A redirect, which Enkash's API never sends: the Base URL points at something else. */
+export function redirectSummary(
+	response: EnkashHttpResponse,
+	request: EnkashRequest,
+): { message: string; description: string; httpCode: number } {
+	const location = response.headers?.location;
+	const target = typeof location === 'string' && location ? ` to ${location}` : '';
+	return {
+		message: `Enkash answered HTTP ${response.statusCode}, a redirect${target}, instead of answering (${request.method} ${request.path})`,
+		description:
+			'Enkash’s API does not redirect: set the credential’s Base URL to the address it answers on (for example https:// instead of http://).',
+		httpCode: response.statusCode,
+	};
+}
+
 /** An n8n error carrying only what is safe to show: no request options, headers or tokens. */
 export function enkashApiError(
 	context: IExecuteFunctions,
@@ -216,6 +231,8 @@ export async function sendEnkashRequest(
 		timeout: connection.timeoutMs,
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		// Enkash's API does not redirect; following one would resend an allocation elsewhere.
+		disableFollowRedirect: true,
 	};
 	const credentialData = connection.credentials.data;
 	let tokenRenewed = false;
@@ -253,6 +270,9 @@ export async function sendEnkashRequest(
 			if (credentialData[SESSION_TOKEN_FIELD] === tokenSent)
 				credentialData[SESSION_TOKEN_FIELD] = '';
 			continue;
+		}
+		if (response.statusCode >= 300 && response.statusCode < 400) {
+			throw enkashApiError(context, connection, itemIndex, redirectSummary(response, request));
 		}
 		if (response.statusCode >= 400) {
 			const failure = describeResponse(response);
