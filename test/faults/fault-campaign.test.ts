@@ -223,6 +223,17 @@ const scenarios: Scenario[] = [
 		},
 	},
 	{
+		name: 'rate limit 50/s, answers after 25 ms, Max Concurrent Requests 20',
+		sandboxOptions: { latencyMs: 25, rateLimit: { perSecond: 50 } },
+		options: { maxConcurrency: 20 },
+		verify: (run, figures) => {
+			expectEveryUserCreditedOnce(run, figures);
+			// Each 429 halves the requests in flight. Holding 20 in flight regardless, about
+			// 95 of the 300 were throttled and resent.
+			expect(figures.retries).toBeLessThan(USERS * 0.25);
+		},
+	},
+	{
 		name: "503s plus n8n's Retry On Fail re-running the node",
 		faults: [
 			// One user fails four times in a row: the node gives up, n8n runs it again.

@@ -1,21 +1,31 @@
 /**
- * Runs `task` for every index with at most `limit` running at once and
- * returns the results in index order, whatever order they finish in.
+ * Runs `task` for every index with at most `limit()` running at once and
+ * returns the results in index order, whatever order they finish in. The
+ * limit is asked again whenever a task ends, so it may change during the run.
  */
 export async function mapWithConcurrency<T>(
 	count: number,
-	limit: number,
+	limit: number | (() => number),
 	task: (index: number) => Promise<T>,
 ): Promise<T[]> {
+	const currentLimit = typeof limit === 'number' ? () => limit : limit;
 	const results = new Array<T>(count);
+	if (count === 0) return results;
 	let next = 0;
-	async function worker(): Promise<void> {
-		while (next < count) {
-			const index = next++;
-			results[index] = await task(index);
-		}
-	}
-	const workers = Array.from({ length: Math.max(1, Math.min(limit, count)) }, worker);
-	await Promise.all(workers);
-	return results;
+	let running = 0;
+	return await new Promise<T[]>((resolve, reject) => {
+		const startMore = () => {
+			while (running < Math.max(1, currentLimit()) && next < count) {
+				const index = next++;
+				running += 1;
+				task(index).then((result) => {
+					results[index] = result;
+					running -= 1;
+					if (next >= count && running === 0) resolve(results);
+					else startMore();
+				}, reject);
+			}
+		};
+		startMore();
+	});
 }

@@ -8,6 +8,7 @@ import {
 
 import { normalizeBaseUrl } from '../../../credentials/shared/credential-parts';
 
+import { AdaptiveConcurrency } from './adaptive-concurrency';
 import { mapWithConcurrency } from './concurrency';
 import {
 	enkashApiError,
@@ -81,7 +82,8 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 /**
  * Runs one operation for every input item: validates all items before sending
  * anything, resolves authentication with the first request alone, then sends
- * the rest with bounded concurrency. Output order and pairing follow the input.
+ * the rest with as many in flight as Enkash takes, up to Max Concurrent
+ * Requests (see AdaptiveConcurrency). Output order and pairing follow the input.
  */
 export async function runOperation(
 	context: IExecuteFunctions,
@@ -104,6 +106,8 @@ export async function runOperation(
 	if (invalid && !continueOnFail) throw invalid;
 
 	const connection = await openConnection(context, timeoutMs);
+	const concurrency = new AdaptiveConcurrency(maxConcurrency);
+	connection.concurrency = concurrency;
 	const output: INodeExecutionData[] = new Array(items.length);
 	let stopError: Error | undefined;
 
@@ -137,7 +141,11 @@ export async function runOperation(
 		// Alone, so that a token is fetched once (or refused once) before the fan-out.
 		await runItem(pending.splice(first, 1)[0]);
 	}
-	await mapWithConcurrency(pending.length, maxConcurrency, (index) => runItem(pending[index]));
+	await mapWithConcurrency(
+		pending.length,
+		() => concurrency.limit,
+		(index) => runItem(pending[index]),
+	);
 
 	if (stopError && !continueOnFail) throw stopError;
 	return output;

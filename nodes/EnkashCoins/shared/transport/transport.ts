@@ -9,6 +9,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import type { AdaptiveConcurrency } from '../adaptive-concurrency';
 import { checkEnvelope, type EnkashEnvelope } from './envelope';
 import { redact, secretsOf } from './redact';
 import {
@@ -37,6 +38,8 @@ export interface EnkashConnection {
 	renewsToken: boolean;
 	/** The token failure the credential held when the execution began: one remembered from an earlier execution. */
 	earlierTokenFailure?: TokenFailure;
+	/** Told of every answer, so that the run keeps as many requests in flight as Enkash takes. */
+	concurrency?: AdaptiveConcurrency;
 }
 
 /** What a failed attempt tells the node. */
@@ -264,6 +267,7 @@ export async function sendEnkashRequest(
 			}
 			throw enkashApiError(context, connection, itemIndex, failureSummary(failure, request));
 		}
+		connection.concurrency?.record(response.statusCode === 429);
 		if (response.statusCode === 401 && connection.renewsToken && !tokenRenewed) {
 			tokenRenewed = true;
 			// Unless another request has renewed it meanwhile.

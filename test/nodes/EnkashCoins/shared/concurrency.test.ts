@@ -23,6 +23,26 @@ describe('mapWithConcurrency', () => {
 		expect(peak).toBe(limit);
 	});
 
+	it('follows a limit that changes while the tasks run', async () => {
+		let limit = 1;
+		let running = 0;
+		const peaks: number[] = [];
+		await mapWithConcurrency(
+			12,
+			() => limit,
+			async (index) => {
+				running++;
+				peaks[index] = running;
+				if (index === 2) limit = 4;
+				await sleep(5);
+				running--;
+			},
+		);
+
+		expect(Math.max(...peaks.slice(0, 3))).toBe(1);
+		expect(Math.max(...peaks)).toBe(4);
+	});
+
 	it('handles no tasks at all', async () => {
 		expect(await mapWithConcurrency(0, 5, async () => 1)).toEqual([]);
 	});
