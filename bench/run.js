@@ -212,7 +212,7 @@ async function main() {
 						const wallMs = Date.now() - started;
 						if (!result.ok)
 							throw new Error(
-								`${contender.key} at ${size} failed:\n${result.output.stdout.slice(-3000)}\n${result.output.stderr.slice(-3000)}`,
+								`${contender.key} at ${size} failed (n8n exited with ${result.output.code}):\n${result.output.stdout.slice(0, 3000)}\n${result.output.stderr.slice(-3000)}`,
 							);
 						ms = Date.parse(result.run.stoppedAt) - Date.parse(result.run.startedAt);
 						if (contender.key === 'N' && size === SIZES[0] && round === 0)
