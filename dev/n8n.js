@@ -13,19 +13,41 @@ const path = require('node:path');
 const { ensureRuntime, node24Env, paths } = require('./runtime');
 
 /**
- * Builds the package and packs it as npm would publish it; returns the tarball path.
+ * Builds the package (with `.npmrc`'s ignore-scripts, packing does not) and
+ * packs it as npm would publish it; returns the tarball and the files in it.
  * @param {string} destination
+ * @returns {{ tarball: string, files: string[] }}
  */
 function packPackage(destination) {
 	execFileSync('npm', ['run', 'build', '--silent'], {
 		cwd: paths.repoRoot,
 		stdio: ['ignore', 'ignore', 'inherit'],
 	});
-	const output = execFileSync('npm', ['pack', '--silent', '--pack-destination', destination], {
+	const output = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
 		cwd: paths.repoRoot,
 		encoding: 'utf8',
+		stdio: ['ignore', 'pipe', 'inherit'],
 	});
-	return path.join(destination, output.trim().split('\n').pop() ?? '');
+	const [packed] = JSON.parse(output);
+	return {
+		tarball: path.join(destination, packed.filename),
+		files: packed.files.map((/** @type {{ path: string }} */ file) => file.path),
+	};
+}
+
+/**
+ * Ends a child process and waits until it has exited: `signal` first, SIGKILL
+ * if it is still running after `graceMs`.
+ * @param {import('node:child_process').ChildProcess} child
+ * @param {{ signal?: NodeJS.Signals, graceMs?: number }} [options]
+ */
+async function endProcess(child, { signal = 'SIGTERM', graceMs = 20_000 } = {}) {
+	if (child.exitCode !== null || child.signalCode !== null) return;
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill(signal);
+	const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+	await exited;
+	clearTimeout(timer);
 }
 
 /** A free TCP port on the loopback interface. */
@@ -93,7 +115,7 @@ class N8n {
 			path.join(nodesDir, 'package.json'),
 			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
 		);
-		const tarball = packPackage(folder);
+		const { tarball } = packPackage(folder);
 		// What the Community Nodes panel does: an npm install into ~/.n8n/nodes. The
 		// package has no dependencies; its peer n8n-workflow is n8n's own.
 		execFileSync(
@@ -372,22 +394,14 @@ class N8n {
 	async kill() {
 		const child = this.server;
 		this.server = undefined;
-		if (!child || child.exitCode !== null || child.signalCode !== null) return;
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		child.kill('SIGKILL');
-		await exited;
+		if (child) await endProcess(child, { signal: 'SIGKILL' });
 	}
 
 	/** Stops the server gracefully, or kills it after a grace period. */
 	async stop(graceMs = 20_000) {
 		const child = this.server;
 		this.server = undefined;
-		if (!child || child.exitCode !== null || child.signalCode !== null) return;
-		const exited = new Promise((resolve) => child.once('exit', resolve));
-		child.kill('SIGTERM');
-		const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
-		await exited;
-		clearTimeout(timer);
+		if (child) await endProcess(child, { graceMs });
 	}
 
 	/** Stops the server and deletes the user folder. */
@@ -397,4 +411,4 @@ class N8n {
 	}
 }
 
-module.exports = { N8n, freePort };
+module.exports = { N8n, endProcess, freePort, packPackage };

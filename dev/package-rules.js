@@ -150,4 +150,4 @@ function releaseGaps({ manifest, changelog }) {
 	return gaps;
 }
 
-module.exports = { checkPackage, releaseGaps, changelogEntry, sourceOf };
+module.exports = { checkPackage, releaseGaps, sourceOf };

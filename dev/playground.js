@@ -60,29 +60,47 @@ async function waitForWebhookExamples(n8n) {
 }
 
 /**
- * @param {{ sandboxPort?: number, log?: (line: string) => void }} [options]
+ * The demo sandbox and what `start` runs against it: `start` cleans up after
+ * itself if it fails, and returns what it started with a `stop`; the result's
+ * `stop()` stops both.
+ * @template {{ stop: () => Promise<void> }} T
+ * @param {number} sandboxPort @param {(sandbox: import('../sandbox/enkash-sandbox').Sandbox) => Promise<T>} start
  */
-async function startPlayground({ sandboxPort = 0, log = (line) => console.error(line) } = {}) {
+async function onDemoSandbox(sandboxPort, start) {
 	const sandbox = await startDemoSandbox(sandboxPort);
-	let n8n;
+	let started;
 	try {
-		log('Preparing n8n with the Enkash Coins package...');
-		n8n = N8n.create({ log });
-		await importExamples(n8n, sandbox);
+		started = await start(sandbox);
 	} catch (error) {
-		await n8n?.dispose();
 		await sandbox.close();
 		throw error;
 	}
-	const ready = n8n;
+	const running = started;
 	return {
+		...running,
 		sandbox,
-		n8n: ready,
 		async stop() {
-			await ready.dispose();
+			await running.stop();
 			await sandbox.close();
 		},
 	};
+}
+
+/**
+ * @param {{ sandboxPort?: number, log?: (line: string) => void }} [options]
+ */
+async function startPlayground({ sandboxPort = 0, log = (line) => console.error(line) } = {}) {
+	return await onDemoSandbox(sandboxPort, async (sandbox) => {
+		log('Preparing n8n with the Enkash Coins package...');
+		const n8n = N8n.create({ log });
+		try {
+			await importExamples(n8n, sandbox);
+		} catch (error) {
+			await n8n.dispose();
+			throw error;
+		}
+		return { n8n, stop: () => n8n.dispose() };
+	});
 }
 
 const OWNER = { email: 'owner@example.com', password: 'Enkash-Coins-2026' };
@@ -118,10 +136,8 @@ async function startQueueEditor({
 	workers = 2,
 	log = (line) => console.error(line),
 } = {}) {
-	const sandbox = await startDemoSandbox(sandboxPort);
-	let cluster;
-	try {
-		cluster = await startQueueMode({
+	return await onDemoSandbox(sandboxPort, async (sandbox) => {
+		const cluster = await startQueueMode({
 			workers,
 			port: editorPort,
 			log,
@@ -130,23 +146,48 @@ async function startQueueEditor({
 				await publishWebhookExamples(main);
 			},
 		});
-		await waitForWebhookExamples(cluster.main);
-		await cluster.main.setupOwner(OWNER);
-	} catch (error) {
-		await cluster?.stop();
-		await sandbox.close();
-		throw error;
-	}
-	const running = cluster;
-	return {
-		sandbox,
-		cluster: running,
-		owner: OWNER,
-		async stop() {
-			await running.stop();
-			await sandbox.close();
-		},
-	};
+		try {
+			await waitForWebhookExamples(cluster.main);
+			await cluster.main.setupOwner(OWNER);
+		} catch (error) {
+			await cluster.stop();
+			throw error;
+		}
+		return { cluster, owner: OWNER, stop: cluster.stop };
+	});
 }
 
-module.exports = { OWNER, startEditor, startPlayground, startQueueEditor, webhookPathOf };
+/**
+ * What `npm start` and `npm run start:queue` do once started: print `banner`,
+ * and on Ctrl-C say `stopping` and stop everything.
+ * @param {{ stop: () => Promise<void> }} started @param {string} banner @param {string} stopping
+ */
+function runUntilInterrupted(started, banner, stopping) {
+	let stopped = false;
+	const shutDown = async () => {
+		if (stopped) return;
+		stopped = true;
+		console.log(`\n${stopping}`);
+		await started.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', shutDown);
+	process.on('SIGTERM', shutDown);
+	console.log(banner);
+}
+
+/** The ports `npm start` and `npm run start:queue` listen on. */
+const PLAYGROUND_PORTS = {
+	editor: Number(process.env.N8N_PORT ?? 5678),
+	sandbox: Number(process.env.ENKASH_SANDBOX_PORT ?? 4010),
+};
+
+module.exports = {
+	OWNER,
+	PLAYGROUND_PORTS,
+	runUntilInterrupted,
+	startEditor,
+	startPlayground,
+	startQueueEditor,
+	webhookPathOf,
+};

@@ -10,12 +10,21 @@ const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { freePort } = require('./n8n');
+const { endProcess, freePort } = require('./n8n');
 
 const DEBIAN_PACKAGES = 'apt-get install redis-server postgresql';
 
-/** PostgreSQL refuses to run as root; as root, its servers run as the `postgres` user. */
+/** PostgreSQL refuses to run as root; as root, its programs run as the `postgres` user. */
 const POSTGRES_USER = 'postgres';
+
+/**
+ * The command and arguments that run `command` as `user`, or as it is without one.
+ * @param {string | undefined} user @param {string} command @param {string[]} args
+ * @returns {[string, string[]]}
+ */
+function commandAs(user, command, args) {
+	return user ? ['runuser', ['-u', user, '--', command, ...args]] : [command, args];
+}
 
 /** @param {string} binary @param {string} pkg */
 function requireBinary(binary, pkg) {
@@ -64,21 +73,15 @@ async function waitForPort(
  * @param {{ command: string, args: string[], port: number, folder: string, asUser?: string }} options
  */
 async function startServer({ command, args, port, folder, asUser }) {
-	const [file, argv] = asUser
-		? ['runuser', ['-u', asUser, '--', command, ...args]]
-		: [command, args];
-	const child = spawn(file, argv, { cwd: folder, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(...commandAs(asUser, command, args), {
+		cwd: folder,
+		stdio: ['ignore', 'pipe', 'pipe'],
+	});
 	let log = '';
 	child.stdout?.on('data', (chunk) => (log += chunk));
 	child.stderr?.on('data', (chunk) => (log += chunk));
 	const stop = async () => {
-		if (child.exitCode === null && child.signalCode === null) {
-			const exited = new Promise((resolve) => child.once('exit', resolve));
-			child.kill('SIGTERM');
-			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-			await exited;
-			clearTimeout(timer);
-		}
+		await endProcess(child, { graceMs: 10_000 });
 		fs.rmSync(folder, { recursive: true, force: true });
 	};
 	try {
@@ -111,16 +114,11 @@ async function startPostgres() {
 		fs.chmodSync(folder, 0o755);
 		execFileSync('chown', [asUser, folder]);
 	}
-	const initdb = postgresBin('initdb');
 	const initArgs = ['-D', data, '-U', 'n8n', '--auth=trust', '--encoding=UTF8', '--no-sync'];
-	execFileSync(
-		asUser ? 'runuser' : initdb,
-		asUser ? ['-u', asUser, '--', initdb, ...initArgs] : initArgs,
-		{
-			cwd: folder,
-			stdio: ['ignore', 'ignore', 'pipe'],
-		},
-	);
+	execFileSync(...commandAs(asUser, postgresBin('initdb'), initArgs), {
+		cwd: folder,
+		stdio: ['ignore', 'ignore', 'pipe'],
+	});
 	const port = await freePort();
 	const settings = {
 		listen_addresses: '127.0.0.1',

@@ -4,43 +4,34 @@
  * both sandbox credentials and the example workflows, and an owner account.
  * Ctrl-C stops everything.
  */
-const { startEditor } = require('./playground');
-
-const EDITOR_PORT = Number(process.env.N8N_PORT ?? 5678);
-const SANDBOX_PORT = Number(process.env.ENKASH_SANDBOX_PORT ?? 4010);
+const { PLAYGROUND_PORTS, runUntilInterrupted, startEditor } = require('./playground');
 
 async function main() {
-	const { sandbox, owner, stop } = await startEditor({
-		editorPort: EDITOR_PORT,
-		sandboxPort: SANDBOX_PORT,
+	const started = await startEditor({
+		editorPort: PLAYGROUND_PORTS.editor,
+		sandboxPort: PLAYGROUND_PORTS.sandbox,
 	});
-	let stopping = false;
-	const shutDown = async () => {
-		if (stopping) return;
-		stopping = true;
-		console.log('\nStopping n8n and the sandbox...');
-		await stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', shutDown);
-	process.on('SIGTERM', shutDown);
-
-	console.log(`
-n8n is running with the Enkash Coins node: http://localhost:${EDITOR_PORT}
+	const { sandbox, owner } = started;
+	runUntilInterrupted(
+		started,
+		`
+n8n is running with the Enkash Coins node: http://localhost:${PLAYGROUND_PORTS.editor}
   Log in as  ${owner.email}  /  ${owner.password}
 
 Ready in the editor:
   Credentials  "Enkash sandbox (token)" and "Enkash sandbox (password)", both pointing at the sandbox
-  Workflows    "credit a referral bonus from a webhook" (published), "flag users with a low balance",
-               "create and update an event configuration"
+  Workflows    "credit a referral bonus from a webhook" and "credit a campaign in batches" (both published),
+               "flag users with a low balance", "create and update an event configuration"
 
 Try the published webhook:
-  curl -X POST http://localhost:${EDITOR_PORT}/webhook/enkash-referral \\
+  curl -X POST http://localhost:${PLAYGROUND_PORTS.editor}/webhook/enkash-referral \\
        -H 'content-type: application/json' -d '{"referrerId":"EKQZVMQK","referralId":"REF-1001"}'
 
 Enkash sandbox: ${sandbox.url}  (state: ${sandbox.url}/__sandbox/state)
 
-Press Ctrl-C to stop.`);
+Press Ctrl-C to stop.`,
+		'Stopping n8n and the sandbox...',
+	);
 }
 
 main().catch((error) => {

@@ -2,7 +2,7 @@
 /**
  * `npm run verify`: the checks n8n runs before it verifies a community
  * package, run here on the source and on the packed tarball.
- * - Builds (with `.npmrc`'s ignore-scripts, packing does not), packs, unpacks.
+ * - Builds, packs and unpacks the package.
  * - The package rules of `dev/package-rules.js`.
  * - n8n's own scanner, @n8n/scan-community-package: its ESLint scan of the
  *   source (nodes/, credentials/, package.json) and of the tarball's
@@ -20,6 +20,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { writeTotals } = require('./ci-totals');
+const { packPackage } = require('./n8n');
 const { checkPackage, releaseGaps } = require('./package-rules');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -28,24 +29,13 @@ const SCANNER = '@n8n/scan-community-package';
 /** What the scanner lints in a published package's tarball (its SOURCE_FILE_PATTERNS cover the source). */
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
 
-const run = (/** @type {string} */ command, /** @type {string[]} */ args) =>
-	execFileSync(command, args, {
-		cwd: REPO_ROOT,
-		encoding: 'utf8',
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
-
-/** Builds and packs into `scratch`; returns the packed file list and the unpacked folder. */
-function buildAndPack(/** @type {string} */ scratch) {
-	run('npm', ['run', 'build', '--silent']);
-	const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', scratch]));
+/** Builds and packs into `scratch` and unpacks there; returns the packed files and the unpacked folder. */
+function packAndUnpack(/** @type {string} */ scratch) {
+	const { tarball, files } = packPackage(scratch);
 	const unpacked = path.join(scratch, 'unpacked');
 	fs.mkdirSync(unpacked);
-	execFileSync('tar', ['-xzf', path.join(scratch, packed.filename), '-C', unpacked]);
-	return {
-		packedFiles: packed.files.map((/** @type {{ path: string }} */ file) => file.path),
-		tarballRoot: path.join(unpacked, 'package'),
-	};
+	execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
+	return { packedFiles: files, tarballRoot: path.join(unpacked, 'package') };
 }
 
 /** The scanner's ESLint scan of the source and of the unpacked tarball. */
@@ -110,14 +100,16 @@ async function main() {
 	const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 	const changelogFile = path.join(REPO_ROOT, 'CHANGELOG.md');
 	const changelog = fs.existsSync(changelogFile) ? fs.readFileSync(changelogFile, 'utf8') : '';
-	const sourceFiles = run('git', ['ls-files']).split('\n').filter(Boolean);
+	const sourceFiles = execFileSync('git', ['ls-files'], { cwd: REPO_ROOT, encoding: 'utf8' })
+		.split('\n')
+		.filter(Boolean);
 	const readme = fs.readFileSync(path.join(REPO_ROOT, 'README.md'), 'utf8');
 	console.log(`verify ${manifest.name}@${manifest.version}${release ? ' for a release' : ''}`);
 
 	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-verify-'));
 	let checks;
 	try {
-		const { packedFiles, tarballRoot } = buildAndPack(scratch);
+		const { packedFiles, tarballRoot } = packAndUnpack(scratch);
 		checks = [
 			...checkPackage({ manifest, packedFiles, sourceFiles, changelog, readme }),
 			...(await scan(tarballRoot)),
