@@ -1,12 +1,15 @@
 // @ts-check
 /**
  * `npm run bench`: bulk allocation measured in the pinned real n8n against the
- * sandbox, for the Enkash Coins node (A), n8n's HTTP Request node (B), a plain
- * Node.js client (C), and a workflow that only creates the items (N). Contenders
- * alternate, each size is repeated, balances are checked after every run, and
- * the results go to BENCHMARKS.md.
+ * sandbox, in scenarios from an API that answers at once to one that answers
+ * after 100 ms or throttles. Contenders: the Enkash Coins node (A), a floor
+ * node that only sends the requests through n8n's helper (F), n8n's HTTP
+ * Request node (B), a plain Node.js client (C), and a workflow that only
+ * creates the items (N). Contenders alternate, each size is repeated, balances
+ * are checked after every run, and the results go to BENCHMARKS.md.
  *
- * BENCH_SIZES=1000,10000 and BENCH_REPS=3 are the defaults.
+ * BENCH_QUICK=1 runs every scenario once at small sizes, for development;
+ * BENCH_REPS overrides the number of rounds (3, or 1 when quick).
  */
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
@@ -14,7 +17,7 @@ const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
 
-const { N8n } = require('../dev/n8n');
+const { N8n, freePort } = require('../dev/n8n');
 const { paths } = require('../dev/runtime');
 const { summariseProfile } = require('./profile-summary');
 const {
@@ -23,12 +26,13 @@ const {
 	EVENT,
 	benchWorkflow,
 	enkashNode,
+	floorNode,
 	httpRequestNode,
 } = require('./workflows');
 
-const SIZES = (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number);
-const REPS = Number(process.env.BENCH_REPS ?? 3);
-const BEST_CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+const QUICK = process.env.BENCH_QUICK === '1';
+const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 3));
+/** The node's default Max Concurrent Requests. */
 const DEFAULT_CONCURRENCY = 5;
 const OUTPUT = path.join(paths.repoRoot, 'BENCHMARKS.md');
 
@@ -38,19 +42,25 @@ const OUTPUT = path.join(paths.repoRoot, 'BENCHMARKS.md');
  * @property {string} label
  * @property {'n8n' | 'raw'} kind
  * @property {(sandboxUrl: string) => { name: string } | undefined} [node]
- * @property {number} [concurrency]
+ * @property {number} [concurrency] requests in flight, for the plain client
  */
 
 /** @type {Contender[]} */
 const CONTENDERS = [
 	{ key: 'N', label: 'N: n8n only creating the items', kind: 'n8n', node: () => undefined },
 	{ key: 'A', label: 'A: Enkash Coins node, defaults', kind: 'n8n', node: () => enkashNode(0) },
-	{
-		key: 'A*',
-		label: `A*: Enkash Coins node, Max Concurrent Requests ${BEST_CONCURRENCY}`,
-		kind: 'n8n',
-		node: () => enkashNode(BEST_CONCURRENCY),
-	},
+	...[10, 20].map((maximum) => ({
+		key: `A${maximum}`,
+		label: `A${maximum}: Enkash Coins node, Max Concurrent Requests ${maximum}`,
+		kind: /** @type {const} */ ('n8n'),
+		node: () => enkashNode(maximum),
+	})),
+	...[DEFAULT_CONCURRENCY, 20].map((inFlight) => ({
+		key: inFlight === DEFAULT_CONCURRENCY ? 'F' : `F${inFlight}`,
+		label: `F${inFlight === DEFAULT_CONCURRENCY ? '' : inFlight}: floor node, only n8n's request helper, ${inFlight} in flight`,
+		kind: /** @type {const} */ ('n8n'),
+		node: () => floorNode(inFlight),
+	})),
 	{
 		key: 'B',
 		label: 'B: HTTP Request node 4.5, defaults',
@@ -58,36 +68,115 @@ const CONTENDERS = [
 		node: (url) => httpRequestNode(url, 0),
 	},
 	{
-		key: 'B*',
-		label: `B*: HTTP Request node 4.5, batches of ${DEFAULT_CONCURRENCY}`,
+		key: 'B5',
+		label: `B5: HTTP Request node 4.5, batches of ${DEFAULT_CONCURRENCY}`,
 		kind: 'n8n',
 		node: (url) => httpRequestNode(url, DEFAULT_CONCURRENCY),
 	},
+	...[DEFAULT_CONCURRENCY, 20].map((inFlight) => ({
+		key: inFlight === DEFAULT_CONCURRENCY ? 'C' : `C${inFlight}`,
+		label: `C${inFlight === DEFAULT_CONCURRENCY ? '' : inFlight}: plain Node.js client, keep-alive, ${inFlight} in flight`,
+		kind: /** @type {const} */ ('raw'),
+		concurrency: inFlight,
+	})),
+];
+
+/**
+ * A comparison the report states under a scenario's table: `numerator` time
+ * over `denominator` time, and its target if it has one.
+ * @typedef {{ numerator: string, denominator: string, target?: string, atSize?: number }} Ratio
+ */
+
+/**
+ * @typedef {object} Scenario
+ * @property {string} key
+ * @property {string} title
+ * @property {{ latencyMs?: number, rateLimit?: { perSecond: number } }} sandbox
+ * @property {number[]} sizes
+ * @property {string[]} contenders keys of CONTENDERS
+ * @property {Ratio[]} ratios
+ * @property {number} [reps] rounds, when fewer than REPS
+ */
+
+const RATE_LIMIT = 50;
+
+/** @type {Scenario[]} */
+const SCENARIOS = [
 	{
-		key: 'C',
-		label: `C: plain Node.js client, keep-alive, ${DEFAULT_CONCURRENCY} in flight`,
-		kind: 'raw',
-		concurrency: DEFAULT_CONCURRENCY,
+		key: 'instant',
+		title: 'An API that answers at once',
+		sandbox: {},
+		sizes: QUICK ? [1000] : [1000, 10000],
+		contenders: ['N', 'A', 'A10', 'F', 'B', 'B5', 'C'],
+		ratios: [
+			{ numerator: 'A', denominator: 'F', target: '≤ 1.1', atSize: 10000 },
+			{ numerator: 'B', denominator: 'A', target: '≥ 1' },
+			{ numerator: 'A', denominator: 'C' },
+			{ numerator: 'F', denominator: 'C' },
+		],
+	},
+	...[25, 100].map((latencyMs) => ({
+		key: `latency${latencyMs}`,
+		title: `An API that answers after ${latencyMs} ms`,
+		sandbox: { latencyMs },
+		sizes: [QUICK ? 200 : latencyMs >= 100 ? 500 : 1000],
+		contenders: ['A', 'A20', 'F', 'F20', 'B', 'C', 'C20'],
+		ratios: [
+			{ numerator: 'B', denominator: 'A', target: '≥ 2' },
+			{ numerator: 'A', denominator: 'C', target: '≤ 1.1' },
+			{ numerator: 'A20', denominator: 'C20', target: '≤ 1.1' },
+			{ numerator: 'A', denominator: 'F' },
+			{ numerator: 'A20', denominator: 'F20' },
+		],
+	})),
+	{
+		key: 'rateLimit',
+		title: `An API that allows ${RATE_LIMIT} requests a second and answers after 25 ms`,
+		sandbox: { latencyMs: 25, rateLimit: { perSecond: RATE_LIMIT } },
+		sizes: [QUICK ? 500 : 3000],
+		contenders: ['A', 'A20'],
+		ratios: [],
+		reps: 1,
 	},
 ];
 
-// For profiling one contender at a time, e.g. BENCH_ONLY=N,A,C; the report needs all of them.
+const byKey = new Map(CONTENDERS.map((contender) => [contender.key, contender]));
+/** @param {string} key */
+const contender = (key) => /** @type {Contender} */ (byKey.get(key));
+
+// For profiling some contenders, e.g. BENCH_ONLY=N,A,C; the report needs all of them.
 const ONLY = process.env.BENCH_ONLY?.split(',');
-const MEASURED = ONLY ? CONTENDERS.filter(({ key }) => ONLY.includes(key)) : CONTENDERS;
+/** @param {Scenario} scenario */
+const measuredIn = (scenario) =>
+	scenario.contenders.filter((key) => !ONLY || ONLY.includes(key)).map(contender);
 
 const log = (/** @type {string} */ line) => process.stderr.write(`${line}\n`);
 
-/** Starts the sandbox in its own process; resolves with its URL, a token and the process. */
-function startSandboxProcess() {
-	const child = spawn(paths.nodeBin, [path.join(__dirname, 'sandbox-process.js')], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+/**
+ * Starts the sandbox in its own process, on `port`, with the scenario's latency
+ * and rate limit; resolves with its URL, a token and the process.
+ * @param {Scenario['sandbox']} options @param {number} port
+ * @returns {Promise<{ url: string, token: string, child: import('node:child_process').ChildProcess }>}
+ */
+function startSandboxProcess(options, port) {
+	const child = spawn(
+		paths.nodeBin,
+		[path.join(__dirname, 'sandbox-process.js'), JSON.stringify({ ...options, port })],
+		{ stdio: ['ignore', 'pipe', 'inherit'] },
+	);
 	return new Promise((resolve, reject) => {
 		readline
 			.createInterface({ input: /** @type {NodeJS.ReadableStream} */ (child.stdout) })
 			.once('line', (line) => resolve({ ...JSON.parse(line), child }));
 		child.once('exit', (code) => reject(new Error(`The sandbox exited with ${code}`)));
 	});
+}
+
+/** @param {import('node:child_process').ChildProcess} child */
+function stopProcess(child) {
+	const exited = new Promise((resolve) => child.once('exit', resolve));
+	child.kill('SIGTERM');
+	return exited;
 }
 
 /**
@@ -113,19 +202,21 @@ function cpuSeconds(pid) {
 }
 
 /**
- * Checks that each of these users was credited exactly once in this run.
- * @param {string} url @param {string[]} userIds @param {number} allocationsBefore
+ * Checks that each of these users was credited exactly once in this run;
+ * returns the sandbox's counts after it.
+ * @param {string} url @param {string[]} userIds @param {{ allocations: number }} before
+ * @returns {Promise<{ allocations: number, rateLimited: number }>}
  */
-async function verifyCredits(url, userIds, allocationsBefore) {
+async function verifyCredits(url, userIds, before) {
 	const state = await control(url, 'state');
 	const wrong = userIds.filter((userId) => state.balances[userId] !== 1);
-	const newAllocations = state.allocations - allocationsBefore;
+	const newAllocations = state.allocations - before.allocations;
 	if (wrong.length > 0 || newAllocations !== userIds.length) {
 		throw new Error(
 			`Wrong balances after the run: ${wrong.length} users not credited exactly once, ${newAllocations} allocations for ${userIds.length} users`,
 		);
 	}
-	return state.allocations;
+	return state;
 }
 
 /** The users a run's workflow created items for, from n8n's run data. @param {any} run @returns {string[]} */
@@ -145,104 +236,138 @@ function stats(values) {
 	};
 }
 
+/** @typedef {{ ms: number[], rss: number[], sandboxCpu: number[], rateLimited: number[] }} Measurements */
+
+/**
+ * One run of a contender: its time, peak memory and the users it credited.
+ * @param {{ n8n: N8n, sandbox: { url: string, token: string }, contender: Contender, size: number, label: string }} run
+ */
+async function measure({ n8n, sandbox, contender, size, label }) {
+	const rssFile = path.join(n8n.userFolder, 'max-rss');
+	fs.rmSync(rssFile, { force: true });
+	const rssEnv = {
+		NODE_OPTIONS: `--require ${path.join(__dirname, 'max-rss.js')}`,
+		BENCH_RSS_FILE: rssFile,
+	};
+	if (contender.kind === 'raw') {
+		const prefix = `${contender.key}-${label}-`;
+		const output = execFileSync(
+			paths.nodeBin,
+			[
+				path.join(__dirname, 'raw-client.js'),
+				sandbox.url,
+				sandbox.token,
+				String(size),
+				String(contender.concurrency),
+				prefix,
+			],
+			{ env: { ...process.env, ...rssEnv }, encoding: 'utf8' },
+		);
+		return {
+			ms: JSON.parse(output).ms,
+			wallMs: 0,
+			rss: Number(fs.readFileSync(rssFile, 'utf8')),
+			userIds: Array.from({ length: size }, (_, index) => `${prefix}${index}`),
+		};
+	}
+	const started = Date.now();
+	const result = await n8n.execute(workflowId(contender, size), {
+		env: rssEnv,
+		timeoutMs: 1_200_000,
+	});
+	const wallMs = Date.now() - started;
+	if (!result.ok)
+		throw new Error(
+			`${contender.key} at ${size} failed (n8n exited with ${result.output.code}):\n${result.output.stdout.slice(0, 3000)}\n${result.output.stderr.slice(-3000)}`,
+		);
+	const userIds = contender.key === 'N' ? [] : createdUserIds(result.run);
+	if (contender.key !== 'N' && userIds.length !== size)
+		throw new Error(`${contender.key} created ${userIds.length} items instead of ${size}`);
+	return {
+		ms: Date.parse(result.run.stoppedAt) - Date.parse(result.run.startedAt),
+		wallMs,
+		rss: Number(fs.readFileSync(rssFile, 'utf8')),
+		userIds,
+	};
+}
+
 async function main() {
 	const benchStarted = Date.now();
-	log(`Benchmark: sizes ${SIZES.join(', ')}, ${REPS} rounds, on ${os.cpus().length} CPUs`);
-	const sandbox = await startSandboxProcess();
-	const n8n = N8n.create({ log });
+	log(`Benchmark: ${REPS} rounds${QUICK ? ', quick' : ''}, on ${os.cpus().length} CPUs`);
+	const n8n = N8n.create({ log, env: { N8N_CUSTOM_EXTENSIONS: path.join(__dirname, 'floor') } });
+	// One port for every scenario's sandbox, so that the workflows are imported once.
+	const port = await freePort();
+	const sandboxUrl = `http://127.0.0.1:${port}`;
+	/** @type {Record<string, Measurements>} */
+	const results = {};
+	let cliStartupMs = 0;
+	/** @type {Awaited<ReturnType<typeof profileNode>> | undefined} */
+	let profile;
 	try {
-		await control(sandbox.url, 'events', { companyId: COMPANY_ID, event: EVENT, amount: 1 });
-		await n8n.importCredentials([
-			{ ...CREDENTIALS.enkash, data: { baseUrl: sandbox.url, accessToken: sandbox.token } },
-			{ ...CREDENTIALS.header, data: { name: 'Authorization', value: `Bearer ${sandbox.token}` } },
-		]);
-		for (const size of SIZES) {
-			for (const contender of MEASURED.filter(({ kind }) => kind === 'n8n')) {
-				await n8n.importWorkflow(
-					benchWorkflow(workflowId(contender, size), size, contender.node?.(sandbox.url)),
-				);
-			}
-		}
+		const workflows = new Map();
+		for (const scenario of SCENARIOS)
+			for (const size of scenario.sizes)
+				for (const { kind, key } of measuredIn(scenario))
+					if (kind === 'n8n') workflows.set(workflowId(contender(key), size), [key, size]);
+		await n8n.importWorkflows(
+			[...workflows].map(([id, [key, size]]) =>
+				benchWorkflow(id, size, contender(key).node?.(sandboxUrl)),
+			),
+		);
 
-		const rssFile = path.join(n8n.userFolder, 'max-rss');
-		const nodeOptions = `--require ${path.join(__dirname, 'max-rss.js')}`;
-		/** @type {Record<string, { ms: number[], rss: number[], sandboxCpu: number[] }>} */
-		const results = {};
-		let allocations = (await control(sandbox.url, 'state')).allocations;
-		let cliStartupMs = 0;
-
-		for (let round = 0; round < REPS; round++) {
-			for (const size of SIZES) {
-				// Alternate the order from round to round.
-				const order = round % 2 === 0 ? MEASURED : [...MEASURED].reverse();
-				for (const contender of order) {
-					const cpuBefore = cpuSeconds(sandbox.child.pid);
-					let ms;
-					let rss;
-					let userIds;
-					if (contender.kind === 'raw') {
-						const prefix = `C${round}-${size}-`;
-						const script = path.join(__dirname, 'raw-client.js');
-						fs.rmSync(rssFile, { force: true });
-						const output = execFileSync(
-							paths.nodeBin,
-							[
-								script,
-								sandbox.url,
-								sandbox.token,
-								String(size),
-								String(contender.concurrency),
-								prefix,
-							],
-							{
-								env: { ...process.env, NODE_OPTIONS: nodeOptions, BENCH_RSS_FILE: rssFile },
-								encoding: 'utf8',
-							},
-						);
-						ms = JSON.parse(output).ms;
-						rss = Number(fs.readFileSync(rssFile, 'utf8'));
-						userIds = Array.from({ length: size }, (_, index) => `${prefix}${index}`);
-					} else {
-						fs.rmSync(rssFile, { force: true });
-						const started = Date.now();
-						const result = await n8n.execute(workflowId(contender, size), {
-							NODE_OPTIONS: nodeOptions,
-							BENCH_RSS_FILE: rssFile,
-						});
-						const wallMs = Date.now() - started;
-						if (!result.ok)
-							throw new Error(
-								`${contender.key} at ${size} failed (n8n exited with ${result.output.code}):\n${result.output.stdout.slice(0, 3000)}\n${result.output.stderr.slice(-3000)}`,
+		for (const scenario of SCENARIOS) {
+			const sandbox = await startSandboxProcess(scenario.sandbox, port);
+			try {
+				await control(sandbox.url, 'events', { companyId: COMPANY_ID, event: EVENT, amount: 1 });
+				await n8n.importCredentials([
+					{ ...CREDENTIALS.enkash, data: { baseUrl: sandbox.url, accessToken: sandbox.token } },
+					{
+						...CREDENTIALS.header,
+						data: { name: 'Authorization', value: `Bearer ${sandbox.token}` },
+					},
+				]);
+				let counts = await control(sandbox.url, 'state');
+				const measured = measuredIn(scenario);
+				for (let round = 0; round < (scenario.reps ?? REPS); round++) {
+					for (const size of scenario.sizes) {
+						// Alternate the order from round to round.
+						const order = round % 2 === 0 ? measured : [...measured].reverse();
+						for (const each of order) {
+							const cpuBefore = cpuSeconds(/** @type {number} */ (sandbox.child.pid));
+							const run = await measure({
+								n8n,
+								sandbox,
+								contender: each,
+								size,
+								label: `${scenario.key}-${round}-${size}`,
+							});
+							const sandboxCpu = cpuSeconds(/** @type {number} */ (sandbox.child.pid)) - cpuBefore;
+							const rateLimitedBefore = counts.rateLimited;
+							counts = await verifyCredits(sandbox.url, run.userIds, counts);
+							if (each.key === 'N' && !cliStartupMs) cliStartupMs = run.wallMs - run.ms;
+							const entry = (results[resultKey(scenario, each, size)] ??= {
+								ms: [],
+								rss: [],
+								sandboxCpu: [],
+								rateLimited: [],
+							});
+							entry.ms.push(run.ms);
+							entry.rss.push(run.rss);
+							entry.sandboxCpu.push(sandboxCpu);
+							entry.rateLimited.push(counts.rateLimited - rateLimitedBefore);
+							log(
+								`${scenario.key.padEnd(10)} round ${round + 1}  ${String(size).padStart(6)} items  ${each.key.padEnd(3)} ${(run.ms / 1000).toFixed(2).padStart(7)} s  ${(run.rss / 2 ** 20).toFixed(0).padStart(5)} MB${counts.rateLimited > rateLimitedBefore ? `  ${counts.rateLimited - rateLimitedBefore} × 429` : ''}`,
 							);
-						ms = Date.parse(result.run.stoppedAt) - Date.parse(result.run.startedAt);
-						if (contender.key === 'N' && size === SIZES[0] && round === 0)
-							cliStartupMs = wallMs - ms;
-						rss = Number(fs.readFileSync(rssFile, 'utf8'));
-						userIds = contender.key === 'N' ? [] : createdUserIds(result.run);
-						if (contender.key !== 'N' && userIds.length !== size)
-							throw new Error(
-								`${contender.key} created ${userIds.length} items instead of ${size}`,
-							);
+						}
 					}
-					const sandboxCpu = cpuSeconds(sandbox.child.pid) - cpuBefore;
-					allocations = await verifyCredits(sandbox.url, userIds, allocations);
-					const entry = (results[`${contender.key}@${size}`] ??= {
-						ms: [],
-						rss: [],
-						sandboxCpu: [],
-					});
-					entry.ms.push(ms);
-					entry.rss.push(rss);
-					entry.sandboxCpu.push(sandboxCpu);
-					log(
-						`round ${round + 1}/${REPS}  ${String(size).padStart(6)} items  ${contender.key.padEnd(3)} ${(ms / 1000).toFixed(2).padStart(7)} s  ${(rss / 2 ** 20).toFixed(0).padStart(5)} MB`,
-					);
 				}
+				if (scenario.key === 'instant' && !ONLY)
+					profile = await profileNode(n8n, sandbox.url, counts, Math.max(...scenario.sizes));
+			} finally {
+				await stopProcess(sandbox.child);
 			}
 		}
-
-		if (ONLY) return;
-		const profile = await profileNode(n8n, sandbox.url, allocations);
+		if (ONLY || !profile) return;
 		fs.writeFileSync(
 			OUTPUT,
 			report(results, cliStartupMs, profile, (Date.now() - benchStarted) / 1000),
@@ -251,24 +376,21 @@ async function main() {
 		process.stdout.write(fs.readFileSync(OUTPUT, 'utf8'));
 	} finally {
 		await n8n.dispose();
-		sandbox.child.kill('SIGTERM');
 	}
 }
 
 /**
- * One more run of A at the largest size under V8's CPU profiler, summarised by
- * component: where the node's time goes.
- * @param {N8n} n8n @param {string} sandboxUrl @param {number} allocationsBefore
+ * One more run of A under V8's CPU profiler, summarised by component: where
+ * the node's time goes.
+ * @param {N8n} n8n @param {string} sandboxUrl @param {{ allocations: number }} before @param {number} size
  */
-async function profileNode(n8n, sandboxUrl, allocationsBefore) {
-	const size = Math.max(...SIZES);
+async function profileNode(n8n, sandboxUrl, before, size) {
 	const directory = path.join(n8n.userFolder, 'cpu-profile');
-	const result = await n8n.execute(
-		workflowId(/** @type {Contender} */ (CONTENDERS.find(({ key }) => key === 'A')), size),
-		{ NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${directory}` },
-	);
+	const result = await n8n.execute(workflowId(contender('A'), size), {
+		env: { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${directory}` },
+	});
 	if (!result.ok) throw new Error(`The profiled run failed:\n${result.output.stdout.slice(-3000)}`);
-	await verifyCredits(sandboxUrl, createdUserIds(result.run), allocationsBefore);
+	await verifyCredits(sandboxUrl, createdUserIds(result.run), before);
 	const largest = fs
 		.readdirSync(directory)
 		.map((file) => path.join(directory, file))
@@ -276,13 +398,21 @@ async function profileNode(n8n, sandboxUrl, allocationsBefore) {
 	return { size, components: summariseProfile(largest) };
 }
 
-/** @param {Contender} contender @param {number} size */
-function workflowId(contender, size) {
-	return `Bench${contender.key.replace('*', 'Best')}${size}`.padEnd(16, 'x').slice(0, 21);
+/** @param {Contender} each @param {number} size */
+function workflowId(each, size) {
+	return `Bench${each.key}x${size}`.padEnd(16, 'x').slice(0, 21);
 }
 
+/** @param {Scenario} scenario @param {Contender} each @param {number} size */
+function resultKey(scenario, each, size) {
+	return `${scenario.key}/${each.key}@${size}`;
+}
+
+const seconds = (/** @type {number} */ ms) => (ms / 1000).toFixed(2);
+const megabytes = (/** @type {number} */ bytes) => (bytes / 2 ** 20).toFixed(0);
+
 /**
- * @param {Record<string, { ms: number[], rss: number[], sandboxCpu: number[] }>} results
+ * @param {Record<string, Measurements>} results
  * @param {number} cliStartupMs
  * @param {{ size: number, components: Array<{ component: string, ms: number }> }} profile
  * @param {number} totalSeconds
@@ -291,51 +421,65 @@ function report(results, cliStartupMs, profile, totalSeconds) {
 	const packageVersion = JSON.parse(
 		fs.readFileSync(path.join(paths.repoRoot, 'package.json'), 'utf8'),
 	).version;
-	const n8nVersion = JSON.parse(
-		fs.readFileSync(path.join(paths.runtimeDir, 'node_modules/n8n/package.json'), 'utf8'),
-	).version;
 	const lines = [
 		'# Benchmarks',
 		'',
-		`Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB,`,
-		`n8n ${n8nVersion} on Node ${execFileSync(paths.nodeBin, ['--version'], { encoding: 'utf8' }).trim()}, n8n-nodes-enkash-coins ${packageVersion}, the sandbox on loopback in its own process.`,
+		`Written by \`npm run bench\`${QUICK ? ' (quick mode: one round, small sizes)' : ''} on ${new Date().toISOString().slice(0, 10)}: ${os.cpus().length} CPUs (${os.cpus()[0]?.model.trim()}), ${Math.round(os.totalmem() / 2 ** 30)} GiB,`,
+		`n8n ${paths.n8nVersion} on Node ${execFileSync(paths.nodeBin, ['--version'], { encoding: 'utf8' }).trim()}, n8n-nodes-enkash-coins ${packageVersion}, the sandbox on loopback in its own process.`,
 		`Medians of ${REPS} alternating rounds, with min and max. n8n contenders are timed by the execution as n8n records it (start to stop);`,
-		`the CLI start-up around it (about ${(cliStartupMs / 1000).toFixed(1)} s) is not included. Peak memory is the RSS high-water mark of the measuring process`,
+		`the CLI start-up around it (about ${seconds(cliStartupMs).slice(0, -1)} s) is not included. Peak memory is the RSS high-water mark of the measuring process`,
 		'(the n8n process, or the plain client). Every run credits distinct users, and every balance is checked afterwards.',
 		'',
 	];
-	for (const size of SIZES) {
-		lines.push(
-			`## ${size.toLocaleString('en')} allocations`,
-			'',
-			'| contender | time (s) | items/s | peak RSS (MB) | sandbox CPU (s) |',
-			'|---|---|---|---|---|',
-		);
-		for (const contender of CONTENDERS) {
-			const entry = results[`${contender.key}@${size}`];
-			const time = stats(entry.ms);
-			const rss = stats(entry.rss);
-			const rate =
-				contender.key === 'N'
-					? '–'
-					: `${Math.round(size / (time.median / 1000)).toLocaleString('en')}`;
+	for (const scenario of SCENARIOS) {
+		const limited = scenario.sandbox.rateLimit;
+		for (const size of scenario.sizes) {
+			const rounds = scenario.reps ?? REPS;
 			lines.push(
-				`| ${contender.label} | ${(time.median / 1000).toFixed(2)} (${(time.min / 1000).toFixed(2)}–${(time.max / 1000).toFixed(2)}) | ${rate} | ${(rss.median / 2 ** 20).toFixed(0)} (${(rss.min / 2 ** 20).toFixed(0)}–${(rss.max / 2 ** 20).toFixed(0)}) | ${stats(entry.sandboxCpu).median.toFixed(2)} |`,
+				`## ${scenario.title}: ${size.toLocaleString('en')} allocations${rounds !== REPS ? ` (${rounds} round${rounds > 1 ? 's' : ''})` : ''}`,
+				'',
+				`| contender | time (s) | items/s | peak RSS (MB) | sandbox CPU (s) |${limited ? ' answered 429 |' : ''}`,
+				`|---|---|---|---|---|${limited ? '---|' : ''}`,
 			);
+			const entryOf = (/** @type {string} */ key) =>
+				/** @type {Measurements} */ (results[resultKey(scenario, contender(key), size)]);
+			for (const key of scenario.contenders) {
+				const entry = entryOf(key);
+				const time = stats(entry.ms);
+				const rss = stats(entry.rss);
+				const rate =
+					key === 'N' ? '–' : Math.round(size / (time.median / 1000)).toLocaleString('en');
+				const throttled = stats(entry.rateLimited).median;
+				lines.push(
+					`| ${contender(key).label} | ${seconds(time.median)} (${seconds(time.min)}–${seconds(time.max)}) | ${rate} | ${megabytes(rss.median)} (${megabytes(rss.min)}–${megabytes(rss.max)}) | ${stats(entry.sandboxCpu).median.toFixed(2)} |${limited ? ` ${throttled} (${((throttled / (size + throttled)) * 100).toFixed(1)} % of requests) |` : ''}`,
+				);
+			}
+			lines.push('');
+			const median = (/** @type {string} */ key) => stats(entryOf(key).ms).median;
+			for (const { numerator, denominator, target, atSize } of scenario.ratios) {
+				const applies = target && (atSize === undefined || atSize === size);
+				lines.push(
+					`- Time ${numerator} / ${denominator}: ${(median(numerator) / median(denominator)).toFixed(2)}${applies ? ` (target ${target})` : ''}`,
+				);
+			}
+			if (scenario.key === 'instant') {
+				const rssMedian = (/** @type {string} */ key) => stats(entryOf(key).rss).median;
+				lines.push(
+					`- Peak memory A / B: ${(rssMedian('A') / rssMedian('B')).toFixed(2)} (target ≤ 1); A above N: ${((rssMedian('A') - rssMedian('N')) / size / 1024).toFixed(1)} kB per item, B above N: ${((rssMedian('B') - rssMedian('N')) / size / 1024).toFixed(1)} kB per item`,
+				);
+			}
+			if (limited) {
+				for (const key of scenario.contenders)
+					lines.push(
+						`- ${key}: ${Math.round((size / (median(key) / 1000) / limited.perSecond) * 100)} % of the limit (target ≥ 90 %)`,
+					);
+			}
+			lines.push('');
 		}
-		const median = (/** @type {string} */ key) => stats(results[`${key}@${size}`].ms).median;
-		const rssMedian = (/** @type {string} */ key) => stats(results[`${key}@${size}`].rss).median;
-		lines.push(
-			'',
-			`- Throughput A / B: ${(median('B') / median('A')).toFixed(2)} (target ≥ 1); A* / B*: ${(median('B*') / median('A*')).toFixed(2)}`,
-			`- Time A / C: ${(median('A') / median('C')).toFixed(2)}; A* / C: ${(median('A*') / median('C')).toFixed(2)}${size >= 10000 ? ' (target ≤ 1.5 at 10,000)' : ''}`,
-			`- Peak memory A / B: ${(rssMedian('A') / rssMedian('B')).toFixed(2)} (target ≤ 1)`,
-			'',
-		);
 	}
 	const profiled = profile.components.reduce((sum, { ms }) => sum + ms, 0);
 	lines.push(
-		`## Where A's time goes (${profile.size.toLocaleString('en')} allocations, V8 CPU profile of the n8n process)`,
+		`## Where A's time goes (${profile.size.toLocaleString('en')} allocations at once, V8 CPU profile of the n8n process)`,
 		'',
 		'Self time by component, from the first to the last moment the node’s own code runs (the profiler adds some overhead).',
 		'',
@@ -343,7 +487,7 @@ function report(results, cliStartupMs, profile, totalSeconds) {
 		'|---|---|---|',
 		...profile.components.map(
 			({ component, ms }) =>
-				`| ${component} | ${(ms / 1000).toFixed(2)} | ${Math.round((ms / profiled) * 100)} % |`,
+				`| ${component} | ${seconds(ms)} | ${Math.round((ms / profiled) * 100)} % |`,
 		),
 		'',
 		`The whole benchmark took ${Math.round(totalSeconds)} s.`,

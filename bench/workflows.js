@@ -100,6 +100,19 @@ function enkashNode(maxConcurrency) {
 	};
 }
 
+/** @param {number} concurrency */
+function floorNode(concurrency) {
+	return {
+		id: 'bench-floor',
+		name: 'Allocate',
+		type: 'CUSTOM.enkashFloor',
+		typeVersion: 1,
+		position: [600, 0],
+		parameters: { companyId: COMPANY_ID, eventName: EVENT, concurrency },
+		credentials: { enkashCoinsApi: { id: CREDENTIALS.enkash.id, name: CREDENTIALS.enkash.name } },
+	};
+}
+
 /**
  * @param {string} id
  * @param {number} size
@@ -125,4 +138,12 @@ function benchWorkflow(id, size, allocateNode) {
 	};
 }
 
-module.exports = { COMPANY_ID, CREDENTIALS, EVENT, benchWorkflow, enkashNode, httpRequestNode };
+module.exports = {
+	COMPANY_ID,
+	CREDENTIALS,
+	EVENT,
+	benchWorkflow,
+	enkashNode,
+	floorNode,
+	httpRequestNode,
+};

@@ -159,33 +159,50 @@ class N8n {
 	}
 
 	/**
-	 * Runs an n8n CLI command to completion.
+	 * Runs an n8n CLI command to completion. Its output goes to files, not pipes:
+	 * n8n ends the process as soon as it is done, and a pipe not yet drained by
+	 * then loses the rest (the run data of a large `execute`).
 	 * @param {string[]} args
 	 * @param {{ timeoutMs?: number, env?: Record<string, string> }} [options]
 	 * @returns {Promise<CliResult>}
 	 */
 	cli(args, { timeoutMs = 180_000, env = {} } = {}) {
+		const outputDir = fs.mkdtempSync(path.join(this.userFolder, 'cli-'));
+		const stdoutFile = path.join(outputDir, 'stdout');
+		const stderrFile = path.join(outputDir, 'stderr');
+		const stdout = fs.openSync(stdoutFile, 'w');
+		const stderr = fs.openSync(stderrFile, 'w');
+		const collect = () => {
+			const result = {
+				stdout: fs.readFileSync(stdoutFile, 'utf8'),
+				stderr: fs.readFileSync(stderrFile, 'utf8'),
+			};
+			fs.rmSync(outputDir, { recursive: true, force: true });
+			return result;
+		};
 		return new Promise((resolve, reject) => {
 			const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
 				env: this.env(env),
-				stdio: ['ignore', 'pipe', 'pipe'],
+				stdio: ['ignore', stdout, stderr],
 			});
-			let stdout = '';
-			let stderr = '';
-			child.stdout.on('data', (chunk) => (stdout += chunk));
-			child.stderr.on('data', (chunk) => (stderr += chunk));
+			fs.closeSync(stdout);
+			fs.closeSync(stderr);
+			let timedOut = false;
 			const timer = setTimeout(() => {
+				timedOut = true;
 				child.kill('SIGKILL');
-				reject(
-					new Error(
-						`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`,
-					),
-				);
 			}, timeoutMs);
 			child.on('error', reject);
 			child.on('close', (code) => {
 				clearTimeout(timer);
-				resolve({ code, stdout, stderr });
+				const output = collect();
+				if (!timedOut) resolve({ code, ...output });
+				else
+					reject(
+						new Error(
+							`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${output.stdout}\n${output.stderr}`,
+						),
+					);
 			});
 		});
 	}
@@ -219,6 +236,17 @@ class N8n {
 		]);
 	}
 
+	/**
+	 * Imports many workflows with one n8n command.
+	 * @param {Array<Record<string, unknown>>} workflows
+	 */
+	async importWorkflows(workflows) {
+		const directory = fs.mkdtempSync(path.join(this.userFolder, 'workflows-'));
+		for (const workflow of workflows)
+			fs.writeFileSync(path.join(directory, `${workflow.id}.json`), JSON.stringify(workflow));
+		await this.mustRun(['import:workflow', '--separate', `--input=${directory}`]);
+	}
+
 	/** @param {Record<string, unknown>} workflow */
 	async importWorkflow(workflow) {
 		await this.mustRun([
@@ -244,13 +272,14 @@ class N8n {
 	/**
 	 * Executes an imported workflow from the CLI and returns n8n's run data.
 	 * @param {string} id
-	 * @param {Record<string, string>} [env] more environment for the n8n process
+	 * @param {{ env?: Record<string, string>, timeoutMs?: number }} [options] more environment for the n8n process
 	 * @returns {Promise<{ ok: boolean, run: any, output: CliResult }>}
 	 */
-	async execute(id, env = {}) {
+	async execute(id, { env = {}, timeoutMs } = {}) {
 		// `execute` prints the run through n8n's logger, at level info.
 		const output = await this.cli(['execute', `--id=${id}`, '--rawOutput'], {
 			env: { N8N_LOG_LEVEL: 'info', ...env },
+			timeoutMs,
 		});
 		const run = parseRunData(output.stdout);
 		return { ok: output.code === 0 && run !== undefined, run, output };

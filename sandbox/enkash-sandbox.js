@@ -228,6 +228,7 @@ class EnkashSandbox {
 		if (this.#options.latencyMs > 0) await this.#wait(this.#options.latencyMs);
 		const throttledFor = exchange.path === TOKEN_PATH ? 0 : (this.#rateLimit?.take() ?? 0);
 		if (throttledFor > 0) {
+			this.#store.rateLimited += 1;
 			const retryAfter = Math.ceil(throttledFor);
 			const tooMany = { kind: 'status', status: 429, retryAfter, message: 'Too many requests' };
 			FAULT_RESPONSES.status(res, /** @type {FaultRule} */ (tooMany), exchange);

@@ -158,6 +158,7 @@ const CONTROL_ROUTES = {
 			allocations: store.allocations.length,
 			requests: store.requests.length,
 			tokenRequests: store.tokenRequests,
+			rateLimited: store.rateLimited,
 		}),
 	'GET /__sandbox/requests': (sandbox) => json(200, sandbox.requests),
 	'GET /__sandbox/faults': (sandbox) => json(200, sandbox.faults()),

@@ -39,6 +39,8 @@ class Store {
 		/** @type {RecordedRequest[]} */
 		this.requests = [];
 		this.tokenRequests = 0;
+		/** API requests answered 429 by the rate limit */
+		this.rateLimited = 0;
 		this.lastConfigNumber = FIRST_CONFIG_NUMBER - 1;
 	}
 
@@ -52,6 +54,7 @@ class Store {
 		this.failedLogins.clear();
 		this.requests.length = 0;
 		this.tokenRequests = 0;
+		this.rateLimited = 0;
 		this.lastConfigNumber = FIRST_CONFIG_NUMBER - 1;
 	}
 

@@ -89,6 +89,7 @@ describe('Control API (/__sandbox/)', () => {
 			allocations: 1,
 			requests: 2,
 			tokenRequests: 1,
+			rateLimited: 0,
 		});
 	});
 

@@ -96,6 +96,7 @@ describe('Network and vendor limits', () => {
 			expect(answers[2].headers.get('retry-after')).toBe('1');
 			expect(answers[2].json).toMatchObject({ response_code: 429 });
 			expect(limited.requests.map(({ outcome }) => outcome)).toEqual(['ok', 'ok', 'rateLimited']);
+			expect((await call('/__sandbox/state', {}, limited)).json).toMatchObject({ rateLimited: 1 });
 
 			await sleep(120);
 			expect((await balance()).status).toBe(200);
