@@ -13,6 +13,7 @@
  */
 const { execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
@@ -180,18 +181,36 @@ function stopProcess(child) {
 }
 
 /**
- * Calls the sandbox's control API.
+ * Calls the sandbox's control API, on a new connection each time: the plain
+ * client runs synchronously and blocks this process for seconds, long enough
+ * for the sandbox to close a kept-alive connection that this process has not
+ * yet seen closing.
  * @param {string} url @param {string} route @param {unknown} [body] @returns {Promise<any>}
  */
-async function control(url, route, body) {
-	const response = await fetch(`${url}/__sandbox/${route}`, {
-		method: body === undefined ? 'GET' : 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: body === undefined ? undefined : JSON.stringify(body),
+function control(url, route, body) {
+	const payload = body === undefined ? undefined : JSON.stringify(body);
+	return new Promise((resolve, reject) => {
+		const request = http.request(
+			`${url}/__sandbox/${route}`,
+			{
+				method: payload === undefined ? 'GET' : 'POST',
+				agent: false,
+				headers: payload === undefined ? {} : { 'content-type': 'application/json' },
+			},
+			(response) => {
+				let text = '';
+				response.setEncoding('utf8');
+				response.on('data', (chunk) => (text += chunk));
+				response.on('end', () => {
+					if ((response.statusCode ?? 0) >= 300)
+						reject(new Error(`sandbox ${route}: ${response.statusCode} ${text}`));
+					else resolve(text ? JSON.parse(text) : undefined);
+				});
+			},
+		);
+		request.on('error', reject);
+		request.end(payload);
 	});
-	if (!response.ok)
-		throw new Error(`sandbox ${route}: ${response.status} ${await response.text()}`);
-	return response.json();
 }
 
 /** CPU seconds a process has used so far (user + system), from /proc. @param {number} pid */
