@@ -389,6 +389,18 @@ class N8n {
 	}
 
 	/**
+	 * An execution's run data, from n8n's REST API, as the owner.
+	 * @param {string} id
+	 * @returns {Promise<{ status: string, data: { resultData: { runData: Record<string, any[]> } } }>}
+	 */
+	async executionOf(id) {
+		const execution = await this.rest('GET', `/executions/${id}`);
+		// n8n sends the run data in the "flatted" format, with the library n8n depends on.
+		const { parse } = require(path.join(paths.runtimeDir, 'node_modules/flatted'));
+		return { ...execution, data: parse(execution.data) };
+	}
+
+	/**
 	 * Waits until a published workflow's production webhook (a POST one) is
 	 * registered: n8n reports itself ready before it has activated the published
 	 * workflows. A GET runs nothing; n8n answers it "not registered for GET

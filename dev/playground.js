@@ -14,6 +14,7 @@ const EXAMPLE_FILES = [
 	'scheduled-balance-check.json',
 	'configure-event.json',
 	'campaign-batch-allocate.json',
+	'low-balance-alert-trigger.json',
 ];
 /** The examples a webhook starts: published, so that their webhooks answer. */
 const WEBHOOK_EXAMPLES = ['referral-webhook-allocate.json', 'campaign-batch-allocate.json'];
@@ -36,7 +37,7 @@ async function startDemoSandbox(/** @type {number} */ port) {
  */
 async function importExamples(n8n, sandbox, { publish = false } = {}) {
 	await n8n.importCredentials(sandboxCredentials(sandbox));
-	for (const file of EXAMPLE_FILES) await n8n.importWorkflow(loadExample(file));
+	await n8n.importWorkflows(EXAMPLE_FILES.map(loadExample));
 	if (publish) {
 		for (const file of WEBHOOK_EXAMPLES) await n8n.publishWorkflow(loadExample(file).id);
 	}

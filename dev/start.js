@@ -21,7 +21,8 @@ n8n is running with the Enkash Coins node: http://localhost:${PLAYGROUND_PORTS.e
 Ready in the editor:
   Credentials  "Enkash sandbox (token)" and "Enkash sandbox (password)", both pointing at the sandbox
   Workflows    "credit a referral bonus from a webhook" and "credit a campaign in batches" (both published),
-               "flag users with a low balance", "create and update an event configuration"
+               "flag users with a low balance", "create and update an event configuration",
+               "alert once when a user's balance falls below 100" (the Enkash Coins Trigger)
 
 Try the published webhook:
   curl -X POST http://localhost:${PLAYGROUND_PORTS.editor}/webhook/enkash-referral \\

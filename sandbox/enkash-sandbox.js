@@ -145,6 +145,20 @@ class EnkashSandbox {
 		return this.#store.balanceOf(userId);
 	}
 
+	/**
+	 * Sets users' balances, as spending coins in Enkash's own apps would (the
+	 * API has no call that lowers a balance). Whole numbers of 0 or more.
+	 * @param {Record<string, number>} balances by user ID
+	 */
+	setBalances(balances) {
+		for (const [userId, balance] of Object.entries(balances)) {
+			if (!Number.isSafeInteger(balance) || balance < 0)
+				throw new ApiProblem(400, `The balance of ${userId} must be a whole number of 0 or more`);
+		}
+		for (const [userId, balance] of Object.entries(balances))
+			this.#store.balances.set(userId, balance);
+	}
+
 	events() {
 		return this.#store.listEvents();
 	}

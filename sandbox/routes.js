@@ -179,6 +179,10 @@ const CONTROL_ROUTES = {
 		sandbox.expireAllTokens();
 		return { status: 204 };
 	},
+	'POST /__sandbox/balances': (sandbox, _store, body) => {
+		sandbox.setBalances(/** @type {Record<string, number>} */ (isPlainObject(body) ? body : {}));
+		return { status: 204 };
+	},
 	'POST /__sandbox/events': (sandbox, _store, body) =>
 		json(200, sandbox.createEvent(/** @type {EventSeed} */ (isPlainObject(body) ? body : {}))),
 };

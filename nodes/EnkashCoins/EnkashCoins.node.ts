@@ -8,6 +8,7 @@ import {
 } from 'n8n-workflow';
 
 import { findOperation, operationProperties, resourceProperty } from './resources';
+import { authenticationProperty, credentialsByAuthentication } from './shared/authentication';
 import { optionsCollection } from './shared/input/options';
 import { runOperation } from './shared/run-items';
 
@@ -27,38 +28,9 @@ export class EnkashCoins implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [
-			{
-				name: 'enkashCoinsApi',
-				required: true,
-				displayOptions: { show: { authentication: ['accessToken'] } },
-			},
-			{
-				name: 'enkashCoinsPasswordApi',
-				required: true,
-				displayOptions: { show: { authentication: ['password'] } },
-			},
-		],
+		credentials: credentialsByAuthentication,
 		properties: [
-			{
-				displayName: 'Authentication',
-				name: 'authentication',
-				type: 'options',
-				options: [
-					{
-						name: 'Access Token',
-						value: 'accessToken',
-						description: 'A bearer token you paste; it expires within minutes',
-					},
-					{
-						name: 'Password',
-						value: 'password',
-						description:
-							'Client and user credentials; tokens are fetched and renewed automatically',
-					},
-				],
-				default: 'accessToken',
-			},
+			authenticationProperty,
 			resourceProperty,
 			...operationProperties(),
 			optionsCollection,

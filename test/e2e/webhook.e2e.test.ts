@@ -1,8 +1,11 @@
 /**
  * The package in a running n8n server (`n8n start`): a published
- * webhook-triggered workflow allocates coins, and the credential test the
- * editor's "Test" button runs checks the token against the API.
+ * webhook-triggered workflow allocates coins, a published Enkash Coins Trigger
+ * workflow fires when a balance falls below its threshold, and the credential
+ * test the editor's "Test" button runs checks the token against the API.
  */
+import { sleep } from 'n8n-workflow';
+
 import { N8n } from '../../dev/n8n';
 import { OWNER } from '../../dev/playground';
 import { loadExample, sandboxCredentials } from '../../dev/workflows';
@@ -13,14 +16,21 @@ type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 let sandbox: Sandbox;
 let n8n: N8n;
 const workflow = loadExample('referral-webhook-allocate.json');
+const WATCHED = ['EKQZVMQK', 'EK6CYE6K', 'EKM4TQ2P'];
+// n8n refuses poll intervals under a minute, so each minute is the quickest.
+const lowBalanceAlert = loadExample('low-balance-alert-trigger.json');
+lowBalanceAlert.nodes[0].parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
 	sandbox.createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 });
 	n8n = N8n.create();
 	await n8n.importCredentials(sandboxCredentials(sandbox));
-	await n8n.importWorkflow(workflow);
+	// EKQZVMQK, credited by the webhook tests, stays below 100: it never crosses.
+	sandbox.setBalances({ EK6CYE6K: 300, EKM4TQ2P: 500 });
+	await n8n.importWorkflows([workflow, lowBalanceAlert]);
 	await n8n.publishWorkflow(workflow.id);
+	await n8n.publishWorkflow(lowBalanceAlert.id);
 	await n8n.start();
 	await n8n.waitForWebhook('enkash-referral');
 	await n8n.setupOwner(OWNER);
@@ -66,6 +76,57 @@ describe('a published webhook workflow', () => {
 		const response = await postReferral({ referrerId: '', referralId: 'REF-WEBHOOK-2' });
 
 		expect(await response.json()).toEqual({ error: '"User ID" is required but is empty [item 0]' });
+	});
+});
+
+/** Resolves once `check` returns something, asking every half second. */
+async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs: number) {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		const value = await check();
+		if (value !== undefined) return value;
+		await sleep(500);
+	}
+	throw new Error(`Waited ${timeoutMs} ms for ${what}:\n${n8n.serverLog.slice(-3000)}`);
+}
+
+const balanceReadsOf = (userId: string) =>
+	sandbox.requests.filter(
+		({ path, query }) => path === '/api/v0/coins/balance' && query.userId === userId,
+	).length;
+
+describe('a published Enkash Coins Trigger workflow', () => {
+	type ExecutionSummary = { id: string; status: string; workflowId: string };
+	const executionsOfAlert = async () =>
+		((await n8n.rest('GET', '/executions')) as { results: ExecutionSummary[] }).results.filter(
+			({ workflowId }) => workflowId === lowBalanceAlert.id,
+		);
+
+	it('records a baseline when published, then fires once when a balance falls below 100', async () => {
+		await waitFor(
+			'the first poll',
+			async () => (WATCHED.every((userId) => balanceReadsOf(userId) >= 1) ? true : undefined),
+			60_000,
+		);
+		expect(await executionsOfAlert()).toEqual([]);
+
+		sandbox.setBalances({ EK6CYE6K: 40 });
+		const [execution] = await waitFor(
+			'an execution of the alert',
+			async () => {
+				const executions = await executionsOfAlert();
+				return executions.length > 0 ? executions : undefined;
+			},
+			90_000,
+		);
+
+		expect(execution.status).toBe('success');
+		const { data } = await n8n.executionOf(execution.id);
+		const notified = data.resultData.runData['Notify Loyalty Team'][0].data.main[0];
+		expect(notified.map(({ json }: { json: unknown }) => json)).toEqual([
+			{ userId: 'EK6CYE6K', balance: 40, previousBalance: 300, event: 'balanceBelow' },
+		]);
+		expect(await executionsOfAlert()).toHaveLength(1);
 	});
 });
 

@@ -11,7 +11,7 @@
  * engine, and `preAuthentication` filling the expirable field, persisting it
  * and refreshing it when asked to.
  */
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -39,9 +39,11 @@ import {
 import { EnkashCoinsApi } from '../../credentials/EnkashCoinsApi.credentials';
 import { EnkashCoinsPasswordApi } from '../../credentials/EnkashCoinsPasswordApi.credentials';
 import { EnkashCoins } from '../../nodes/EnkashCoins/EnkashCoins.node';
+import { EnkashCoinsTrigger } from '../../nodes/EnkashCoinsTrigger/EnkashCoinsTrigger.node';
 
 export const NODE_TYPE = 'n8n-nodes-enkash-coins.enkashCoins';
 export const NODE_NAME = 'Enkash Coins';
+export const TRIGGER_TYPE = 'n8n-nodes-enkash-coins.enkashCoinsTrigger';
 
 const credentialTypes: Record<string, ICredentialType> = {
 	enkashCoinsApi: new EnkashCoinsApi(),
@@ -49,15 +51,19 @@ const credentialTypes: Record<string, ICredentialType> = {
 };
 
 class PackageNodeTypes implements INodeTypes {
-	private readonly node = new EnkashCoins();
+	private readonly nodes: Record<string, INodeType> = {
+		[NODE_TYPE]: new EnkashCoins(),
+		[TRIGGER_TYPE]: new EnkashCoinsTrigger(),
+	};
 
 	getByName(type: string): INodeType | IVersionedNodeType {
 		return this.getByNameAndVersion(type);
 	}
 
 	getByNameAndVersion(type: string): INodeType {
-		if (type !== NODE_TYPE) throw new Error(`Unknown node type ${type}`);
-		return this.node;
+		const node = this.nodes[type];
+		if (!node) throw new Error(`Unknown node type ${type}`);
+		return node;
 	}
 
 	getKnownTypes() {
@@ -201,6 +207,26 @@ function credentialReferences(parameters: INodeParameters) {
 	return { [type]: { id: `${type}-1`, name: `${type} test credential` } };
 }
 
+function engineAdditionalData(
+	credentialsHelper: EngineCredentialsHelper,
+	hooks?: ExecutionLifecycleHooks,
+): IWorkflowExecuteAdditionalData {
+	return {
+		executionId: 'engine-test-execution',
+		credentialsHelper,
+		hooks,
+		currentNodeParameters: undefined,
+		restApiUrl: 'http://localhost:5678/rest',
+		instanceBaseUrl: 'http://localhost:5678/',
+		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
+		webhookBaseUrl: 'http://localhost:5678/webhook',
+		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
+		variables: {},
+		userId: 'engine-test-user',
+	} as unknown as IWorkflowExecuteAdditionalData;
+}
+
 /** Executes the node once, through WorkflowExecute, with the given items as its input. */
 export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	const credentialsHelper =
@@ -235,21 +261,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		createdAt: new Date(),
 		updatedAt: new Date(),
 	} as never);
-
-	const additionalData = {
-		executionId: 'engine-test-execution',
-		credentialsHelper,
-		hooks,
-		currentNodeParameters: undefined,
-		restApiUrl: 'http://localhost:5678/rest',
-		instanceBaseUrl: 'http://localhost:5678/',
-		formWaitingBaseUrl: 'http://localhost:5678/form-waiting',
-		webhookBaseUrl: 'http://localhost:5678/webhook',
-		webhookWaitingBaseUrl: 'http://localhost:5678/webhook-waiting',
-		webhookTestBaseUrl: 'http://localhost:5678/webhook-test',
-		variables: {},
-		userId: 'engine-test-user',
-	} as unknown as IWorkflowExecuteAdditionalData;
+	const additionalData = engineAdditionalData(credentialsHelper, hooks);
 
 	const inputItems = (options.items ?? [{}]).map((json) => ({ json: json as IDataObject }));
 	const runExecutionData = createRunExecutionData({
@@ -265,5 +277,58 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		error: (taskData?.error ?? run.data.resultData.error) as NodeRunResult['error'],
 		run,
 		credentialsHelper,
+	};
+}
+
+export interface PollResult {
+	/** The items the poll emitted: undefined when it emitted nothing. */
+	items: IDataObject[] | undefined;
+	/** The error the poll failed with. */
+	error: (Error & { description?: string | null }) | undefined;
+}
+
+/**
+ * An active Enkash Coins Trigger: each `poll()` runs its poll through n8n-core's
+ * PollContext, as n8n does on each tick, with the workflow's static data kept
+ * between polls. `poll('manual')` is the editor's "Fetch Test Event".
+ */
+export function triggerPoller(options: {
+	parameters: INodeParameters;
+	credentials: CredentialStore;
+}) {
+	const credentialsHelper = new EngineCredentialsHelper(options.credentials);
+	const node: INode = {
+		id: 'enkash-coins-trigger',
+		name: 'Enkash Coins Trigger',
+		type: TRIGGER_TYPE,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: credentialReferences(options.parameters),
+	};
+	const nodeTypes = new PackageNodeTypes();
+	const workflow = new Workflow({
+		id: 'engine-test',
+		nodes: [node],
+		connections: {},
+		nodeTypes,
+		active: true,
+		settings: { executionOrder: 'v1' },
+	});
+	const additionalData = engineAdditionalData(credentialsHelper);
+	const trigger = nodeTypes.getByNameAndVersion(TRIGGER_TYPE);
+	return {
+		credentialsHelper,
+		/** What the trigger keeps between polls. */
+		staticData: () => workflow.getStaticData('node', node),
+		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<PollResult> {
+			const context = new PollContext(workflow, node, additionalData, mode, 'activate');
+			try {
+				const output = await trigger.poll!.call(context);
+				return { items: output?.[0]?.map(({ json }) => json), error: undefined };
+			} catch (error) {
+				return { items: undefined, error: error as PollResult['error'] };
+			}
+		},
 	};
 }

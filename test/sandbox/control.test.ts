@@ -176,6 +176,23 @@ describe('Control API (/__sandbox/)', () => {
 		);
 	});
 
+	it('POST balances sets balances, as spending coins elsewhere would', async () => {
+		expect((await control('POST', 'balances', { EK1: 40, EK2: 0 })).status).toBe(204);
+
+		expect(sandbox.balanceOf('EK1')).toBe(40);
+		expect((await call(`${BALANCE}?userId=EK1`)).json).toMatchObject({ payload: 40 });
+	});
+
+	it('POST balances answers 400 for a balance that is not a whole number of 0 or more', async () => {
+		const answer = await control('POST', 'balances', { EK1: 10, EK2: -5 });
+
+		expect(answer).toEqual({
+			status: 400,
+			json: { error: 'The balance of EK2 must be a whole number of 0 or more' },
+		});
+		expect(sandbox.balanceOf('EK1')).toBe(0);
+	});
+
 	it('answers 404 for unknown control routes', async () => {
 		expect((await control('GET', 'nothing')).status).toBe(404);
 	});

@@ -168,6 +168,35 @@ describe('the node panel', () => {
 	});
 });
 
+describe('the trigger panel', () => {
+	beforeAll(async () => {
+		await page.goto(`${editor.n8n.baseUrl}/workflow/EnkashLowBalTrig`);
+		await page.waitForSelector('[data-test-id=canvas-node]');
+		await page.dblclick('[data-test-id=canvas-node][data-node-name="Balance Fell Below 100"]');
+		await page.waitForSelector('[data-test-id=ndv] [data-test-id=parameter-input-userIds]');
+	});
+
+	it('shows the Enkash Coins Trigger’s events, and the threshold only for a crossing', async () => {
+		// mode and minute are n8n's Poll Times: every hour at minute 0 in the example.
+		expect(await visibleParameters()).toEqual(['mode', 'minute', 'userIds', 'event', 'threshold']);
+		expect(await selectOptions('event')).toEqual([
+			'Balance Changed',
+			'Balance Fell Below',
+			'Balance Rose Above',
+		]);
+		await screenshot('trigger-panel');
+	});
+
+	it('fetches a test event: every watched user’s balance', async () => {
+		await page.click('[data-test-id=ndv] [data-test-id=node-execute-button]');
+
+		for (const userId of ['EKQZVMQK', 'EK6CYE6K', 'EKM4TQ2P'])
+			await page.locator(`[data-test-id=ndv] >> text=${userId}`).first().waitFor();
+		await selectOptions('event', 'Balance Changed');
+		expect(await visibleParameters()).toEqual(['mode', 'minute', 'userIds', 'event']);
+	});
+});
+
 describe('the credential dialog', () => {
 	it('shows the token credential’s fields and passes its test against the sandbox', async () => {
 		await openNode('EnkashConfigEvnt', 'Create Invoice Event');

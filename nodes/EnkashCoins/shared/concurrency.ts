@@ -29,3 +29,18 @@ export async function mapWithConcurrency<T>(
 		startMore();
 	});
 }
+
+/**
+ * Runs `task` for each of `indices`: the first alone, so that the credential
+ * fetches its token once (or is refused once) before the fan-out, then the
+ * rest as {@link mapWithConcurrency} does.
+ */
+export async function runFirstAlone<T>(
+	indices: number[],
+	limit: number | (() => number),
+	task: (index: number) => Promise<T>,
+): Promise<void> {
+	if (indices.length === 0) return;
+	await task(indices[0]);
+	await mapWithConcurrency(indices.length - 1, limit, (position) => task(indices[position + 1]));
+}

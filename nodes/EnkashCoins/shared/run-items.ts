@@ -6,59 +6,18 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { normalizeBaseUrl } from '../../../credentials/shared/credential-parts';
-
 import { AdaptiveConcurrency } from './adaptive-concurrency';
-import { mapWithConcurrency } from './concurrency';
+import { runFirstAlone } from './concurrency';
 import {
 	enkashApiError,
+	openConnection,
 	sendEnkashRequest,
 	tokenRequestFailed,
-	type EnkashConnection,
 } from './transport/transport';
-import { recordedTokenFailure } from './token-failure';
 import type { EnkashOperation, EnkashRequest } from './types';
 import { readOptions } from './input/options';
 import { FieldError } from './input/validation';
 import { PayloadError } from './output';
-
-const CREDENTIAL_TYPES: Record<string, string> = {
-	accessToken: 'enkashCoinsApi',
-	password: 'enkashCoinsPasswordApi',
-};
-const PASSWORD_CREDENTIAL_TYPE = CREDENTIAL_TYPES.password;
-
-async function openConnection(
-	context: IExecuteFunctions,
-	timeoutMs: number,
-): Promise<EnkashConnection> {
-	const authentication = context.getNodeParameter('authentication', 0) as string;
-	const credentialType = CREDENTIAL_TYPES[authentication] ?? CREDENTIAL_TYPES.accessToken;
-	// Read once per execution and shared by every request: a token obtained by the
-	// password credential is stored on this object and so reused by all items.
-	const data = await context.getCredentials(credentialType);
-	const baseUrl = normalizeBaseUrl(data.baseUrl);
-	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`The credential's Base URL "${String(data.baseUrl ?? '').trim()}" is not a valid http(s) URL`,
-			{ description: 'Set it to the Enkash API host, for example https://pay-uat.enkash.in' },
-		);
-	}
-	return {
-		credentialType,
-		credentials: {
-			id: context.getNode().credentials?.[credentialType]?.id ?? '',
-			name: credentialType,
-			type: credentialType,
-			data,
-		},
-		baseUrl,
-		timeoutMs,
-		renewsToken: credentialType === PASSWORD_CREDENTIAL_TYPE,
-		earlierTokenFailure: recordedTokenFailure(data),
-	};
-}
 
 function inputError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
 	if (error instanceof FieldError) {
@@ -105,7 +64,11 @@ export async function runOperation(
 	const invalid = requests.find((request): request is Error => request instanceof Error);
 	if (invalid && !continueOnFail) throw invalid;
 
-	const connection = await openConnection(context, timeoutMs);
+	const connection = await openConnection(
+		context,
+		context.getNodeParameter('authentication', 0),
+		timeoutMs,
+	);
 	const concurrency = new AdaptiveConcurrency(maxConcurrency);
 	connection.concurrency = concurrency;
 	const output: INodeExecutionData[] = new Array(items.length);
@@ -135,17 +98,10 @@ export async function runOperation(
 		}
 	}
 
-	const pending = items.map((_, itemIndex) => itemIndex);
-	const first = pending.findIndex((itemIndex) => !(requests[itemIndex] instanceof Error));
-	if (first >= 0) {
-		// Alone, so that a token is fetched once (or refused once) before the fan-out.
-		await runItem(pending.splice(first, 1)[0]);
-	}
-	await mapWithConcurrency(
-		pending.length,
-		() => concurrency.limit,
-		(index) => runItem(pending[index]),
-	);
+	const order = items.map((_, itemIndex) => itemIndex);
+	const firstValid = order.findIndex((itemIndex) => !(requests[itemIndex] instanceof Error));
+	if (firstValid > 0) order.unshift(...order.splice(firstValid, 1));
+	await runFirstAlone(order, () => concurrency.limit, runItem);
 
 	if (stopError && !continueOnFail) throw stopError;
 	return output;

@@ -1,8 +1,18 @@
-import type { EnkashOperation } from '../../shared/types';
+import type { EnkashOperation, EnkashRequest } from '../../shared/types';
 import { userIdField } from '../../shared/input/fields';
 import { endpoints } from '../../shared/transport/endpoints';
 import { asBalance } from '../../shared/output';
 import { readText } from '../../shared/input/parameters';
+
+/** Reads one user's balance; the Enkash Coins Trigger reads its watched users with it too. */
+export function balanceRequest(userId: string): EnkashRequest {
+	return { method: 'GET', path: endpoints.balance, qs: { userId } };
+}
+
+/** The user and the balance read by a {@link balanceRequest}. */
+export function balanceOutput(payload: unknown, request: EnkashRequest) {
+	return { userId: String(request.qs?.userId), balance: asBalance(payload) };
+}
 
 export const getBalance: EnkashOperation = {
 	value: 'get',
@@ -12,13 +22,7 @@ export const getBalance: EnkashOperation = {
 
 	fields: [{ ...userIdField, description: 'The Enkash ID of the user whose coin balance to read' }],
 
-	buildRequest(context, itemIndex) {
-		return {
-			method: 'GET',
-			path: endpoints.balance,
-			qs: { userId: readText(context, itemIndex, userIdField) },
-		};
-	},
+	buildRequest: (context, itemIndex) => balanceRequest(readText(context, itemIndex, userIdField)),
 
-	toOutput: (payload, request) => ({ userId: request.qs?.userId, balance: asBalance(payload) }),
+	toOutput: balanceOutput,
 };

@@ -1,13 +1,17 @@
 import {
 	NodeApiError,
+	NodeOperationError,
 	sleep,
 	type ICredentialDataDecryptedObject,
 	type ICredentialsDecrypted,
 	type IDataObject,
 	type IExecuteFunctions,
 	type IHttpRequestOptions,
+	type IPollFunctions,
 	type JsonObject,
 } from 'n8n-workflow';
+
+import { normalizeBaseUrl } from '../../../../credentials/shared/credential-parts';
 
 import type { AdaptiveConcurrency } from '../adaptive-concurrency';
 import { checkEnvelope, type EnkashEnvelope } from './envelope';
@@ -27,6 +31,10 @@ import {
 	type TokenFailure,
 } from '../token-failure';
 import type { EnkashRequest } from '../types';
+import { CREDENTIAL_TYPES, credentialTypeOf } from '../authentication';
+
+/** Where the transport runs: the action node's execution or the trigger's poll. */
+export type EnkashContext = IExecuteFunctions | IPollFunctions;
 
 /** What the node knows about the connection for the whole execution. */
 export interface EnkashConnection {
@@ -40,6 +48,40 @@ export interface EnkashConnection {
 	earlierTokenFailure?: TokenFailure;
 	/** Told of every answer, so that the run keeps as many requests in flight as Enkash takes. */
 	concurrency?: AdaptiveConcurrency;
+}
+
+/**
+ * Reads the credential once per execution: every request shares it, so a token
+ * the password credential obtains is stored on this object and reused by all.
+ */
+export async function openConnection(
+	context: EnkashContext,
+	authentication: unknown,
+	timeoutMs: number,
+): Promise<EnkashConnection> {
+	const credentialType = credentialTypeOf(authentication);
+	const data = await context.getCredentials(credentialType);
+	const baseUrl = normalizeBaseUrl(data.baseUrl);
+	if (!/^https?:\/\/[^/\s]+/i.test(baseUrl)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The credential's Base URL "${String(data.baseUrl ?? '').trim()}" is not a valid http(s) URL`,
+			{ description: 'Set it to the Enkash API host, for example https://pay-uat.enkash.in' },
+		);
+	}
+	return {
+		credentialType,
+		credentials: {
+			id: context.getNode().credentials?.[credentialType]?.id ?? '',
+			name: credentialType,
+			type: credentialType,
+			data,
+		},
+		baseUrl,
+		timeoutMs,
+		renewsToken: credentialType === CREDENTIAL_TYPES.password,
+		earlierTokenFailure: recordedTokenFailure(data),
+	};
 }
 
 /** What a failed attempt tells the node. */
@@ -186,7 +228,7 @@ export function redirectSummary(
 
 /** An n8n error carrying only what is safe to show: no request options, headers or tokens. */
 export function enkashApiError(
-	context: IExecuteFunctions,
+	context: EnkashContext,
 	connection: EnkashConnection,
 	itemIndex: number,
 	summary: { message: string; description?: string; httpCode?: number },
@@ -220,7 +262,7 @@ export function enkashApiError(
  * `preAuthentication` for a new one on the next send.
  */
 export async function sendEnkashRequest(
-	context: IExecuteFunctions,
+	context: EnkashContext,
 	connection: EnkashConnection,
 	request: EnkashRequest,
 	itemIndex: number,

@@ -1,0 +1,152 @@
+import {
+	NodeConnectionTypes,
+	NodeOperationError,
+	type IDataObject,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import {
+	authenticationProperty,
+	credentialsByAuthentication,
+} from '../EnkashCoins/shared/authentication';
+import { FieldError } from '../EnkashCoins/shared/input/validation';
+import { readBalances } from './read-balances';
+import {
+	THRESHOLD_FIELD,
+	USER_IDS_FIELD,
+	WATCH_EVENTS,
+	isEvent,
+	parseUserIds,
+	requireThreshold,
+	type BalanceEvent,
+	type Watch,
+	type WatchEvent,
+} from './watch';
+
+const DEFAULT_EVENT: WatchEvent = 'balanceChanged';
+const THRESHOLD_EVENTS: WatchEvent[] = ['balanceBelow', 'balanceAbove'];
+
+/** What the trigger keeps between polls, in the workflow's static data. */
+interface PollState {
+	/** The last balance read of each watched user. */
+	balances?: Record<string, number>;
+}
+
+export class EnkashCoinsTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Enkash Coins Trigger',
+		name: 'enkashCoinsTrigger',
+		icon: {
+			light: 'file:../EnkashCoins/enkashCoins.svg',
+			dark: 'file:../EnkashCoins/enkashCoins.dark.svg',
+		},
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description:
+			'Starts the workflow when a user’s Enkash coin balance changes or crosses a threshold',
+		defaults: {
+			name: 'Enkash Coins Trigger',
+		},
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: credentialsByAuthentication,
+		properties: [
+			authenticationProperty,
+			{
+				displayName: USER_IDS_FIELD,
+				name: 'userIds',
+				type: 'string',
+				typeOptions: { rows: 4 },
+				required: true,
+				default: '',
+				placeholder: 'EKQZVMQK\nEK7TBX2A',
+				description:
+					'The Enkash IDs of the users to watch: one per line or separated by commas, or an expression giving a list. Each poll reads every balance.',
+			},
+			{
+				displayName: 'Trigger On',
+				name: 'event',
+				type: 'options',
+				options: Object.entries(WATCH_EVENTS).map(([value, { name, description }]) => ({
+					name,
+					value,
+					description,
+				})),
+				default: DEFAULT_EVENT,
+			},
+			{
+				displayName: THRESHOLD_FIELD,
+				name: 'threshold',
+				type: 'number',
+				default: 100,
+				displayOptions: { show: { event: THRESHOLD_EVENTS } },
+				description:
+					'Coins. Fires once when a balance crosses it, and again only after it has crossed back.',
+			},
+			{
+				displayName: 'Options',
+				name: 'options',
+				type: 'collection',
+				placeholder: 'Add option',
+				default: {},
+				options: [
+					{
+						displayName: 'Fire on First Poll',
+						name: 'fireOnFirstPoll',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether the first poll after activation fires for the current state (every user for Balance Changed, users already past the threshold otherwise). Off: the first poll only records the balances.',
+					},
+				],
+			},
+		],
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		let watch: Watch;
+		let userIds: string[];
+		try {
+			const event = this.getNodeParameter('event', DEFAULT_EVENT) as WatchEvent;
+			watch = {
+				event,
+				threshold: THRESHOLD_EVENTS.includes(event)
+					? requireThreshold(this.getNodeParameter('threshold'))
+					: 0,
+			};
+			userIds = parseUserIds(this.getNodeParameter('userIds'));
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), (error as Error).message, {
+				description: error instanceof FieldError ? error.hint : undefined,
+			});
+		}
+		const { fireOnFirstPoll } = this.getNodeParameter('options', {}) as IDataObject;
+
+		const readings = await readBalances(this, this.getNodeParameter('authentication'), userIds);
+		const state = this.getWorkflowStaticData('node') as PollState;
+		const before = state.balances ?? {};
+		const item = ({ userId, balance }: { userId: string; balance: number }): BalanceEvent => ({
+			userId,
+			balance,
+			previousBalance: before[userId] ?? null,
+			event: watch.event,
+		});
+
+		// "Fetch Test Event" shows every watched user's reading and changes nothing.
+		if (this.getMode() === 'manual') return [this.helpers.returnJsonArray(readings.map(item))];
+
+		const firstPoll = state.balances === undefined;
+		const events = readings
+			.filter(({ userId, balance }) =>
+				isEvent(watch, before[userId], balance, firstPoll && fireOnFirstPoll === true),
+			)
+			.map(item);
+		state.balances = Object.fromEntries(readings.map(({ userId, balance }) => [userId, balance]));
+		return events.length > 0 ? [this.helpers.returnJsonArray(events)] : null;
+	}
+}

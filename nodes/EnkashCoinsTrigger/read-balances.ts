@@ -1,0 +1,64 @@
+import { NodeOperationError, type IPollFunctions } from 'n8n-workflow';
+
+import { balanceOutput, balanceRequest } from '../EnkashCoins/resources/balance/get';
+import { AdaptiveConcurrency } from '../EnkashCoins/shared/adaptive-concurrency';
+import { runFirstAlone } from '../EnkashCoins/shared/concurrency';
+import { readOptions } from '../EnkashCoins/shared/input/options';
+import {
+	openConnection,
+	sendEnkashRequest,
+	tokenRequestFailed,
+} from '../EnkashCoins/shared/transport/transport';
+
+export interface BalanceReading {
+	userId: string;
+	balance: number;
+}
+
+/**
+ * Reads the balance of every user, with the action node's transport, retries
+ * and defaults (Max Concurrent Requests, Timeout). A refused token stops at the
+ * first request; a user that cannot be read fails the poll, naming the user,
+ * so that no crossing is missed or recorded from a partial reading.
+ */
+export async function readBalances(
+	context: IPollFunctions,
+	authentication: unknown,
+	userIds: string[],
+): Promise<BalanceReading[]> {
+	const { maxConcurrency, timeoutMs } = readOptions({});
+	const connection = await openConnection(context, authentication, timeoutMs);
+	const concurrency = new AdaptiveConcurrency(maxConcurrency);
+	connection.concurrency = concurrency;
+	const readings: BalanceReading[] = new Array(userIds.length);
+	const failures: string[] = [];
+	let tokenFailure: Error | undefined;
+
+	await runFirstAlone(
+		userIds.map((_, index) => index),
+		() => concurrency.limit,
+		async (index) => {
+			if (tokenFailure) return;
+			const request = balanceRequest(userIds[index]);
+			try {
+				const envelope = await sendEnkashRequest(context, connection, request, index);
+				readings[index] = balanceOutput(envelope.payload, request);
+			} catch (error) {
+				if (tokenRequestFailed(connection)) tokenFailure ??= error as Error;
+				else failures.push(`${userIds[index]}: ${(error as Error).message}`);
+			}
+		},
+	);
+
+	if (tokenFailure) throw tokenFailure;
+	if (failures.length > 0) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`Could not read the balance of ${failures.length} of ${userIds.length} watched users`,
+			{
+				description: `${failures.join('\n')}\nNothing fires until every balance can be read: correct or remove these user IDs.`,
+			},
+		);
+	}
+	return readings;
+}

@@ -1,0 +1,246 @@
+/**
+ * The Enkash Coins node as an AI Agent's tools in the real n8n: n8n's AI Agent
+ * with its OpenAI Chat Model pointed at a scripted, OpenAI-compatible model on
+ * loopback, and two Enkash Coins tools whose fields the model fills ($fromAI).
+ * A support question needs a balance read and a goodwill credit; one more
+ * credit names an event that does not exist, and its error goes back to the
+ * model as the tool's result.
+ */
+import { N8n } from '../../dev/n8n';
+import { EXAMPLE_CREDENTIALS, sandboxCredentials } from '../../dev/workflows';
+import { startSandbox } from '../../sandbox/enkash-sandbox';
+import {
+	startScriptedChatModel,
+	type ChatMessage,
+	type ChatRequest,
+} from '../helpers/scripted-chat-model';
+
+type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
+type ScriptedModel = Awaited<ReturnType<typeof startScriptedChatModel>>;
+
+const QUESTION =
+	'How many coins does EKQZVMQK have? Credit the 50-coin goodwill bonus for ticket T-123, and the birthday bonus too.';
+const OPENAI_CREDENTIAL = { id: 'ScriptedOpenAi01', name: 'Scripted model', type: 'openAiApi' };
+
+const toolNamed = (request: ChatRequest, part: string) => {
+	const tool = request.tools?.find(({ function: { name } }) => name.includes(part));
+	if (!tool) throw new Error(`No tool named like ${part} among ${JSON.stringify(request.tools)}`);
+	return tool.function.name;
+};
+const toolResults = (request: ChatRequest) =>
+	request.messages.filter((message): message is ChatMessage => message.role === 'tool');
+
+/** The model's script: first the tool calls, then an answer built from their results. */
+function supportAgentScript(request: ChatRequest, index: number) {
+	if (index === 0) {
+		const credit = toolNamed(request, 'Credit');
+		return {
+			toolCalls: [
+				{ name: toolNamed(request, 'Balance'), arguments: { userId: 'EKQZVMQK' } },
+				{
+					name: credit,
+					arguments: { eventName: 'GOODWILL_BONUS', userId: 'EKQZVMQK', requestId: 'T-123' },
+				},
+				{
+					name: credit,
+					arguments: { eventName: 'BIRTHDAY_BONUS', userId: 'EKQZVMQK', requestId: 'T-123-BDAY' },
+				},
+				{
+					name: credit,
+					arguments: { eventName: 'GOODWILL_BONUS', userId: ' ', requestId: 'T-124' },
+				},
+			],
+		};
+	}
+	const [balance, goodwill, birthday, blank] = toolResults(request).map(
+		({ content }) => content ?? '',
+	);
+	return {
+		text: `Balance read: ${balance} | Goodwill: ${goodwill} | Birthday: ${birthday} | Blank user: ${blank}`,
+	};
+}
+
+function agentWorkflow(tools: Array<Record<string, unknown>>) {
+	const agent = {
+		id: 'agent',
+		name: 'Support Agent',
+		type: '@n8n/n8n-nodes-langchain.agent',
+		typeVersion: 3.1,
+		position: [220, 0],
+		parameters: { promptType: 'define', text: QUESTION, options: {} },
+	};
+	const model = {
+		id: 'model',
+		name: 'Scripted Model',
+		type: '@n8n/n8n-nodes-langchain.lmChatOpenAi',
+		typeVersion: 1.2,
+		position: [100, 200],
+		parameters: { model: { __rl: true, mode: 'id', value: 'scripted' }, options: {} },
+		credentials: { openAiApi: { id: OPENAI_CREDENTIAL.id, name: OPENAI_CREDENTIAL.name } },
+	};
+	return {
+		id: 'E2eSupportAgent1',
+		name: 'Support agent with Enkash Coins tools',
+		nodes: [
+			{
+				id: 'start',
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			agent,
+			model,
+			...tools,
+		],
+		connections: {
+			Start: { main: [[{ node: agent.name, type: 'main', index: 0 }]] },
+			[model.name]: {
+				ai_languageModel: [[{ node: agent.name, type: 'ai_languageModel', index: 0 }]],
+			},
+			...Object.fromEntries(
+				tools.map(({ name }) => [
+					name,
+					{ ai_tool: [[{ node: agent.name, type: 'ai_tool', index: 0 }]] },
+				]),
+			),
+		},
+		settings: { executionOrder: 'v1' },
+		active: false,
+	};
+}
+
+const enkashTool = (name: string, parameters: Record<string, unknown>) => ({
+	id: name.toLowerCase().replace(/\s/g, '-'),
+	name,
+	type: 'n8n-nodes-enkash-coins.enkashCoinsTool',
+	typeVersion: 1,
+	position: [400, 200],
+	parameters: { authentication: 'password', ...parameters, options: {} },
+	credentials: {
+		enkashCoinsPasswordApi: {
+			id: EXAMPLE_CREDENTIALS.password.id,
+			name: EXAMPLE_CREDENTIALS.password.name,
+		},
+	},
+});
+
+const fromAI = (key: string, description: string) =>
+	`={{ $fromAI('${key}', \`${description}\`, 'string') }}`;
+
+let sandbox: Sandbox;
+let model: ScriptedModel;
+let n8n: N8n;
+
+beforeAll(async () => {
+	sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
+	sandbox.createEvent({ companyId: 'CEK0TCW2W8', event: 'GOODWILL_BONUS', amount: 50 });
+	sandbox.setBalances({ EKQZVMQK: 120 });
+	model = await startScriptedChatModel(supportAgentScript);
+	n8n = N8n.create();
+	await n8n.importCredentials([
+		...sandboxCredentials(sandbox),
+		{ ...OPENAI_CREDENTIAL, data: { apiKey: 'sk-scripted', url: model.url } },
+	]);
+}, 600_000);
+
+afterAll(async () => {
+	await n8n?.dispose();
+	await model?.close();
+	await sandbox?.close();
+});
+
+describe('the Enkash Coins node as an AI Agent’s tool', () => {
+	it('reads a balance, credits a bonus with the model’s Request ID, and returns a refusal and a blank user to the model as errors', async () => {
+		const workflow = agentWorkflow([
+			enkashTool('Get Coin Balance', {
+				resource: 'balance',
+				operation: 'get',
+				userId: fromAI('userId', 'The Enkash ID of the user, for example EKQZVMQK'),
+			}),
+			enkashTool('Credit Coins', {
+				resource: 'allocation',
+				operation: 'allocate',
+				companyId: 'CEK0TCW2W8',
+				eventName: fromAI('eventName', 'The coin event, for example GOODWILL_BONUS'),
+				userId: fromAI('userId', 'The Enkash ID of the user to credit'),
+				requestId: fromAI('requestId', 'A stable key for this credit, such as the ticket ID'),
+			}),
+		]);
+		await n8n.importWorkflow(workflow);
+
+		const { ok, run, output } = await n8n.execute(workflow.id);
+
+		expect({
+			ok,
+			error: run?.data?.resultData?.error,
+			output: ok ? '' : output.stdout.slice(-2000),
+		}).toEqual({
+			ok: true,
+			error: undefined,
+			output: '',
+		});
+		// What the model was offered: one tool per node, described for a model.
+		const [first, second] = model.requests;
+		expect(model.requests).toHaveLength(2);
+		const offered = first.tools?.map(({ function: tool }) => [tool.name, tool.description]);
+		expect(offered?.sort()).toEqual([
+			['Credit_Coins', 'Allocate coins to a user in Enkash Coins'],
+			['Get_Coin_Balance', 'Get the coin balance of a user in Enkash Coins'],
+		]);
+		// What the model got back from each call: results, and the node's errors as results.
+		const results = toolResults(second).map(({ content }) => JSON.parse(content ?? ''));
+		expect(results).toEqual([
+			[{ userId: 'EKQZVMQK', balance: 120 }],
+			[
+				{
+					allocated: true,
+					requestId: 'T-123',
+					companyId: 'CEK0TCW2W8',
+					userId: 'EKQZVMQK',
+					event: 'GOODWILL_BONUS',
+					message: 'Successfully allocated enkash Coins',
+				},
+			],
+			[
+				{
+					error:
+						'Enkash rejected the request: No coin configuration found for event BIRTHDAY_BONUS of company CEK0TCW2W8 (POST /api/v0/enkash-coins/allocate-coin)',
+				},
+			],
+			[{ error: '"User ID" is required but is empty [item 0]' }],
+		]);
+		// What Enkash received: the balance read and two credits; the blank user was never sent.
+		expect(sandbox.requests.map(({ method, path, body }) => [method, path, body])).toEqual([
+			['POST', '/oauth/token', expect.anything()],
+			['GET', '/api/v0/coins/balance', undefined],
+			[
+				'POST',
+				'/api/v0/enkash-coins/allocate-coin',
+				{
+					companyId: 'CEK0TCW2W8',
+					event: 'GOODWILL_BONUS',
+					userId: 'EKQZVMQK',
+					requestId: 'T-123',
+				},
+			],
+			[
+				'POST',
+				'/api/v0/enkash-coins/allocate-coin',
+				{
+					companyId: 'CEK0TCW2W8',
+					event: 'BIRTHDAY_BONUS',
+					userId: 'EKQZVMQK',
+					requestId: 'T-123-BDAY',
+				},
+			],
+		]);
+		expect(sandbox.balanceOf('EKQZVMQK')).toBe(170);
+		const [balance, goodwill, birthday, blank] = toolResults(second).map(({ content }) => content);
+		const answer = run.data.resultData.runData['Support Agent'][0].data.main[0][0].json.output;
+		expect(answer).toBe(
+			`Balance read: ${balance} | Goodwill: ${goodwill} | Birthday: ${birthday} | Blank user: ${blank}`,
+		);
+	});
+});
