@@ -49,15 +49,31 @@ function itemNodes(size) {
 	];
 }
 
+/**
+ * The node that allocates, after the items: every contender's is called
+ * "Allocate" and sits in the same place.
+ * @param {string} type @param {number} typeVersion @param {Record<string, unknown>} parameters
+ * @param {'enkash' | 'header'} credential
+ */
+function allocateNode(type, typeVersion, parameters, credential) {
+	const { id, name } = CREDENTIALS[credential];
+	return {
+		id: `bench-${type}`,
+		name: 'Allocate',
+		type,
+		typeVersion,
+		position: [600, 0],
+		parameters,
+		credentials: { [CREDENTIALS[credential].type]: { id, name } },
+	};
+}
+
 /** @param {string} sandboxUrl @param {number} batchSize 0 for the node's defaults */
 function httpRequestNode(sandboxUrl, batchSize) {
-	return {
-		id: 'bench-http',
-		name: 'Allocate',
-		type: 'n8n-nodes-base.httpRequest',
-		typeVersion: 4.5,
-		position: [600, 0],
-		parameters: {
+	return allocateNode(
+		'n8n-nodes-base.httpRequest',
+		4.5,
+		{
 			method: 'POST',
 			url: `${sandboxUrl}/api/v0/enkash-coins/allocate-coin`,
 			authentication: 'genericCredentialType',
@@ -75,19 +91,16 @@ function httpRequestNode(sandboxUrl, batchSize) {
 			},
 			options: batchSize ? { batching: { batch: { batchSize, batchInterval: 0 } } } : {},
 		},
-		credentials: { httpHeaderAuth: { id: CREDENTIALS.header.id, name: CREDENTIALS.header.name } },
-	};
+		'header',
+	);
 }
 
 /** @param {number} maxConcurrency 0 for the node's defaults */
 function enkashNode(maxConcurrency) {
-	return {
-		id: 'bench-enkash',
-		name: 'Allocate',
-		type: 'n8n-nodes-enkash-coins.enkashCoins',
-		typeVersion: 1,
-		position: [600, 0],
-		parameters: {
+	return allocateNode(
+		'n8n-nodes-enkash-coins.enkashCoins',
+		1,
+		{
 			resource: 'allocation',
 			operation: 'allocate',
 			companyId: COMPANY_ID,
@@ -96,21 +109,18 @@ function enkashNode(maxConcurrency) {
 			requestId: '={{ $json.requestId }}',
 			options: maxConcurrency ? { maxConcurrency } : {},
 		},
-		credentials: { enkashCoinsApi: { id: CREDENTIALS.enkash.id, name: CREDENTIALS.enkash.name } },
-	};
+		'enkash',
+	);
 }
 
 /** @param {number} concurrency */
 function floorNode(concurrency) {
-	return {
-		id: 'bench-floor',
-		name: 'Allocate',
-		type: 'CUSTOM.enkashFloor',
-		typeVersion: 1,
-		position: [600, 0],
-		parameters: { companyId: COMPANY_ID, eventName: EVENT, concurrency },
-		credentials: { enkashCoinsApi: { id: CREDENTIALS.enkash.id, name: CREDENTIALS.enkash.name } },
-	};
+	return allocateNode(
+		'CUSTOM.enkashFloor',
+		1,
+		{ companyId: COMPANY_ID, eventName: EVENT, concurrency },
+		'enkash',
+	);
 }
 
 /**
