@@ -1,5 +1,6 @@
 /**
- * The Enkash Coins node as an AI Agent's tools in the real n8n: n8n's AI Agent
+ * The Enkash Coins node as an AI Agent's tools in the real n8n (the newest
+ * pinned, or n8n 1.123 with N8N_E2E_RUNTIME): n8n's AI Agent
  * with its OpenAI Chat Model pointed at a scripted, OpenAI-compatible model on
  * loopback, and two Enkash Coins tools whose fields the model fills ($fromAI).
  * A support question needs a balance read and a goodwill credit; one more
@@ -65,7 +66,8 @@ function agentWorkflow(tools: Array<Record<string, unknown>>) {
 		id: 'agent',
 		name: 'Support Agent',
 		type: '@n8n/n8n-nodes-langchain.agent',
-		typeVersion: 3.1,
+		// 3: the newest AI Agent that n8n 1.123 has too.
+		typeVersion: 3,
 		position: [220, 0],
 		parameters: { promptType: 'define', text: QUESTION, options: {} },
 	};
