@@ -13,14 +13,13 @@
  * measurements are kept in .e2e-runtime/bench-results.json, and
  * BENCH_REPORT_ONLY=1 writes BENCHMARKS.md again from them without measuring.
  */
-const { execFileSync, spawn } = require('node:child_process');
+const { execFile, execFileSync, spawn } = require('node:child_process');
 const fs = require('node:fs');
-const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
 
-const { N8n, freePort } = require('../dev/n8n');
+const { N8n, endProcess, freePort } = require('../dev/n8n');
 const { paths } = require('../dev/runtime');
 const { summariseProfile } = require('./profile-summary');
 const {
@@ -222,44 +221,33 @@ function startSandboxProcess(options, port) {
 	});
 }
 
-/** @param {import('node:child_process').ChildProcess} child */
-function stopProcess(child) {
-	const exited = new Promise((resolve) => child.once('exit', resolve));
-	child.kill('SIGTERM');
-	return exited;
+/**
+ * Calls the sandbox's control API.
+ * @param {string} url @param {string} route @param {unknown} [body] @returns {Promise<any>}
+ */
+async function control(url, route, body) {
+	const response = await fetch(`${url}/__sandbox/${route}`, {
+		method: body === undefined ? 'GET' : 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	if (!response.ok)
+		throw new Error(`sandbox ${route}: ${response.status} ${await response.text()}`);
+	return response.json();
 }
 
 /**
- * Calls the sandbox's control API, on a new connection each time: the plain
- * client runs synchronously and blocks this process for seconds, long enough
- * for the sandbox to close a kept-alive connection that this process has not
- * yet seen closing.
- * @param {string} url @param {string} route @param {unknown} [body] @returns {Promise<any>}
+ * Runs a client outside n8n to its end. Asynchronously: a process blocked
+ * while it runs would miss the sandbox closing an idle kept-alive connection,
+ * and its next control call would fail on it.
+ * @param {string[]} args @param {NodeJS.ProcessEnv} env @returns {Promise<string>} its output
  */
-function control(url, route, body) {
-	const payload = body === undefined ? undefined : JSON.stringify(body);
-	return new Promise((resolve, reject) => {
-		const request = http.request(
-			`${url}/__sandbox/${route}`,
-			{
-				method: payload === undefined ? 'GET' : 'POST',
-				agent: false,
-				headers: payload === undefined ? {} : { 'content-type': 'application/json' },
-			},
-			(response) => {
-				let text = '';
-				response.setEncoding('utf8');
-				response.on('data', (chunk) => (text += chunk));
-				response.on('end', () => {
-					if ((response.statusCode ?? 0) >= 300)
-						reject(new Error(`sandbox ${route}: ${response.statusCode} ${text}`));
-					else resolve(text ? JSON.parse(text) : undefined);
-				});
-			},
-		);
-		request.on('error', reject);
-		request.end(payload);
-	});
+function runClientProcess(args, env) {
+	return new Promise((resolve, reject) =>
+		execFile(paths.nodeBin, args, { env, encoding: 'utf8' }, (error, stdout) =>
+			error ? reject(error) : resolve(stdout),
+		),
+	);
 }
 
 /** CPU seconds a process has used so far (user + system), from /proc. @param {number} pid */
@@ -319,8 +307,7 @@ async function measure({ n8n, sandbox, contender, size, label }) {
 	};
 	if (contender.kind === 'raw') {
 		const prefix = `${contender.key}-${label}-`;
-		const output = execFileSync(
-			paths.nodeBin,
+		const output = await runClientProcess(
 			[
 				path.join(__dirname, /** @type {string} */ (contender.script)),
 				sandbox.url,
@@ -329,7 +316,7 @@ async function measure({ n8n, sandbox, contender, size, label }) {
 				String(contender.concurrency),
 				prefix,
 			],
-			{ env: { ...process.env, ...rssEnv }, encoding: 'utf8' },
+			{ ...process.env, ...rssEnv },
 		);
 		return {
 			ms: JSON.parse(output).ms,
@@ -432,7 +419,7 @@ async function main() {
 				if (scenario.profile && !ONLY)
 					profile = await profileNode(n8n, sandbox.url, counts, Math.max(...scenario.sizes));
 			} finally {
-				await stopProcess(sandbox.child);
+				await endProcess(sandbox.child);
 			}
 		}
 		if (ONLY || !profile) return;
