@@ -12,6 +12,7 @@ import {
 	authenticationProperty,
 	credentialsByAuthentication,
 } from '../EnkashCoins/shared/authentication';
+import type { BalanceReading } from '../EnkashCoins/resources/balance/get';
 import { FieldError } from '../EnkashCoins/shared/input/validation';
 import { readBalances } from './read-balances';
 import {
@@ -130,7 +131,7 @@ export class EnkashCoinsTrigger implements INodeType {
 		const readings = await readBalances(this, this.getNodeParameter('authentication'), userIds);
 		const state = this.getWorkflowStaticData('node') as PollState;
 		const before = state.balances ?? {};
-		const item = ({ userId, balance }: { userId: string; balance: number }): BalanceEvent => ({
+		const item = ({ userId, balance }: BalanceReading): BalanceEvent => ({
 			userId,
 			balance,
 			previousBalance: before[userId] ?? null,

@@ -1,6 +1,10 @@
 import { NodeOperationError, type IPollFunctions } from 'n8n-workflow';
 
-import { balanceOutput, balanceRequest } from '../EnkashCoins/resources/balance/get';
+import {
+	balanceOutput,
+	balanceRequest,
+	type BalanceReading,
+} from '../EnkashCoins/resources/balance/get';
 import { AdaptiveConcurrency } from '../EnkashCoins/shared/adaptive-concurrency';
 import { runFirstAlone } from '../EnkashCoins/shared/concurrency';
 import { readOptions } from '../EnkashCoins/shared/input/options';
@@ -9,11 +13,6 @@ import {
 	sendEnkashRequest,
 	tokenRequestFailed,
 } from '../EnkashCoins/shared/transport/transport';
-
-export interface BalanceReading {
-	userId: string;
-	balance: number;
-}
 
 /**
  * Reads the balance of every user, with the action node's transport, retries

@@ -1,4 +1,4 @@
-import { FieldError, requireText } from '../EnkashCoins/shared/input/validation';
+import { FieldError, describeType, requireText } from '../EnkashCoins/shared/input/validation';
 
 /**
  * What the Enkash Coins Trigger watches for, and when a reading of a user's
@@ -52,7 +52,7 @@ export function parseUserIds(value: unknown): string[] {
 	else {
 		throw new FieldError(
 			USER_IDS_FIELD,
-			`"${USER_IDS_FIELD}" must be a list of user IDs or text, but got ${value === null || value === undefined ? 'nothing' : 'an object'}`,
+			`"${USER_IDS_FIELD}" must be a list of user IDs or text, but got ${describeType(value)}`,
 			'Type the IDs one per line or separated by commas, or map a list, for example {{ $json.userIds }}.',
 		);
 	}

@@ -39,6 +39,7 @@ import {
 import { EnkashCoinsApi } from '../../credentials/EnkashCoinsApi.credentials';
 import { EnkashCoinsPasswordApi } from '../../credentials/EnkashCoinsPasswordApi.credentials';
 import { EnkashCoins } from '../../nodes/EnkashCoins/EnkashCoins.node';
+import { credentialTypeOf } from '../../nodes/EnkashCoins/shared/authentication';
 import { EnkashCoinsTrigger } from '../../nodes/EnkashCoinsTrigger/EnkashCoinsTrigger.node';
 
 export const NODE_TYPE = 'n8n-nodes-enkash-coins.enkashCoins';
@@ -202,8 +203,7 @@ export interface NodeRunResult {
 }
 
 function credentialReferences(parameters: INodeParameters) {
-	const type =
-		parameters.authentication === 'password' ? 'enkashCoinsPasswordApi' : 'enkashCoinsApi';
+	const type = credentialTypeOf(parameters.authentication);
 	return { [type]: { id: `${type}-1`, name: `${type} test credential` } };
 }
 

@@ -17,7 +17,8 @@ export class FieldError extends Error {
 	}
 }
 
-function describeType(value: unknown): string {
+/** How a value's type reads in an error message: "a list", "an object", "nothing", ... */
+export function describeType(value: unknown): string {
 	if (value === null) return 'null';
 	if (value === undefined) return 'nothing';
 	if (Array.isArray(value)) return 'a list';
