@@ -249,10 +249,7 @@ class N8n {
 
 	/** @param {Record<string, unknown>} workflow */
 	async importWorkflow(workflow) {
-		await this.mustRun([
-			'import:workflow',
-			`--input=${this.writeInput(`workflow-${workflow.id}.json`, workflow)}`,
-		]);
+		await this.importWorkflows([workflow]);
 	}
 
 	/**
