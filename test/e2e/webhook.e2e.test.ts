@@ -112,10 +112,11 @@ describe('a published Enkash Coins Trigger workflow', () => {
 
 		sandbox.setBalances({ EK6CYE6K: 40 });
 		const [execution] = await waitFor(
-			'an execution of the alert',
+			'a finished execution of the alert',
 			async () => {
 				const executions = await executionsOfAlert();
-				return executions.length > 0 ? executions : undefined;
+				const stillRunning = executions.some(({ status }) => ['new', 'running'].includes(status));
+				return executions.length > 0 && !stillRunning ? executions : undefined;
 			},
 			90_000,
 		);
