@@ -55,18 +55,21 @@ module.exports = {
 		{
 			...typescript,
 			displayName: 'e2e',
+			globalSetup: '<rootDir>/test/install-runtime.ts',
 			roots: ['<rootDir>/test/e2e'],
 			testMatch: ['**/*.e2e.test.ts'],
 		},
 		{
 			...typescript,
 			displayName: 'ui',
+			globalSetup: '<rootDir>/test/install-runtime.ts',
 			roots: ['<rootDir>/test/ui'],
 			testMatch: ['**/*.ui.test.ts'],
 		},
 		{
 			...typescript,
 			displayName: 'queue',
+			globalSetup: '<rootDir>/test/install-runtime.ts',
 			roots: ['<rootDir>/test/queue'],
 			testMatch: ['**/*.queue.test.ts'],
 		},

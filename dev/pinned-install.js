@@ -4,6 +4,8 @@
  * in the repository) into a folder of its own, ignored by git, and reuses it
  * while the lockfile is unchanged. The pinned n8n runtimes, the n8n-core and
  * n8n-workflow releases of the compatibility matrix and Node 24 come this way.
+ * Processes that need the same folder at once (`npm run install:pinned` in the
+ * background while a suite starts) take turns: the second waits for the first.
  */
 const { execFileSync } = require('node:child_process');
 const crypto = require('node:crypto');
@@ -27,6 +29,55 @@ function lockHash(sourceDir) {
  */
 function cleanNpmEnv() {
 	return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
+}
+
+/** @param {number} ms */
+function sleepSync(ms) {
+	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** @param {number} pid */
+function isRunning(pid) {
+	try {
+		process.kill(pid, 0);
+		return true;
+	} catch (error) {
+		return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
+	}
+}
+
+/**
+ * Runs `work` holding `lockFile`, which names the holder's process ID; waits
+ * while a running process holds it, and takes over one left by a process that
+ * ended without removing it.
+ * @param {string} lockFile
+ * @param {() => void} onWait called once when it has to wait
+ * @param {() => void} work
+ */
+function whileHolding(lockFile, onWait, work) {
+	let waited = false;
+	for (;;) {
+		try {
+			fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+			break;
+		} catch (error) {
+			if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
+		}
+		const holder = Number(fs.readFileSync(lockFile, 'utf8'));
+		// An empty file is a holder that has created it and not yet written to it.
+		if (holder > 0 && !isRunning(holder)) {
+			fs.rmSync(lockFile, { force: true });
+			continue;
+		}
+		if (!waited) onWait();
+		waited = true;
+		sleepSync(1000);
+	}
+	try {
+		work();
+	} finally {
+		fs.rmSync(lockFile, { force: true });
+	}
 }
 
 /**
@@ -53,29 +104,45 @@ function ensurePinnedInstall({
 }) {
 	const stampFile = path.join(targetDir, STAMP);
 	const hash = lockHash(sourceDir);
-	const complete = () => mustExist.every((file) => fs.existsSync(path.join(targetDir, file)));
-	if (fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8').trim() === hash && complete())
-		return false;
+	const installed = () =>
+		fs.existsSync(stampFile) &&
+		fs.readFileSync(stampFile, 'utf8').trim() === hash &&
+		mustExist.every((file) => fs.existsSync(path.join(targetDir, file)));
+	if (installed()) return false;
 
-	const started = Date.now();
-	log(
-		`Installing ${label} into ${path.relative(process.cwd(), targetDir) || targetDir} (first use only)...`,
+	const install = () => {
+		const started = Date.now();
+		log(
+			`Installing ${label} into ${path.relative(process.cwd(), targetDir) || targetDir} (first use only)...`,
+		);
+		fs.mkdirSync(targetDir, { recursive: true });
+		fs.rmSync(stampFile, { force: true });
+		for (const file of ['package.json', 'package-lock.json']) {
+			fs.copyFileSync(path.join(sourceDir, file), path.join(targetDir, file));
+		}
+		const npm = (/** @type {string[]} */ ...args) =>
+			execFileSync('npm', args, { cwd: targetDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
+		npm('ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...npmArgs);
+		afterInstall?.(npm);
+		const missing = mustExist.filter((file) => !fs.existsSync(path.join(targetDir, file)));
+		if (missing.length > 0)
+			throw new Error(`${label} is incomplete: ${missing.join(', ')} missing in ${targetDir}`);
+		fs.writeFileSync(stampFile, `${hash}\n`);
+		log(`${label} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
+	};
+
+	let didInstall = false;
+	fs.mkdirSync(path.dirname(targetDir), { recursive: true });
+	whileHolding(
+		`${targetDir}.installing`,
+		() => log(`Waiting for another process to finish installing ${label}...`),
+		() => {
+			if (installed()) return;
+			install();
+			didInstall = true;
+		},
 	);
-	fs.mkdirSync(targetDir, { recursive: true });
-	fs.rmSync(stampFile, { force: true });
-	for (const file of ['package.json', 'package-lock.json']) {
-		fs.copyFileSync(path.join(sourceDir, file), path.join(targetDir, file));
-	}
-	const npm = (/** @type {string[]} */ ...args) =>
-		execFileSync('npm', args, { cwd: targetDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
-	npm('ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...npmArgs);
-	afterInstall?.(npm);
-	const missing = mustExist.filter((file) => !fs.existsSync(path.join(targetDir, file)));
-	if (missing.length > 0)
-		throw new Error(`${label} is incomplete: ${missing.join(', ')} missing in ${targetDir}`);
-	fs.writeFileSync(stampFile, `${hash}\n`);
-	log(`${label} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
-	return true;
+	return didInstall;
 }
 
 module.exports = { cleanNpmEnv, ensurePinnedInstall };

@@ -19,7 +19,9 @@ const REPO_ROOT = path.resolve(__dirname, '..');
 const RUNTIMES = { newest: 'n8n-2.41.1', floor: 'n8n-1.123.81' };
 
 const runtimeName = process.env.N8N_E2E_RUNTIME || RUNTIMES.newest;
-const RUNTIME_SOURCE = path.join(REPO_ROOT, 'dev/runtimes', runtimeName);
+/** @param {string} name */
+const runtimeSourceOf = (name) => path.join(REPO_ROOT, 'dev/runtimes', name);
+const RUNTIME_SOURCE = runtimeSourceOf(runtimeName);
 if (!fs.existsSync(path.join(RUNTIME_SOURCE, 'package-lock.json'))) {
 	throw new Error(
 		`N8N_E2E_RUNTIME=${runtimeName}: there is no dev/runtimes/${runtimeName}/package-lock.json`,
@@ -59,14 +61,15 @@ function node24Env(extra = {}) {
  * sqlite3 is the one native module n8n needs built (its prebuilt download is
  * unreachable here): built once per sqlite3 version and Node ABI, then copied
  * into every runtime that pins the same version.
+ * @param {string} runtimeDir
  * @param {(...args: string[]) => void} npm
  */
-function buildSqlite(npm) {
+function buildSqlite(runtimeDir, npm) {
 	const { version } = JSON.parse(
-		fs.readFileSync(path.join(RUNTIME_DIR, 'node_modules/sqlite3/package.json'), 'utf8'),
+		fs.readFileSync(path.join(runtimeDir, 'node_modules/sqlite3/package.json'), 'utf8'),
 	);
 	const cached = path.join(RUNTIMES_DIR, `.sqlite3-${version}-node-abi-${nodeAbi()}.node`);
-	const addon = path.join(RUNTIME_DIR, SQLITE_ADDON);
+	const addon = path.join(runtimeDir, SQLITE_ADDON);
 	if (!fs.existsSync(cached)) {
 		npm('rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error');
 		if (!fs.existsSync(addon)) throw new Error(`sqlite3 was not built: ${addon} is missing`);
@@ -83,21 +86,31 @@ function nodeAbi() {
 }
 
 /**
- * Installs the selected n8n unless it is already there.
+ * Installs an n8n of dev/runtimes/ unless it is already there.
+ * @param {string} name
  * @param {{ log?: (line: string) => void }} [options]
  */
-function ensureRuntime({ log = (line) => console.error(line) } = {}) {
+function installRuntime(name, { log = (line) => console.error(line) } = {}) {
 	node24Home({ log });
+	const runtimeDir = path.join(RUNTIMES_DIR, name);
 	ensurePinnedInstall({
-		sourceDir: RUNTIME_SOURCE,
-		targetDir: RUNTIME_DIR,
-		label: runtimeName,
+		sourceDir: runtimeSourceOf(name),
+		targetDir: runtimeDir,
+		label: name,
 		env: node24Env(),
-		afterInstall: buildSqlite,
+		afterInstall: (npm) => buildSqlite(runtimeDir, npm),
 		mustExist: ['node_modules/n8n/bin/n8n', SQLITE_ADDON],
 		log,
 	});
+}
+
+/**
+ * Installs the selected n8n unless it is already there.
+ * @param {{ log?: (line: string) => void }} [options]
+ */
+function ensureRuntime(options = {}) {
+	installRuntime(runtimeName, options);
 	return paths;
 }
 
-module.exports = { RUNTIMES, ensureRuntime, node24Env, paths };
+module.exports = { RUNTIMES, ensureRuntime, installRuntime, node24Env, paths };

@@ -6,6 +6,7 @@
  * installed into .compat/<name>/ from dev/compat/<name>/ and mapped in by
  * jest.config.js (N8N_COMPAT_DIR). Prints the matrix; fails if any test fails.
  *
+ * --without-pinned leaves out the pinned set, which `npm test` has just run.
  * --outputFile=<file> writes the totals as jest's --json does, for .ci/run.
  */
 const { spawnSync } = require('node:child_process');
@@ -36,16 +37,20 @@ function versionOf(dir, name) {
 	).version;
 }
 
+/** Installs a release's n8n-core and n8n-workflow; the pinned set is the dev dependencies. @param {MatrixEntry} entry */
+function installCompatSet(entry) {
+	if (!entry.dir) return;
+	ensurePinnedInstall({
+		sourceDir: path.join(__dirname, 'compat', entry.name),
+		targetDir: path.join(REPO_ROOT, entry.dir),
+		label: `n8n-core and n8n-workflow for ${entry.name}`,
+		mustExist: ['node_modules/n8n-core/package.json', 'node_modules/n8n-workflow/package.json'],
+	});
+}
+
 /** @param {MatrixEntry} entry */
 function runSuite(entry) {
-	if (entry.dir) {
-		ensurePinnedInstall({
-			sourceDir: path.join(__dirname, 'compat', entry.name),
-			targetDir: path.join(REPO_ROOT, entry.dir),
-			label: `n8n-core and n8n-workflow for ${entry.name}`,
-			mustExist: ['node_modules/n8n-core/package.json', 'node_modules/n8n-workflow/package.json'],
-		});
-	}
+	installCompatSet(entry);
 	const dir = entry.dir ?? '.';
 	const label = `n8n-core ${versionOf(dir, 'n8n-core')} / n8n-workflow ${versionOf(dir, 'n8n-workflow')}`;
 	console.log(`\n::: engine-level suite against ${label} (${entry.name})`);
@@ -80,7 +85,8 @@ function runSuite(entry) {
 }
 
 function main() {
-	const runs = MATRIX.map(runSuite);
+	const withoutPinned = process.argv.includes('--without-pinned');
+	const runs = MATRIX.filter(({ name }) => !(withoutPinned && name === 'pinned')).map(runSuite);
 
 	console.log('\n| n8n-core / n8n-workflow | passed | failed | suites that did not run |');
 	console.log('|---|---|---|---|');
@@ -102,4 +108,6 @@ function main() {
 	process.exit(failed > 0 || runs.some(({ result }) => result.numTotalTests === 0) ? 1 : 0);
 }
 
-main();
+if (require.main === module) main();
+
+module.exports = { MATRIX, installCompatSet };
