@@ -5,8 +5,6 @@ import {
 	balanceRequest,
 	type BalanceReading,
 } from '../EnkashCoins/resources/balance/get';
-import { AdaptiveConcurrency } from '../EnkashCoins/shared/adaptive-concurrency';
-import { runFirstAlone } from '../EnkashCoins/shared/concurrency';
 import { readOptions } from '../EnkashCoins/shared/input/options';
 import {
 	openConnection,
@@ -26,16 +24,13 @@ export async function readBalances(
 	userIds: string[],
 ): Promise<BalanceReading[]> {
 	const { maxConcurrency, timeoutMs } = readOptions({});
-	const connection = await openConnection(context, authentication, timeoutMs);
-	const concurrency = new AdaptiveConcurrency(maxConcurrency);
-	connection.concurrency = concurrency;
+	const connection = await openConnection(context, authentication, { maxConcurrency, timeoutMs });
 	const readings: BalanceReading[] = new Array(userIds.length);
 	const failures: string[] = [];
 	let tokenFailure: Error | undefined;
 
-	await runFirstAlone(
+	await connection.flow.run(
 		userIds.map((_, index) => index),
-		() => concurrency.limit,
 		async (index) => {
 			if (tokenFailure) return;
 			const request = balanceRequest(userIds[index]);

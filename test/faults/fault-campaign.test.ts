@@ -228,9 +228,10 @@ const scenarios: Scenario[] = [
 		options: { maxConcurrency: 20 },
 		verify: (run, figures) => {
 			expectEveryUserCreditedOnce(run, figures);
-			// Each 429 halves the requests in flight. Holding 20 in flight regardless, about
-			// 95 of the 300 were throttled and resent.
-			expect(figures.retries).toBeLessThan(USERS * 0.25);
+			// After the first second's 429s the node paces itself under the limit: about 18
+			// of the 300 were throttled and resent (about 50 with the concurrency alone, 95
+			// holding 20 in flight regardless).
+			expect(figures.retries).toBeLessThan(USERS * 0.1);
 		},
 	},
 	{

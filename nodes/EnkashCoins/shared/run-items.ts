@@ -6,8 +6,6 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import { AdaptiveConcurrency } from './adaptive-concurrency';
-import { runFirstAlone } from './concurrency';
 import {
 	enkashApiError,
 	openConnection,
@@ -41,15 +39,15 @@ function errorItem(error: Error, itemIndex: number): INodeExecutionData {
 /**
  * Runs one operation for every input item: validates all items before sending
  * anything, resolves authentication with the first request alone, then sends
- * the rest with as many in flight as Enkash takes, up to Max Concurrent
- * Requests (see AdaptiveConcurrency). Output order and pairing follow the input.
+ * the rest as fast as Enkash takes, up to Max Concurrent Requests in flight
+ * (see FlowControl). Output order and pairing follow the input.
  */
 export async function runOperation(
 	context: IExecuteFunctions,
 	operation: EnkashOperation,
 ): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
-	const { fullResponse, maxConcurrency, timeoutMs } = readOptions(
+	const { fullResponse, ...connectionOptions } = readOptions(
 		context.getNodeParameter('options', 0, {}) as IDataObject,
 	);
 	const continueOnFail = context.continueOnFail();
@@ -67,10 +65,8 @@ export async function runOperation(
 	const connection = await openConnection(
 		context,
 		context.getNodeParameter('authentication', 0),
-		timeoutMs,
+		connectionOptions,
 	);
-	const concurrency = new AdaptiveConcurrency(maxConcurrency);
-	connection.concurrency = concurrency;
 	const output: INodeExecutionData[] = new Array(items.length);
 	let stopError: Error | undefined;
 
@@ -101,7 +97,7 @@ export async function runOperation(
 	const order = items.map((_, itemIndex) => itemIndex);
 	const firstValid = order.findIndex((itemIndex) => !(requests[itemIndex] instanceof Error));
 	if (firstValid > 0) order.unshift(...order.splice(firstValid, 1));
-	await runFirstAlone(order, () => concurrency.limit, runItem);
+	await connection.flow.run(order, runItem);
 
 	if (stopError && !continueOnFail) throw stopError;
 	return output;

@@ -27,7 +27,7 @@ export const optionsCollection: INodeProperties = {
 			default: DEFAULT_MAX_CONCURRENCY,
 			typeOptions: { minValue: 1, maxValue: 50, numberPrecision: 0 },
 			description:
-				'How many requests may be in flight at once across the input items. 1 sends them strictly one after another.',
+				'How many requests may be in flight at once across the input items. 1 sends them strictly one after another. When Enkash answers 429 (too many requests), the node sends fewer at once and paces them to the rate Enkash accepts.',
 		},
 		{
 			displayName: 'Timeout',

@@ -13,7 +13,7 @@ import {
 
 import { normalizeBaseUrl } from '../../../../credentials/shared/credential-parts';
 
-import type { AdaptiveConcurrency } from '../adaptive-concurrency';
+import { FlowControl } from '../flow-control';
 import { checkEnvelope, type EnkashEnvelope } from './envelope';
 import { redact, secretsOf } from './redact';
 import {
@@ -46,8 +46,8 @@ export interface EnkashConnection {
 	renewsToken: boolean;
 	/** The token failure the credential held when the execution began: one remembered from an earlier execution. */
 	earlierTokenFailure?: TokenFailure;
-	/** Told of every answer, so that the run keeps as many requests in flight as Enkash takes. */
-	concurrency?: AdaptiveConcurrency;
+	/** Asked before every send and told of every answer, so that the run sends as much as Enkash takes. */
+	flow: FlowControl;
 }
 
 /**
@@ -57,7 +57,7 @@ export interface EnkashConnection {
 export async function openConnection(
 	context: EnkashContext,
 	authentication: unknown,
-	timeoutMs: number,
+	{ timeoutMs, maxConcurrency }: { timeoutMs: number; maxConcurrency: number },
 ): Promise<EnkashConnection> {
 	const credentialType = credentialTypeOf(authentication);
 	const data = await context.getCredentials(credentialType);
@@ -81,6 +81,7 @@ export async function openConnection(
 		timeoutMs,
 		renewsToken: credentialType === CREDENTIAL_TYPES.password,
 		earlierTokenFailure: recordedTokenFailure(data),
+		flow: new FlowControl(maxConcurrency),
 	};
 }
 
@@ -284,6 +285,8 @@ export async function sendEnkashRequest(
 	for (let retry = 0; ; ) {
 		const tokenSent = credentialData[SESSION_TOKEN_FIELD];
 		let response: EnkashHttpResponse;
+		const turn = connection.flow.delayBeforeSend();
+		if (turn > 0) await sleep(turn);
 		try {
 			response = (await context.helpers.httpRequestWithAuthentication.call(
 				context,
@@ -309,7 +312,7 @@ export async function sendEnkashRequest(
 			}
 			throw enkashApiError(context, connection, itemIndex, failureSummary(failure, request));
 		}
-		connection.concurrency?.record(response.statusCode === 429);
+		connection.flow.record(response.statusCode === 429);
 		if (response.statusCode === 401 && connection.renewsToken && !tokenRenewed) {
 			tokenRenewed = true;
 			// Unless another request has renewed it meanwhile.
