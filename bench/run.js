@@ -333,7 +333,7 @@ async function measure({ n8n, sandbox, contender, size, label }) {
 	const wallMs = Date.now() - started;
 	if (!result.ok)
 		throw new Error(
-			`${contender.key} at ${size} failed (n8n exited with ${result.output.code}):\n${result.output.stdout.slice(0, 3000)}\n${result.output.stderr.slice(-3000)}`,
+			`${contender.key} at ${size} failed (n8n exited with ${result.output.code ?? result.output.signal}):\n${result.output.stdout.slice(-3000)}\n${result.output.stderr.slice(-3000)}`,
 		);
 	const userIds = contender.key === 'N' ? [] : createdUserIds(result.run);
 	if (contender.key !== 'N' && userIds.length !== size)

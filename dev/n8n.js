@@ -65,6 +65,7 @@ function freePort() {
 /**
  * @typedef {object} CliResult
  * @property {number | null} code
+ * @property {NodeJS.Signals | null} signal what ended the process, when a signal did
  * @property {string} stdout
  * @property {string} stderr
  */
@@ -193,10 +194,10 @@ class N8n {
 				child.kill('SIGKILL');
 			}, timeoutMs);
 			child.on('error', reject);
-			child.on('close', (code) => {
+			child.on('close', (code, signal) => {
 				clearTimeout(timer);
 				const output = collect();
-				if (!timedOut) resolve({ code, ...output });
+				if (!timedOut) resolve({ code, signal, ...output });
 				else
 					reject(
 						new Error(
