@@ -52,7 +52,9 @@ function isRunning(pid) {
  * ended without removing it.
  * @param {string} lockFile
  * @param {() => void} onWait called once when it has to wait
- * @param {() => void} work
+ * @template T
+ * @param {() => T} work
+ * @returns {T} what `work` returns
  */
 function whileHolding(lockFile, onWait, work) {
 	let waited = false;
@@ -74,7 +76,7 @@ function whileHolding(lockFile, onWait, work) {
 		sleepSync(1000);
 	}
 	try {
-		work();
+		return work();
 	} finally {
 		fs.rmSync(lockFile, { force: true });
 	}
@@ -131,18 +133,16 @@ function ensurePinnedInstall({
 		log(`${label} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
 	};
 
-	let didInstall = false;
 	fs.mkdirSync(path.dirname(targetDir), { recursive: true });
-	whileHolding(
+	return whileHolding(
 		`${targetDir}.installing`,
 		() => log(`Waiting for another process to finish installing ${label}...`),
 		() => {
-			if (installed()) return;
+			if (installed()) return false;
 			install();
-			didInstall = true;
+			return true;
 		},
 	);
-	return didInstall;
 }
 
 module.exports = { cleanNpmEnv, ensurePinnedInstall };

@@ -23,8 +23,7 @@ export async function readBalances(
 	authentication: unknown,
 	userIds: string[],
 ): Promise<BalanceReading[]> {
-	const { maxConcurrency, timeoutMs } = readOptions({});
-	const connection = await openConnection(context, authentication, { maxConcurrency, timeoutMs });
+	const connection = await openConnection(context, authentication, readOptions({}));
 	const readings: BalanceReading[] = new Array(userIds.length);
 	const failures: string[] = [];
 	let tokenFailure: Error | undefined;
