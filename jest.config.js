@@ -25,7 +25,7 @@ const typescript = {
 	transform: {
 		'^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.test.json' }],
 	},
-	setupFilesAfterEnv: ['<rootDir>/test/setup-timeouts.ts'],
+	setupFilesAfterEnv: ['<rootDir>/test/setup-timeouts.ts', '<rootDir>/test/setup-login-memory.ts'],
 };
 
 /** @type {import('jest').Config} */

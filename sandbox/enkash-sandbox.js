@@ -78,10 +78,13 @@ class EnkashSandbox {
 	#timers = new Set();
 	/** @type {Promise<void> | undefined} */
 	#closing;
+	/** The password the sandbox started with, which reset() restores. */
+	#firstPassword;
 
 	/** @param {ResolvedOptions} options */
 	constructor(options) {
 		this.#options = options;
+		this.#firstPassword = options.password;
 		this.#store = new Store(options);
 		this.#faults = new FaultInjector(options.seed);
 		this.#rateLimit = options.rateLimit ? new TokenBucket(options.rateLimit) : undefined;
@@ -195,7 +198,21 @@ class EnkashSandbox {
 		this.#store.tokens.clear();
 	}
 
+	/**
+	 * Changes the API user's password, as an administrator or a rotation policy
+	 * at Enkash would; tokens already issued stay valid until they expire.
+	 * @param {string} password
+	 */
+	changePassword(password) {
+		if (typeof password !== 'string' || password === '')
+			throw new ApiProblem(400, 'The password must be a non-empty string');
+		this.#options.password = password;
+		this.credentials.password = password;
+	}
+
 	reset() {
+		this.#options.password = this.#firstPassword;
+		this.credentials.password = this.#firstPassword;
 		this.#store.clear();
 		this.#faults.replace([]);
 		this.#faults.reseed();

@@ -24,12 +24,15 @@ export function normalizeBaseUrl(baseUrl: unknown): string {
 		.replace(/\/+$/, '');
 }
 
+/** The user whose balance the credentials' Test button reads. */
+export const CREDENTIAL_TEST_USER = 'n8n-credential-test';
+
 /** Reading a balance is harmless and needs a valid token: a refused token answers 401. */
 export const credentialTest: ICredentialTestRequest = {
 	request: {
 		baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 		url: '/api/v0/coins/balance',
-		qs: { userId: 'n8n-credential-test' },
+		qs: { userId: CREDENTIAL_TEST_USER },
 	},
 };
 

@@ -9,7 +9,7 @@ import { readOptions } from '../EnkashCoins/shared/input/options';
 import {
 	openConnection,
 	sendEnkashRequest,
-	tokenRequestFailed,
+	loginStopsRun,
 } from '../EnkashCoins/shared/transport/transport';
 
 /**
@@ -37,7 +37,7 @@ export async function readBalances(
 				const envelope = await sendEnkashRequest(context, connection, request, index);
 				readings[index] = balanceOutput(envelope.payload, request);
 			} catch (error) {
-				if (tokenRequestFailed(connection)) tokenFailure ??= error as Error;
+				if (loginStopsRun(connection)) tokenFailure ??= error as Error;
 				else failures.push(`${userIds[index]}: ${(error as Error).message}`);
 			}
 		},

@@ -34,6 +34,7 @@ import {
 	type IVersionedNodeType,
 	type IWorkflowExecuteAdditionalData,
 	type Workflow as WorkflowType,
+	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
 import { EnkashCoinsApi } from '../../credentials/EnkashCoinsApi.credentials';
@@ -191,6 +192,8 @@ export interface RunNodeOptions {
 	items?: Array<Record<string, unknown>>;
 	settings?: NodeSettings;
 	credentialsHelper?: EngineCredentialsHelper;
+	/** How the execution was started: 'manual' (the default) from the editor, 'webhook' or 'trigger' unattended. */
+	mode?: WorkflowExecuteMode;
 }
 
 export interface NodeRunResult {
@@ -250,7 +253,8 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		settings: { executionOrder: 'v1' },
 	});
 
-	const hooks = new ExecutionLifecycleHooks('manual', 'engine-test-execution', {
+	const mode = options.mode ?? 'manual';
+	const hooks = new ExecutionLifecycleHooks(mode, 'engine-test-execution', {
 		id: 'engine-test',
 		name: 'engine test',
 		nodes: [node],
@@ -268,7 +272,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		executionData: { nodeExecutionStack: [{ node, data: { main: [inputItems] }, source: null }] },
 	});
 
-	const workflowExecute = new WorkflowExecute(additionalData, 'manual', runExecutionData);
+	const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
 	const run = await workflowExecute.processRunExecutionData(workflow);
 
 	const taskData = run.data.resultData.runData[NODE_NAME]?.at(-1);

@@ -1,6 +1,8 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { runNode } from './n8n-engine';
+import { runNode, type CredentialStore } from './n8n-engine';
+
+import { CREDENTIAL_TEST_USER } from '../../credentials/shared/credential-parts';
 
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
@@ -67,7 +69,30 @@ export function runnerFor(
 		});
 }
 
-/** API requests the sandbox received, without the token requests. */
+/**
+ * Has Enkash accept the password credential's login before anything runs
+ * unattended, as a person does with the credential's Test button or one manual
+ * run: here a manual run reading the balance the Test button reads. The store
+ * then holds the token and the accepted login.
+ */
+export async function proveLogin(credentials: CredentialStore): Promise<CredentialStore> {
+	const { error } = await runNode({
+		parameters: {
+			authentication: 'password',
+			resource: 'balance',
+			operation: 'get',
+			userId: CREDENTIAL_TEST_USER,
+		},
+		credentials,
+		mode: 'manual',
+	});
+	if (error) throw error;
+	return credentials;
+}
+
+/** API requests the sandbox received, without the token requests and the login checks of proveLogin. */
 export function apiRequests(sandbox: Sandbox) {
-	return sandbox.requests.filter((request) => request.path !== '/oauth/token');
+	return sandbox.requests.filter(
+		(request) => request.path !== '/oauth/token' && request.query.userId !== CREDENTIAL_TEST_USER,
+	);
 }

@@ -150,6 +150,22 @@ describe('Control API (/__sandbox/)', () => {
 		expect((await call(`${BALANCE}?userId=EK1`)).status).toBe(401);
 	});
 
+	it("POST password changes the API user's password: the old one is refused, tokens already issued still work", async () => {
+		const issued = sandbox.issueToken();
+		const { password: first } = sandbox.credentials;
+
+		expect((await control('POST', 'password', { password: 'rotated' })).status).toBe(204);
+
+		expect((await passwordGrant({ password: first })).status).toBe(400);
+		expect((await passwordGrant({ password: 'rotated' })).status).toBe(200);
+		expect(sandbox.credentials.password).toBe('rotated');
+		expect((await call(`${BALANCE}?userId=EK1`, { token: issued })).status).toBe(200);
+		expect((await control('POST', 'password', {})).status).toBe(400);
+		sandbox.reset();
+		expect(sandbox.credentials.password).toBe(first);
+		expect((await passwordGrant()).status).toBe(200);
+	});
+
 	it('POST events seeds an event (configuration defaults to DEFAULT)', async () => {
 		const answer = await control('POST', 'events', { ...REFERRAL, amount: 50 });
 

@@ -10,7 +10,7 @@ import {
 	enkashApiError,
 	openConnection,
 	sendEnkashRequest,
-	tokenRequestFailed,
+	loginStopsRun,
 } from './transport/transport';
 import type { EnkashOperation, EnkashRequest } from './types';
 import { readOptions } from './input/options';
@@ -89,7 +89,7 @@ export async function runOperation(
 				caught instanceof PayloadError
 					? enkashApiError(context, connection, itemIndex, { message: caught.message })
 					: (caught as Error);
-			if (!continueOnFail || tokenRequestFailed(connection)) stopError ??= error;
+			if (!continueOnFail || loginStopsRun(connection)) stopError ??= error;
 			output[itemIndex] = errorItem(error, itemIndex);
 		}
 	}

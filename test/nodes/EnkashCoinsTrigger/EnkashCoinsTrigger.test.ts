@@ -1,8 +1,10 @@
+import { UNPROVEN_LOGIN_MESSAGE } from '../../../nodes/EnkashCoins/shared/transport/password-login';
 import { triggerPoller } from '../../helpers/n8n-engine';
 import {
 	AUTHENTICATION_MODES,
 	apiRequests,
 	credentialsFor,
+	proveLogin,
 	useSandbox,
 	type AuthenticationMode,
 } from '../../helpers/sandbox';
@@ -30,7 +32,12 @@ describe.each(AUTHENTICATION_MODES)(
 	(authentication) => {
 		it('records a baseline on the first poll, then fires once per change with the previous balance', async () => {
 			sandbox().setBalances({ EK1: 100, EK2: 40 });
-			const trigger = activeTrigger({ event: 'balanceChanged' }, authentication);
+			const credentials = credentialsFor(sandbox(), authentication);
+			if (authentication === 'password') await proveLogin(credentials);
+			const trigger = triggerPoller({
+				parameters: { authentication, userIds: 'EK1\nEK2', event: 'balanceChanged' },
+				credentials,
+			});
 
 			expect(await trigger.poll()).toEqual({ items: undefined, error: undefined });
 			expect(trigger.staticData()).toEqual({ balances: { EK1: 100, EK2: 40 } });
@@ -180,12 +187,27 @@ describe('Enkash Coins Trigger, errors', () => {
 		]);
 	});
 
-	it('costs one token request for a wrong password, and none on the polls after it', async () => {
+	it('never sends a login Enkash has not accepted: its polls fail before sending anything', async () => {
 		const trigger = activeTrigger({ event: 'balanceChanged' }, 'password', {
 			password: 'wrong-password',
 		});
 
-		const polls = [await trigger.poll(), await trigger.poll(), await trigger.poll()];
+		const polls = [await trigger.poll(), await trigger.poll()];
+
+		expect(polls.map(({ error }) => error?.message)).toEqual([
+			UNPROVEN_LOGIN_MESSAGE,
+			UNPROVEN_LOGIN_MESSAGE,
+		]);
+		expect(sandbox().tokenRequestCount()).toBe(0);
+		expect(apiRequests(sandbox())).toEqual([]);
+	});
+
+	it('sends a wrong password once, in Fetch Test Event, and no poll after it sends it again', async () => {
+		const trigger = activeTrigger({ event: 'balanceChanged' }, 'password', {
+			password: 'wrong-password',
+		});
+
+		const polls = [await trigger.poll('manual'), await trigger.poll(), await trigger.poll()];
 
 		expect(polls.map(({ error }) => error?.message)).toEqual([
 			expect.stringMatching(/^Enkash refused the token request \(HTTP 4\d\d/),

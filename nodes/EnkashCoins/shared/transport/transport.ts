@@ -12,6 +12,7 @@ import {
 } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from '../../../../credentials/shared/credential-parts';
+import { SESSION_TOKEN_FIELD } from '../../../../credentials/shared/password-grant';
 
 import { FlowControl } from '../flow-control';
 import { checkEnvelope, type EnkashEnvelope } from './envelope';
@@ -23,13 +24,7 @@ import {
 	parseRetryAfter,
 	retryDelayMs,
 } from './retry';
-import {
-	SESSION_TOKEN_FIELD,
-	TOKEN_FAILURE_ADVICE,
-	recordedTokenFailure,
-	tokenFailureMessage,
-	type TokenFailure,
-} from '../token-failure';
+import { PasswordLogin } from './password-login';
 import type { EnkashRequest } from '../types';
 import { CREDENTIAL_TYPES, credentialTypeOf } from '../authentication';
 
@@ -42,10 +37,8 @@ export interface EnkashConnection {
 	credentials: ICredentialsDecrypted & { data: ICredentialDataDecryptedObject };
 	baseUrl: string;
 	timeoutMs: number;
-	/** The credential fetches its own tokens (password grant), so a 401 asks it for a new one. */
-	renewsToken: boolean;
-	/** The token failure the credential held when the execution began: one remembered from an earlier execution. */
-	earlierTokenFailure?: TokenFailure;
+	/** With the password credential, which fetches its own tokens: its login's state. */
+	passwordLogin?: PasswordLogin;
 	/** Asked before every send and told of every answer, so that the run sends as much as Enkash takes. */
 	flow: FlowControl;
 }
@@ -79,8 +72,10 @@ export async function openConnection(
 		},
 		baseUrl,
 		timeoutMs,
-		renewsToken: credentialType === CREDENTIAL_TYPES.password,
-		earlierTokenFailure: recordedTokenFailure(data),
+		passwordLogin:
+			credentialType === CREDENTIAL_TYPES.password
+				? new PasswordLogin(data, context.getMode())
+				: undefined,
 		flow: new FlowControl(maxConcurrency),
 	};
 }
@@ -160,9 +155,9 @@ export function describeThrown(error: unknown): FailedAttempt {
 	};
 }
 
-/** Whether the credential's token request has failed and so every request of the run will. */
-export function tokenRequestFailed(connection: EnkashConnection): boolean {
-	return recordedTokenFailure(connection.credentials.data) !== undefined;
+/** Whether the credential's login stops every request of the run (see PasswordLogin.problem). */
+export function loginStopsRun(connection: EnkashConnection): boolean {
+	return connection.passwordLogin?.problem() !== undefined;
 }
 
 function isTransient(failure: FailedAttempt): boolean {
@@ -259,8 +254,8 @@ export function enkashApiError(
  * HTTP errors come back as answers (`ignoreHttpStatusErrors`) rather than as
  * n8n's wrapped error, so that their status, headers and body read the same on
  * every n8n version. That also means n8n does not renew a token on 401 by
- * itself: emptying the credential's token makes it ask the credential's
- * `preAuthentication` for a new one on the next send.
+ * itself: PasswordLogin.refresh empties the credential's token, which makes n8n
+ * ask the credential's `preAuthentication` for a new one on the next send.
  */
 export async function sendEnkashRequest(
 	context: EnkashContext,
@@ -281,8 +276,15 @@ export async function sendEnkashRequest(
 		disableFollowRedirect: true,
 	};
 	const credentialData = connection.credentials.data;
+	const { passwordLogin } = connection;
+	const readStoredCredential = async () => await context.getCredentials(connection.credentialType);
 	let tokenRenewed = false;
 	for (let retry = 0; ; ) {
+		if (passwordLogin) {
+			await passwordLogin.refresh(readStoredCredential);
+			const problem = passwordLogin.problem();
+			if (problem) throw enkashApiError(context, connection, itemIndex, problem);
+		}
 		const tokenSent = credentialData[SESSION_TOKEN_FIELD];
 		let response: EnkashHttpResponse;
 		const turn = connection.flow.delayBeforeSend();
@@ -295,16 +297,8 @@ export async function sendEnkashRequest(
 				{ credentialsDecrypted: connection.credentials },
 			)) as EnkashHttpResponse;
 		} catch (error) {
-			const tokenFailure = recordedTokenFailure(credentialData);
-			if (tokenFailure) {
-				throw enkashApiError(context, connection, itemIndex, {
-					message: tokenFailureMessage(
-						tokenFailure,
-						tokenFailure.at === connection.earlierTokenFailure?.at,
-					),
-					description: TOKEN_FAILURE_ADVICE,
-				});
-			}
+			const problem = passwordLogin?.problem();
+			if (problem) throw enkashApiError(context, connection, itemIndex, problem);
 			const failure = describeThrown(error);
 			if (isTransient(failure) && retry < MAX_RETRIES) {
 				await sleep(retryDelayMs(++retry));
@@ -313,11 +307,9 @@ export async function sendEnkashRequest(
 			throw enkashApiError(context, connection, itemIndex, failureSummary(failure, request));
 		}
 		connection.flow.record(response.statusCode === 429);
-		if (response.statusCode === 401 && connection.renewsToken && !tokenRenewed) {
+		if (response.statusCode === 401 && passwordLogin && !tokenRenewed) {
 			tokenRenewed = true;
-			// Unless another request has renewed it meanwhile.
-			if (credentialData[SESSION_TOKEN_FIELD] === tokenSent)
-				credentialData[SESSION_TOKEN_FIELD] = '';
+			await passwordLogin.refresh(readStoredCredential, tokenSent);
 			continue;
 		}
 		if (response.statusCode >= 300 && response.statusCode < 400) {

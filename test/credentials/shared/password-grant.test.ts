@@ -1,10 +1,15 @@
 import {
+	PROCESS_RENEWAL_SHARE,
+	acceptedLoginOf,
+	acceptedLoginRecord,
 	loginFingerprint,
+	renewsAt,
+	tokenLifetimeSeconds,
 	recordedTokenFailure,
 	tokenFailureMessage,
 	tokenFailureRecord,
 	tokenUrlOf,
-} from '../../../../nodes/EnkashCoins/shared/token-failure';
+} from '../../../credentials/shared/password-grant';
 
 const LOGIN = {
 	baseUrl: 'https://pay-uat.enkash.in/',
@@ -96,5 +101,64 @@ describe('tokenFailureMessage', () => {
 				'Enkash refused the token request (the token endpoint could not be reached (ECONNREFUSED))',
 		};
 		expect(tokenFailureMessage(unreachable, true)).toBe(unreachable.message);
+	});
+});
+
+describe('acceptedLoginOf', () => {
+	const issuedAt = new Date('2026-11-30T12:00:00Z');
+
+	it('reads the login Enkash accepted, with when its token was issued and expires', () => {
+		const acceptedLogin = acceptedLoginRecord(LOGIN, 300, issuedAt);
+
+		expect(acceptedLoginOf({ ...LOGIN, acceptedLogin })).toEqual({
+			login: loginFingerprint(LOGIN),
+			issuedAt: '2026-11-30T12:00:00.000Z',
+			expiresAt: '2026-11-30T12:05:00.000Z',
+		});
+	});
+
+	it('finds none once the credential is edited: the new login is not proven', () => {
+		const acceptedLogin = acceptedLoginRecord(LOGIN, 300, issuedAt);
+
+		expect(acceptedLoginOf({ ...LOGIN, password: 'edited', acceptedLogin })).toBeUndefined();
+	});
+
+	it.each([undefined, '', 'not json', '{"login":"x"}', 'null'])(
+		'finds none in %p',
+		(acceptedLogin) => {
+			expect(acceptedLoginOf({ ...LOGIN, acceptedLogin } as never)).toBeUndefined();
+		},
+	);
+});
+
+describe('tokenLifetimeSeconds', () => {
+	it.each([
+		[120, 120],
+		['60', 60],
+		[86399, 300],
+		[undefined, 300],
+		[0, 300],
+		[-5, 300],
+		['soon', 300],
+	])('of expires_in %p is %p s', (expiresIn, seconds) => {
+		expect(tokenLifetimeSeconds(expiresIn)).toBe(seconds);
+	});
+});
+
+describe('renewsAt', () => {
+	const accepted = {
+		login: 'x',
+		issuedAt: '2026-11-30T12:00:00.000Z',
+		expiresAt: '2026-11-30T12:05:00.000Z',
+	};
+
+	it("is the process's share of the lifetime before expiry", () => {
+		expect(new Date(renewsAt(accepted, 0.1)).toISOString()).toBe('2026-11-30T12:04:30.000Z');
+		expect(new Date(renewsAt(accepted, 0.25)).toISOString()).toBe('2026-11-30T12:03:45.000Z');
+	});
+
+	it('differs per process: each draws its share once, between 5 % and 25 %', () => {
+		expect(PROCESS_RENEWAL_SHARE).toBeGreaterThanOrEqual(0.05);
+		expect(PROCESS_RENEWAL_SHARE).toBeLessThan(0.25);
 	});
 });
