@@ -11,6 +11,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { ensureRuntime, node24Env, paths } = require('./runtime');
+const { loginCheckWorkflow } = require('./workflows');
 
 /**
  * Builds the package (with `.npmrc`'s ignore-scripts, packing does not) and
@@ -286,6 +287,23 @@ class N8n {
 		const crashedWhileExiting = output.signal === 'SIGSEGV' && run?.status !== undefined;
 		const ok = crashedWhileExiting ? run.status === 'success' : output.code === 0;
 		return { ok: ok && run !== undefined, run, output };
+	}
+
+	/**
+	 * Has Enkash accept a password credential's login, as a person does before
+	 * workflows that run unattended may send it: one run of loginCheckWorkflow
+	 * with `n8n execute`, which counts as attended. n8n stores the accepted login
+	 * in the credential.
+	 * @param {{ id: string, name: string }} credential
+	 */
+	async acceptLogin(credential) {
+		const workflow = loginCheckWorkflow(credential);
+		await this.importWorkflow(workflow);
+		const { ok, output } = await this.execute(workflow.id);
+		if (!ok)
+			throw new Error(
+				`The login check of "${credential.name}" failed:\n${output.stdout.slice(-3000)}`,
+			);
 	}
 
 	/**

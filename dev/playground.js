@@ -7,7 +7,7 @@
 const { startSandbox } = require('../sandbox/enkash-sandbox');
 const { N8n } = require('./n8n');
 const { startQueueMode } = require('./queue-mode');
-const { loadExample, sandboxCredentials } = require('./workflows');
+const { EXAMPLE_CREDENTIALS, loadExample, sandboxCredentials } = require('./workflows');
 
 const EXAMPLE_FILES = [
 	'referral-webhook-allocate.json',
@@ -32,15 +32,12 @@ async function startDemoSandbox(/** @type {number} */ port) {
 
 /**
  * Imports both sandbox credentials and the examples into an n8n that has not
- * started; with `publish`, also publishes the webhook examples.
+ * started.
  * @param {N8n} n8n @param {import('../sandbox/enkash-sandbox').Sandbox} sandbox
  */
-async function importExamples(n8n, sandbox, { publish = false } = {}) {
+async function importExamples(n8n, sandbox) {
 	await n8n.importCredentials(sandboxCredentials(sandbox));
 	await n8n.importWorkflows(EXAMPLE_FILES.map(loadExample));
-	if (publish) {
-		for (const file of WEBHOOK_EXAMPLES) await n8n.publishWorkflow(loadExample(file).id);
-	}
 }
 
 /** The webhook path of an example. @param {string} file */
@@ -50,8 +47,14 @@ function webhookPathOf(file) {
 	).parameters.path;
 }
 
-/** Publishes the webhook examples, for the next start. @param {N8n} n8n */
+/**
+ * Publishes the webhook examples, for the next start, after having Enkash
+ * accept the password credential's login they use: unattended executions send
+ * only a login Enkash has accepted.
+ * @param {N8n} n8n
+ */
 async function publishWebhookExamples(n8n) {
+	await n8n.acceptLogin(EXAMPLE_CREDENTIALS.password);
 	for (const file of WEBHOOK_EXAMPLES) await n8n.publishWorkflow(loadExample(file).id);
 }
 

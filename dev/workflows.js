@@ -122,6 +122,76 @@ function manualVariant(workflow, { id, sampleItems }) {
 }
 
 /**
+ * A webhook example under another id and webhook path, optionally with its
+ * Enkash Coins nodes logging in with another password credential: several can
+ * then be published side by side.
+ * @param {string} file
+ * @param {{ id: string, path: string, credential?: { id: string, name: string } }} options
+ */
+function webhookVariant(file, { id, path: webhookPath, credential }) {
+	const workflow = loadExample(file);
+	return {
+		...workflow,
+		id,
+		nodes: workflow.nodes.map((/** @type {any} */ node) => {
+			if (node.type === 'n8n-nodes-base.webhook')
+				return {
+					...node,
+					webhookId: `${id}-webhook`,
+					parameters: { ...node.parameters, path: webhookPath },
+				};
+			if (credential && node.credentials)
+				return { ...node, credentials: { enkashCoinsPasswordApi: credential } };
+			return node;
+		}),
+	};
+}
+
+/**
+ * A workflow reading, with a password credential, the balance its Test button
+ * reads: run once by hand (or with `n8n execute`), it has Enkash accept the
+ * login, which workflows that run unattended then may send.
+ * @param {{ id: string, name: string }} credential
+ */
+function loginCheckWorkflow(credential) {
+	const id = `LoginCheck${credential.id}`.slice(0, 16);
+	return {
+		id,
+		name: `Enkash login check (${credential.name})`,
+		nodes: [
+			{
+				id: `${id}-start`,
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+				parameters: {},
+			},
+			{
+				id: `${id}-balance`,
+				name: 'Read Balance',
+				type: 'n8n-nodes-enkash-coins.enkashCoins',
+				typeVersion: 1,
+				position: [220, 0],
+				parameters: {
+					authentication: 'password',
+					resource: 'balance',
+					operation: 'get',
+					// The user the credentials' Test button reads (credentials/shared/credential-parts.ts).
+					userId: 'n8n-credential-test',
+					options: {},
+				},
+				credentials: { enkashCoinsPasswordApi: { id: credential.id, name: credential.name } },
+			},
+		],
+		connections: { Start: { main: [[{ node: 'Read Balance', type: 'main', index: 0 }]] } },
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		active: false,
+	};
+}
+
+/**
  * The output items of a node in n8n's run data.
  * @param {any} run @param {string} nodeName @param {number} [output]
  * @returns {Array<{ json: any, pairedItem?: any }>}
@@ -133,7 +203,9 @@ function nodeOutput(run, nodeName, output = 0) {
 module.exports = {
 	EXAMPLE_CREDENTIALS,
 	loadExample,
+	loginCheckWorkflow,
 	manualVariant,
 	nodeOutput,
 	sandboxCredentials,
+	webhookVariant,
 };

@@ -8,7 +8,7 @@ import { sleep } from 'n8n-workflow';
 
 import { N8n } from '../../dev/n8n';
 import { OWNER } from '../../dev/playground';
-import { loadExample, sandboxCredentials } from '../../dev/workflows';
+import { EXAMPLE_CREDENTIALS, loadExample, sandboxCredentials } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
@@ -29,6 +29,9 @@ beforeAll(async () => {
 	// EKQZVMQK, credited by the webhook tests, stays below 100: it never crosses.
 	sandbox.setBalances({ EK6CYE6K: 300, EKM4TQ2P: 500 });
 	await n8n.importWorkflows([workflow, lowBalanceAlert]);
+	// Both published workflows log in with the password credential, which they
+	// send only once Enkash has accepted it.
+	await n8n.acceptLogin(EXAMPLE_CREDENTIALS.password);
 	await n8n.publishWorkflow(workflow.id);
 	await n8n.publishWorkflow(lowBalanceAlert.id);
 	await n8n.start();

@@ -1,0 +1,177 @@
+/**
+ * The Enkash account lockout (3 refused token requests in a row) and the
+ * password credential in production: published webhook workflows in one
+ * `n8n start`, executions running at the same time, each scenario run
+ * RUNS times and checked against the token requests the sandbox recorded.
+ */
+import { N8n } from '../../dev/n8n';
+import { OWNER } from '../../dev/playground';
+import { sandboxCredentials, webhookVariant } from '../../dev/workflows';
+import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/EnkashCoins/shared/transport/password-login';
+import { startSandbox } from '../../sandbox/enkash-sandbox';
+import type { Sandbox } from '../helpers/sandbox';
+
+const RUNS = 5;
+const EVENT = { companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 };
+
+let n8n: N8n;
+const figures: string[] = [];
+
+interface Scenario {
+	credential: { id: string; name: string; type: string };
+	sandbox?: Sandbox;
+	workflowId: string;
+	path: string;
+}
+const scenario = (key: string, name: string): Scenario => ({
+	credential: { id: `EnkashLockout${key}`, name, type: 'enkashCoinsPasswordApi' },
+	workflowId: `EnkashLockoutW${key}`,
+	path: `enkash-lockout-${key.toLowerCase()}`,
+});
+const SCENARIOS = {
+	unproven: scenario('Un', 'Enkash, never used, wrong password'),
+	rotated: scenario('Ro', 'Enkash, password rotated at Enkash'),
+	busy: scenario('Bu', 'Enkash, 20 at once'),
+};
+
+function credentialData({ sandbox }: Scenario, overrides: Record<string, string> = {}) {
+	const { data } = sandboxCredentials(sandbox!)[1];
+	return { ...data, ...overrides };
+}
+
+beforeAll(async () => {
+	n8n = N8n.create();
+	for (const each of Object.values(SCENARIOS)) {
+		each.sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
+		each.sandbox.createEvent(EVENT);
+	}
+	await n8n.importCredentials(
+		Object.values(SCENARIOS).map((each) => ({
+			...each.credential,
+			data: credentialData(each, each === SCENARIOS.unproven ? { password: 'wrong' } : {}),
+		})),
+	);
+	const workflows = Object.values(SCENARIOS).map(({ workflowId, path, credential }) =>
+		webhookVariant('referral-webhook-allocate.json', { id: workflowId, path, credential }),
+	);
+	await n8n.importWorkflows(workflows);
+	for (const { id } of workflows) await n8n.publishWorkflow(id);
+	await n8n.start();
+	for (const { path } of Object.values(SCENARIOS)) await n8n.waitForWebhook(path);
+	await n8n.setupOwner(OWNER);
+}, 600_000);
+
+afterAll(async () => {
+	await n8n?.dispose();
+	for (const each of Object.values(SCENARIOS)) await each.sandbox?.close();
+	process.stdout.write(`\nProduction webhooks in one n8n process\n\n${figures.join('\n')}\n\n`);
+});
+
+let referrals = 0;
+/** Posts a referral to the scenario's published webhook; answers what the workflow responded. */
+async function postReferral({ path }: Scenario) {
+	referrals += 1;
+	const response = await fetch(`${n8n.baseUrl}/webhook/${path}`, {
+		method: 'POST',
+		headers: { 'content-type': 'application/json' },
+		body: JSON.stringify({ referrerId: `EKL${referrals}`, referralId: `REF-LOCKOUT-${referrals}` }),
+	});
+	return (await response.json()) as { allocated?: boolean; error?: string };
+}
+
+async function sixAtOnceThenThree(each: Scenario) {
+	const answers = await Promise.all(Array.from({ length: 6 }, () => postReferral(each)));
+	for (let call = 0; call < 3; call++) answers.push(await postReferral(each));
+	return answers;
+}
+
+/** What the sandbox's token endpoint received from `since` (an index into its requests) on. */
+function tokenRequestsSince(sandbox: Sandbox, since: number) {
+	const sent = sandbox.requests.slice(since).filter(({ path }) => path === '/oauth/token');
+	return { sent: sent.length, refused: sent.filter(({ outcome }) => outcome !== 'ok').length };
+}
+
+/** The credential's Test button, as the editor sends it. */
+async function testCredential(each: Scenario, data: Record<string, unknown>) {
+	return (await n8n.rest('POST', '/credentials/test', {
+		credentials: { ...each.credential, data },
+	})) as { status: string; message: string };
+}
+
+describe('production webhooks in one n8n process, with the password credential', () => {
+	it(`a never-used wrong password: 6 calls at once, then 3, send no token request (${RUNS} runs)`, async () => {
+		const each = SCENARIOS.unproven;
+		const counts = [];
+		for (let run = 0; run < RUNS; run++) {
+			const since = each.sandbox!.requests.length;
+			const answers = await sixAtOnceThenThree(each);
+
+			expect(answers.map(({ error }) => error)).toEqual(answers.map(() => UNPROVEN_LOGIN_MESSAGE));
+			counts.push(tokenRequestsSince(each.sandbox!, since).sent);
+		}
+
+		expect(counts).toEqual(counts.map(() => 0));
+		expect(each.sandbox!.requests).toEqual([]);
+		figures.push(
+			`never-used wrong password, 6 calls at once then 3: token requests ${counts.join(', ')}`,
+		);
+	});
+
+	it(`a proven password rotated at Enkash, its tokens expired: at most one refused token request (${RUNS} runs)`, async () => {
+		const each = SCENARIOS.rotated;
+		const sandbox = each.sandbox!;
+		const refusals = [];
+		for (let run = 0; run < RUNS; run++) {
+			// The administrator types the current password into the credential and tests it.
+			const current = credentialData(each);
+			await n8n.rest('PATCH', `/credentials/${each.credential.id}`, {
+				...each.credential,
+				data: current,
+			});
+			const beforeTest = sandbox.requests.length;
+			expect(await testCredential(each, current)).toMatchObject({ status: 'OK' });
+			expect(tokenRequestsSince(sandbox, beforeTest)).toEqual({ sent: 1, refused: 0 });
+
+			sandbox.changePassword(`rotated-at-enkash-${run}`);
+			sandbox.expireAllTokens();
+			const since = sandbox.requests.length;
+			const answers = await sixAtOnceThenThree(each);
+
+			for (const { error } of answers) expect(error).toMatch(/^Enkash refused the token request/);
+			expect(answers.slice(6).map(({ error }) => error)).toEqual(
+				answers
+					.slice(6)
+					.map(() => expect.stringMatching(/not sent again until the credential is edited$/)),
+			);
+			refusals.push(tokenRequestsSince(sandbox, since).refused);
+		}
+
+		expect(Math.max(...refusals)).toBeLessThanOrEqual(1);
+		expect(sandbox.allocations()).toEqual([]);
+		figures.push(
+			`proven password rotated at Enkash, tokens expired: refused token requests ${refusals.join(', ')}`,
+		);
+	});
+
+	it(`the right password, proven, its tokens expired: 20 allocations at once send at most 2 token requests (${RUNS} runs)`, async () => {
+		const each = SCENARIOS.busy;
+		const sandbox = each.sandbox!;
+		expect(await testCredential(each, credentialData(each))).toMatchObject({ status: 'OK' });
+		const counts = [];
+		for (let run = 0; run < RUNS; run++) {
+			sandbox.expireAllTokens();
+			const since = sandbox.requests.length;
+
+			const answers = await Promise.all(Array.from({ length: 20 }, () => postReferral(each)));
+
+			expect(answers.map(({ allocated }) => allocated)).toEqual(answers.map(() => true));
+			counts.push(tokenRequestsSince(sandbox, since).sent);
+		}
+
+		expect(Math.max(...counts)).toBeLessThanOrEqual(2);
+		expect(sandbox.allocations()).toHaveLength(20 * RUNS);
+		figures.push(
+			`right password, tokens expired, 20 allocations at once: token requests ${counts.join(', ')}`,
+		);
+	});
+});
