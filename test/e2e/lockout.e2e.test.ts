@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: it runs under jest on Node, never inside n8n */
 /**
  * The Enkash account lockout (3 refused token requests in a row) and the
  * password credential in production: published webhook workflows in one
