@@ -67,6 +67,7 @@ const BAD_GATEWAY_PAGE =
  * @property {http.IncomingHttpHeaders} headers lower-case names
  * @property {unknown} body parsed JSON (or form for the token endpoint), raw text if unparsable, undefined if empty
  * @property {number} at reception time (ms since epoch)
+ * @property {number | undefined} remotePort the client's port: which process of the client sent it
  * @property {string} outcome 'pending' until answered, then 'ok' (HTTP 200), the HTTP status,
  *   or the kind of the fault that replaced the response
  */

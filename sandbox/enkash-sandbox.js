@@ -249,7 +249,9 @@ class EnkashSandbox {
 			body: value,
 		};
 		if (method === 'POST' && exchange.path === TOKEN_PATH) this.#store.tokenRequests += 1;
-		const record = this.#options.recordRequests ? this.#record(exchange) : undefined;
+		const record = this.#options.recordRequests
+			? this.#record(exchange, req.socket.remotePort)
+			: undefined;
 		const outcome = await this.#serveApi(exchange, res);
 		if (record) record.outcome = outcome;
 	}
@@ -281,8 +283,8 @@ class EnkashSandbox {
 		return reply.status === 200 ? 'ok' : String(reply.status);
 	}
 
-	/** @param {Exchange} exchange */
-	#record(exchange) {
+	/** @param {Exchange} exchange @param {number | undefined} remotePort */
+	#record(exchange, remotePort) {
 		/** @type {RecordedRequest} */
 		const record = {
 			method: exchange.method,
@@ -291,6 +293,7 @@ class EnkashSandbox {
 			headers: { ...exchange.headers },
 			body: exchange.body,
 			at: Date.now(),
+			remotePort,
 			outcome: 'pending',
 		};
 		this.#store.requests.push(record);

@@ -143,18 +143,46 @@ export function acceptedLoginRecord(
 	return JSON.stringify(record);
 }
 
+/** Seeds this process's draws: each n8n process has its own. */
+const PROCESS_SEED = String(Math.random());
+
+/** A number in [0, 1) this process draws for a token: the same on every call, another for the next token. */
+function processDraw(accepted: AcceptedLogin, purpose: string): number {
+	const digest = createHash('sha256')
+		.update(`${PROCESS_SEED}/${accepted.issuedAt}/${purpose}`)
+		.digest();
+	return digest.readUInt32BE(0) / 2 ** 32;
+}
+
 /**
  * How early this process renews a token, as a share of the token's lifetime:
- * drawn once per process between 5 % and 25 %, so that the n8n processes
- * sharing a credential (queue-mode workers) do not all renew at one moment.
- * The first to renew stores the new token, or Enkash's refusal, in the
- * credential; the others re-read it at their own moment and send nothing.
+ * between 5 % and 25 %, drawn anew by each process for each token, so that the
+ * n8n processes sharing a credential (queue-mode workers) do not all renew at
+ * one moment. The first to renew stores the new token, or Enkash's refusal, in
+ * the credential; the others re-read it at their own moment and send nothing.
  */
-export const PROCESS_RENEWAL_SHARE = 0.05 + Math.random() * 0.2;
+export function renewalShare(accepted: AcceptedLogin): number {
+	return 0.05 + 0.2 * processDraw(accepted, 'share');
+}
 
 /** When this process renews the token of an accepted login, in epoch milliseconds. */
-export function renewsAt(accepted: AcceptedLogin, share = PROCESS_RENEWAL_SHARE): number {
+export function renewsAt(accepted: AcceptedLogin, share = renewalShare(accepted)): number {
 	const issuedAt = Date.parse(accepted.issuedAt);
 	const expiresAt = Date.parse(accepted.expiresAt);
 	return expiresAt - (expiresAt - issuedAt) * share;
+}
+
+/** The longest a process waits before renewing a token that is already unusable. */
+export const MAX_RENEWAL_WAIT_MS = 5000;
+
+/**
+ * How long this process waits before renewing a token that has already expired
+ * or that Enkash has just refused (HTTP 401), drawn like renewalShare. Every
+ * process then finds the token unusable at the same moment (the first
+ * executions after a quiet spell, or Enkash revoking its tokens), so each waits
+ * its own time, and the first to renew has stored the new token, or Enkash's
+ * refusal, before the others re-read the credential.
+ */
+export function renewalWaitMs(accepted: AcceptedLogin | undefined): number {
+	return accepted ? Math.round(processDraw(accepted, 'wait') * MAX_RENEWAL_WAIT_MS) : 0;
 }

@@ -26,6 +26,8 @@ export interface CampaignOptions {
 	inFlight?: number;
 	/** Resend a batch that failed; without, its answer is kept. */
 	resend?: boolean;
+	/** Asked before each batch: once it answers true, no more batches are sent. */
+	stopWhen?: () => boolean;
 }
 
 export interface CampaignResult {
@@ -33,12 +35,14 @@ export interface CampaignResult {
 	batches: number;
 	/** Answers other than 200, one per failed attempt. */
 	failedAnswers: Array<{ batch: number; status: number; body: string }>;
+	/** The allocations of the batches sent (all, unless stopped). */
+	sent: Allocation[];
 }
 
 export async function sendCampaign(
 	webhookUrl: string,
 	allocations: Allocation[],
-	{ batchSize = 1000, inFlight = 6, resend = true }: CampaignOptions = {},
+	{ batchSize = 1000, inFlight = 6, resend = true, stopWhen = () => false }: CampaignOptions = {},
 ): Promise<CampaignResult> {
 	const started = Date.now();
 	const batches: Allocation[][] = [];
@@ -46,10 +50,12 @@ export async function sendCampaign(
 		batches.push(allocations.slice(start, start + batchSize));
 	}
 	const failedAnswers: CampaignResult['failedAnswers'] = [];
+	const sent: Allocation[] = [];
 	let next = 0;
 	const lane = async () => {
-		while (next < batches.length) {
+		while (next < batches.length && !stopWhen()) {
 			const batch = next++;
+			sent.push(...batches[batch]);
 			for (;;) {
 				const answer = await post(webhookUrl, { allocations: batches[batch] });
 				if (answer.status === 200) break;
@@ -59,7 +65,7 @@ export async function sendCampaign(
 		}
 	};
 	await Promise.all(Array.from({ length: inFlight }, lane));
-	return { seconds: (Date.now() - started) / 1000, batches: batches.length, failedAnswers };
+	return { seconds: (Date.now() - started) / 1000, batches: batches.length, failedAnswers, sent };
 }
 
 async function post(url: string, body: unknown) {

@@ -3,7 +3,7 @@ import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL } from './api';
 import { call, passwordGrant, sandbox, token, withSandbox } from './client';
 
 describe('Request recording', () => {
-	it('records API requests with method, path, query, headers, body, time and outcome', async () => {
+	it('records API requests with method, path, query, headers, body, time, client port and outcome', async () => {
 		const before = Date.now();
 		await call(`${BALANCE}?userId=EK1`, { headers: { 'X-Trace': 'abc' } });
 		await call(ALLOCATE, { body: ALLOCATION });
@@ -16,6 +16,7 @@ describe('Request recording', () => {
 				headers: expect.objectContaining({ authorization: `Bearer ${token}`, 'x-trace': 'abc' }),
 				body: undefined,
 				at: expect.any(Number),
+				remotePort: expect.any(Number),
 				outcome: 'ok',
 			},
 			expect.objectContaining({

@@ -1,8 +1,10 @@
 import {
-	PROCESS_RENEWAL_SHARE,
+	MAX_RENEWAL_WAIT_MS,
 	acceptedLoginOf,
 	acceptedLoginRecord,
 	loginFingerprint,
+	renewalShare,
+	renewalWaitMs,
 	renewsAt,
 	tokenLifetimeSeconds,
 	recordedTokenFailure,
@@ -152,13 +154,41 @@ describe('renewsAt', () => {
 		expiresAt: '2026-11-30T12:05:00.000Z',
 	};
 
-	it("is the process's share of the lifetime before expiry", () => {
+	it('is the given share of the lifetime before expiry', () => {
 		expect(new Date(renewsAt(accepted, 0.1)).toISOString()).toBe('2026-11-30T12:04:30.000Z');
 		expect(new Date(renewsAt(accepted, 0.25)).toISOString()).toBe('2026-11-30T12:03:45.000Z');
 	});
 
-	it('differs per process: each draws its share once, between 5 % and 25 %', () => {
-		expect(PROCESS_RENEWAL_SHARE).toBeGreaterThanOrEqual(0.05);
-		expect(PROCESS_RENEWAL_SHARE).toBeLessThan(0.25);
+	it("is, by default, this process's own share for the token", () => {
+		expect(renewsAt(accepted)).toBe(renewsAt(accepted, renewalShare(accepted)));
+	});
+});
+
+describe('renewalShare and renewalWaitMs', () => {
+	const tokens = Array.from({ length: 200 }, (_, index) => ({
+		login: 'x',
+		issuedAt: new Date(Date.UTC(2026, 10, 30, 12, 0, index)).toISOString(),
+		expiresAt: new Date(Date.UTC(2026, 10, 30, 12, 5, index)).toISOString(),
+	}));
+
+	it('are the same for the same token every time this process asks', () => {
+		expect(renewalShare(tokens[0])).toBe(renewalShare({ ...tokens[0] }));
+		expect(renewalWaitMs(tokens[0])).toBe(renewalWaitMs({ ...tokens[0] }));
+	});
+
+	it('are drawn anew for each token: a share between 5 % and 25 %, a wait of 0 to 5 s', () => {
+		const shares = tokens.map(renewalShare);
+		const waits = tokens.map(renewalWaitMs);
+
+		expect(Math.min(...shares)).toBeGreaterThanOrEqual(0.05);
+		expect(Math.max(...shares)).toBeLessThan(0.25);
+		expect(new Set(shares).size).toBe(tokens.length);
+		expect(Math.min(...waits)).toBeGreaterThanOrEqual(0);
+		expect(Math.max(...waits)).toBeLessThanOrEqual(MAX_RENEWAL_WAIT_MS);
+		expect(new Set(waits).size).toBeGreaterThan(tokens.length / 2);
+	});
+
+	it('waits nothing for a token it knows nothing of', () => {
+		expect(renewalWaitMs(undefined)).toBe(0);
 	});
 });

@@ -1,4 +1,4 @@
-import type { ICredentialDataDecryptedObject, WorkflowExecuteMode } from 'n8n-workflow';
+import { sleep, type ICredentialDataDecryptedObject, type WorkflowExecuteMode } from 'n8n-workflow';
 
 import { loginMemory, type RememberedToken } from '../../../../credentials/shared/login-memory';
 import {
@@ -8,6 +8,7 @@ import {
 	acceptedLoginOf,
 	loginFingerprint,
 	recordedTokenFailure,
+	renewalWaitMs,
 	renewsAt,
 	tokenFailureMessage,
 } from '../../../../credentials/shared/password-grant';
@@ -85,11 +86,12 @@ export class PasswordLogin {
 	/**
 	 * Keeps the token fresh before a send. A token this process obtained since
 	 * the execution began is used as it is. When the token is due for renewal
-	 * (see PROCESS_RENEWAL_SHARE) or Enkash has just answered 401 with
-	 * `rejectedToken`, the stored credential is read again first: another process
-	 * may have renewed the token, or been refused, and then nothing is sent.
-	 * Otherwise the token is emptied, so that n8n asks the credential for a new
-	 * one on the next send.
+	 * (see renewalShare) or Enkash has just answered 401 with
+	 * `rejectedToken`, the stored credential is read again first, after this
+	 * process's wait if the token is already unusable (renewalWaitMs):
+	 * another process may have renewed the token, or been refused, and then
+	 * nothing is sent. Otherwise the token is emptied, so that n8n asks the
+	 * credential for a new one on the next send.
 	 */
 	async refresh(
 		readStoredCredential: () => Promise<ICredentialDataDecryptedObject>,
@@ -105,7 +107,14 @@ export class PasswordLogin {
 		}
 		if (this.adopt(loginMemory.freshToken(this.login, now))) return;
 
-		const stored = await sharedRead(this.login, readStoredCredential);
+		const held = storedToken(this.data);
+		const unusable =
+			rejectedToken !== undefined || !held || now >= Date.parse(held.acceptedLogin.expiresAt);
+		const stored = await sharedRead(this.login, async () => {
+			if (unusable) await sleep(renewalWaitMs(held?.acceptedLogin));
+			return await readStoredCredential();
+		});
+		if (this.adopt(loginMemory.freshToken(this.login))) return;
 		const renewed = storedToken(stored);
 		if (renewed?.value !== rejectedToken && this.isFresh(renewed, now)) {
 			loginMemory.rememberToken(renewed!);
