@@ -12,6 +12,7 @@ import {
 	ACCEPTED_LOGIN_FIELD,
 	SESSION_TOKEN_FIELD,
 	TOKEN_FAILURE_FIELD,
+	acceptedLoginOf,
 	recordedTokenFailure,
 } from './shared/password-grant';
 import { obtainToken } from './shared/token-client';
@@ -105,7 +106,13 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 		return await obtainToken(this, credentials);
 	}
 
-	/** Without a token the token request has failed: stop before anything reaches the API. */
+	/**
+	 * Without a token the token request has failed: stop before anything reaches
+	 * the API. A token Enkash issued for other values (the credential has been
+	 * edited since) is not sent: Enkash answers 401, and n8n then asks
+	 * `preAuthentication` for a token for the current values. n8n 2.x's Test
+	 * button asks for a token only that way once one is stored.
+	 */
 	authenticate = async (
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
@@ -116,7 +123,11 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 					'There is no Enkash token: the token request failed',
 			);
 		}
-		return await sendWithSessionToken(credentials, requestOptions);
+		const tokenOfTheseValues = acceptedLoginOf(credentials) !== undefined;
+		return await sendWithSessionToken(
+			tokenOfTheseValues ? credentials : { ...credentials, [SESSION_TOKEN_FIELD]: '' },
+			requestOptions,
+		);
 	};
 
 	test: ICredentialTestRequest = credentialTest;

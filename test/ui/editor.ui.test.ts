@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 
 import { startEditor } from '../../dev/playground';
 import { freePort } from '../../dev/n8n';
@@ -213,13 +213,40 @@ describe('the credential dialog', () => {
 		await screenshot('credential-dialog');
 	});
 
-	it('shows the password credential’s fields', async () => {
+	async function openPasswordCredential() {
 		await page.goto(`${editor.n8n.baseUrl}/workflow/EnkashBalanceChk`);
 		await page.waitForSelector('[data-test-id=canvas-node]');
 		await page.dblclick('[data-test-id=canvas-node][data-node-name="Get Coin Balance"]');
 		await page.click('[data-test-id=ndv] [data-test-id=credential-edit-button]');
 		const dialog = page.locator('[data-test-id=credential-edit-dialog]');
 		await dialog.locator('[data-test-id=parameter-input-clientId]').waitFor();
+		return dialog;
+	}
+
+	/** Types a password as a person would, then waits for the dialog to offer saving it. */
+	async function typePassword(dialog: Locator, password: string) {
+		const input = dialog.locator('[data-test-id=parameter-input-password] input');
+		// The field swaps its masked stored value for a new input on the first key typed.
+		for (let attempt = 0; attempt < 3 && (await input.inputValue()) !== password; attempt++) {
+			await input.click();
+			await input.press('ControlOrMeta+a');
+			await input.pressSequentially(password);
+		}
+		expect(await input.inputValue()).toBe(password);
+		// The editor takes a typed value in after a pause, or when the field loses focus.
+		await input.press('Tab');
+		await page.waitForTimeout(1000);
+		await page.locator('[data-test-id=credential-save-button]', { hasText: /^Save$/ }).waitFor();
+	}
+
+	const tokenRequestOutcomes = (since: number) =>
+		editor.sandbox.requests
+			.slice(since)
+			.filter(({ path }) => path === '/oauth/token')
+			.map(({ outcome }) => outcome);
+
+	it('shows the password credential’s fields', async () => {
+		const dialog = await openPasswordCredential();
 
 		for (const field of [
 			'baseUrl',
@@ -236,5 +263,31 @@ describe('the credential dialog', () => {
 		await expect(
 			dialog.locator('[data-test-id=parameter-input-sessionToken]').count(),
 		).resolves.toBe(0);
+	});
+
+	it('tests the password credential on its first try with the right password, and reports Enkash’s refusal of a wrong one', async () => {
+		const since = editor.sandbox.requests.length;
+		const dialog = await openPasswordCredential();
+
+		// The editor tests a credential when its dialog opens and when it is saved.
+		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
+		expect(tokenRequestOutcomes(since).every((outcome) => outcome === 'ok')).toBe(true);
+
+		const beforeWrong = editor.sandbox.requests.length;
+		await typePassword(dialog, 'wrong-password');
+		await page.locator('[data-test-id=credential-save-button]').click();
+		await dialog.getByText(/connect with these settings/i).waitFor();
+		expect(tokenRequestOutcomes(beforeWrong)).toEqual(['400']);
+		await dialog.getByText('More details').click();
+		await screenshot('credential-refused');
+		await expect(dialog.textContent()).resolves.toMatch(
+			/Enkash refused the token request \(HTTP 400: Bad credentials\)/,
+		);
+
+		const beforeRight = editor.sandbox.requests.length;
+		await typePassword(dialog, editor.sandbox.credentials.password);
+		await page.locator('[data-test-id=credential-save-button]').click();
+		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
+		expect(tokenRequestOutcomes(beforeRight)).toEqual(['ok']);
 	});
 });

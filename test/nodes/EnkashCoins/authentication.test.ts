@@ -2,7 +2,7 @@
 import { useAllocationSandbox } from '../../helpers/allocate';
 import { ALLOCATE_FROM_INPUT, referralItems } from '../../helpers/fixtures';
 import { runNode, type NodeSettings } from '../../helpers/n8n-engine';
-import { apiRequests, credentialsFor } from '../../helpers/sandbox';
+import { apiRequests, credentialsFor, proveLogin } from '../../helpers/sandbox';
 
 const { sandbox, allocate } = useAllocationSandbox();
 
@@ -101,6 +101,30 @@ describe('authentication', () => {
 			storedToken,
 		);
 		expect(sandbox().balanceOf('EKUSER5')).toBe(50);
+	});
+
+	it('never sends a token Enkash issued before the credential was edited: it asks for one with the new values', async () => {
+		const credentials = await proveLogin(credentialsFor(sandbox(), 'password'));
+		const tokenOfOldValues = credentials.enkashCoinsPasswordApi.sessionToken;
+		sandbox().changePassword('changed-by-the-administrator');
+		credentials.enkashCoinsPasswordApi = {
+			...credentials.enkashCoinsPasswordApi,
+			password: 'changed-by-the-administrator',
+		};
+
+		const { items } = await runNode({
+			parameters: { authentication: 'password', ...ALLOCATE_FROM_INPUT } as never,
+			credentials,
+			items: referralItems(2),
+		});
+
+		expect(items?.map(({ json }) => json.allocated)).toEqual([true, true]);
+		expect(sandbox().tokenRequestCount()).toBe(2);
+		expect(
+			apiRequests(sandbox()).map(({ headers }) =>
+				headers.authorization?.includes(String(tokenOfOldValues)),
+			),
+		).toEqual([false, false]);
 	});
 
 	it('an expired pasted token fails with advice, and the token never appears in the error', async () => {
