@@ -1,6 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { baseUrlProperty, bearerAuthentication, credentialTest } from './shared/credential-parts';
+import { baseUrlProperty, bearerAuthentication, credentialTest } from './common/credential-parts';
 
 export class EnkashCoinsApi implements ICredentialType {
 	name = 'enkashCoinsApi';

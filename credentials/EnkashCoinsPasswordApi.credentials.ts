@@ -7,15 +7,15 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, bearerAuthentication, credentialTest } from './shared/credential-parts';
+import { baseUrlProperty, bearerAuthentication, credentialTest } from './common/credential-parts';
 import {
 	ACCEPTED_LOGIN_FIELD,
 	SESSION_TOKEN_FIELD,
 	TOKEN_FAILURE_FIELD,
 	acceptedLoginOf,
 	recordedTokenFailure,
-} from './shared/password-grant';
-import { obtainToken } from './shared/token-client';
+} from './common/password-grant';
+import { obtainToken } from './common/token-client';
 
 const sendWithSessionToken = bearerAuthentication(SESSION_TOKEN_FIELD);
 
@@ -98,7 +98,7 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 	];
 
 	/**
-	 * Fetches a token with the password grant (see shared/token-client.ts). n8n
+	 * Fetches a token with the password grant (see common/token-client.ts). n8n
 	 * stores the result in the credential and calls this again when the token is
 	 * empty, when a request answers 401, and for the credential's Test.
 	 */

@@ -162,7 +162,7 @@ describe('sourceOf', () => {
 	it.each([
 		['dist/nodes/EnkashCoins/EnkashCoins.node.js', 'nodes/EnkashCoins/EnkashCoins.node.ts'],
 		['dist/nodes/EnkashCoins/EnkashCoins.node.d.ts', 'nodes/EnkashCoins/EnkashCoins.node.ts'],
-		['dist/credentials/shared/single-flight.js.map', 'credentials/shared/single-flight.ts'],
+		['dist/credentials/common/single-flight.js.map', 'credentials/common/single-flight.ts'],
 		['dist/nodes/EnkashCoins/enkashCoins.svg', 'nodes/EnkashCoins/enkashCoins.svg'],
 	])('finds the source of %s', (packed, source) => {
 		expect(sourceOf(packed)).toBe(source);

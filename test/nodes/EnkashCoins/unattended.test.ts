@@ -7,7 +7,7 @@
  */
 import type { ICredentialDataDecryptedObject, WorkflowExecuteMode } from 'n8n-workflow';
 
-import { loginMemory } from '../../../credentials/shared/login-memory';
+import { loginMemory } from '../../../credentials/common/login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
 	SESSION_TOKEN_FIELD,
@@ -15,7 +15,7 @@ import {
 	acceptedLoginRecord,
 	loginFingerprint,
 	tokenFailureRecord,
-} from '../../../credentials/shared/password-grant';
+} from '../../../credentials/common/password-grant';
 import { UNPROVEN_LOGIN_MESSAGE } from '../../../nodes/EnkashCoins/shared/transport/password-login';
 import { useAllocationSandbox } from '../../helpers/allocate';
 import { ALLOCATE_FROM_INPUT, referralItems } from '../../helpers/fixtures';

@@ -1,5 +1,5 @@
-import { loginMemory } from '../../../credentials/shared/login-memory';
-import type { AcceptedLogin, TokenFailure } from '../../../credentials/shared/password-grant';
+import { loginMemory } from '../../../credentials/common/login-memory';
+import type { AcceptedLogin, TokenFailure } from '../../../credentials/common/password-grant';
 
 const LOGIN = 'a'.repeat(64);
 const NOW = Date.parse('2026-11-30T12:00:00Z');

@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { singleFlight } from '../../../credentials/shared/single-flight';
+import { singleFlight } from '../../../credentials/common/single-flight';
 
 describe('singleFlight', () => {
 	it('runs a task once for callers that overlap, and gives each the same result', async () => {

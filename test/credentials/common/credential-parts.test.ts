@@ -1,4 +1,4 @@
-import { normalizeBaseUrl } from '../../../credentials/shared/credential-parts';
+import { normalizeBaseUrl } from '../../../credentials/common/credential-parts';
 
 describe('normalizeBaseUrl', () => {
 	it.each([

@@ -11,7 +11,7 @@ import {
 	tokenFailureMessage,
 	tokenFailureRecord,
 	tokenUrlOf,
-} from '../../../credentials/shared/password-grant';
+} from '../../../credentials/common/password-grant';
 
 const LOGIN = {
 	baseUrl: 'https://pay-uat.enkash.in/',

@@ -1,4 +1,4 @@
-import { readTokenAnswer } from '../../../credentials/shared/token-client';
+import { readTokenAnswer } from '../../../credentials/common/token-client';
 
 describe('readTokenAnswer', () => {
 	it("reads Point Management's documented answer (snake_case)", () => {
