@@ -8,9 +8,9 @@ import {
 } from 'n8n-workflow';
 
 import { findOperation, operationProperties, resourceProperty } from './resources';
-import { authenticationProperty, credentialsByAuthentication } from './shared/authentication';
-import { optionsCollection } from './shared/input/options';
-import { runOperation } from './shared/run-items';
+import { authenticationProperty, credentialsByAuthentication } from '../shared/authentication';
+import { optionsCollection } from '../shared/input/options';
+import { runOperation } from './run-operation';
 
 export class EnkashCoins implements INodeType {
 	description: INodeTypeDescription = {

@@ -8,12 +8,9 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import {
-	authenticationProperty,
-	credentialsByAuthentication,
-} from '../EnkashCoins/shared/authentication';
-import type { BalanceReading } from '../EnkashCoins/resources/balance/get';
-import { FieldError } from '../EnkashCoins/shared/input/validation';
+import { authenticationProperty, credentialsByAuthentication } from '../shared/authentication';
+import type { BalanceReading } from '../shared/balance';
+import { FieldError } from '../shared/input/validation';
 import { readBalances } from './read-balances';
 import {
 	THRESHOLD_FIELD,

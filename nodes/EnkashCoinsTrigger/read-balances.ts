@@ -1,16 +1,8 @@
 import { NodeOperationError, type IPollFunctions } from 'n8n-workflow';
 
-import {
-	balanceOutput,
-	balanceRequest,
-	type BalanceReading,
-} from '../EnkashCoins/resources/balance/get';
-import { readOptions } from '../EnkashCoins/shared/input/options';
-import {
-	openConnection,
-	sendEnkashRequest,
-	loginStopsRun,
-} from '../EnkashCoins/shared/transport/transport';
+import { balanceOutput, balanceRequest, type BalanceReading } from '../shared/balance';
+import { readOptions } from '../shared/input/options';
+import { openConnection, sendEnkashRequest, loginStopsRun } from '../shared/transport/transport';
 
 /**
  * Reads the balance of every user, with the action node's transport, retries

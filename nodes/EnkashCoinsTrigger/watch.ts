@@ -1,4 +1,4 @@
-import { FieldError, describeType, requireText } from '../EnkashCoins/shared/input/validation';
+import { FieldError, describeType, requireText } from '../shared/input/validation';
 
 /**
  * What the Enkash Coins Trigger watches for, and when a reading of a user's

@@ -8,7 +8,7 @@
 import { N8n } from '../../dev/n8n';
 import { OWNER } from '../../dev/playground';
 import { sandboxCredentials, webhookVariant } from '../../dev/workflows';
-import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/EnkashCoins/shared/transport/password-login';
+import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/shared/transport/password-login';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 import type { Sandbox } from '../helpers/sandbox';
 

@@ -18,7 +18,7 @@ import { sleep } from 'n8n-workflow';
 import { OWNER } from '../../dev/playground';
 import { startQueueMode } from '../../dev/queue-mode';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials, webhookVariant } from '../../dev/workflows';
-import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/EnkashCoins/shared/transport/password-login';
+import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/shared/transport/password-login';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 import type { Sandbox } from '../helpers/sandbox';
 import { allocationRequests, campaignAllocations, creditTally, sendCampaign } from './campaign';

@@ -16,7 +16,7 @@ import {
 	loginFingerprint,
 	tokenFailureRecord,
 } from '../../../credentials/common/password-grant';
-import { UNPROVEN_LOGIN_MESSAGE } from '../../../nodes/EnkashCoins/shared/transport/password-login';
+import { UNPROVEN_LOGIN_MESSAGE } from '../../../nodes/shared/transport/password-login';
 import { useAllocationSandbox } from '../../helpers/allocate';
 import { ALLOCATE_FROM_INPUT, referralItems } from '../../helpers/fixtures';
 import {

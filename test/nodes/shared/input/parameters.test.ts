@@ -1,7 +1,4 @@
-import {
-	plainJsonPath,
-	valueAtPath,
-} from '../../../../../nodes/EnkashCoins/shared/input/parameters';
+import { plainJsonPath, valueAtPath } from '../../../../nodes/shared/input/parameters';
 
 describe('plainJsonPath', () => {
 	it.each([

@@ -1,6 +1,6 @@
-import { AdaptiveConcurrency } from '../../../../nodes/EnkashCoins/shared/adaptive-concurrency';
-import { RatePacer } from '../../../../nodes/EnkashCoins/shared/rate-pacer';
-import { TokenBucket } from '../../../../sandbox/rate-limit';
+import { AdaptiveConcurrency } from '../../../nodes/shared/adaptive-concurrency';
+import { RatePacer } from '../../../nodes/shared/rate-pacer';
+import { TokenBucket } from '../../../sandbox/rate-limit';
 
 /** Records the answers of second `second`, spread evenly over it, the 429s first. */
 function answerSecond(pacer: RatePacer, second: number, answers: number, throttled = 0): void {

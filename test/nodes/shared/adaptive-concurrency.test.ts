@@ -1,4 +1,4 @@
-import { AdaptiveConcurrency } from '../../../../nodes/EnkashCoins/shared/adaptive-concurrency';
+import { AdaptiveConcurrency } from '../../../nodes/shared/adaptive-concurrency';
 
 /** Records `count` answers, throttled or not, and returns the limit after each. */
 function answer(concurrency: AdaptiveConcurrency, count: number, throttled = false): number[] {

@@ -1,6 +1,6 @@
 import { sleep, type ICredentialDataDecryptedObject, type WorkflowExecuteMode } from 'n8n-workflow';
 
-import { loginMemory, type RememberedToken } from '../../../../credentials/common/login-memory';
+import { loginMemory, type RememberedToken } from '../../../credentials/common/login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
 	SESSION_TOKEN_FIELD,
@@ -11,9 +11,9 @@ import {
 	renewalWaitMs,
 	renewsAt,
 	tokenFailureMessage,
-} from '../../../../credentials/common/password-grant';
-import { singleFlight } from '../../../../credentials/common/single-flight';
-import { storedToken } from '../../../../credentials/common/token-client';
+} from '../../../credentials/common/password-grant';
+import { singleFlight } from '../../../credentials/common/single-flight';
+import { storedToken } from '../../../credentials/common/token-client';
 
 /**
  * Execution modes in which a login Enkash has not accepted yet may be sent: a

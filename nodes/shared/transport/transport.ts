@@ -11,8 +11,8 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
-import { normalizeBaseUrl } from '../../../../credentials/common/credential-parts';
-import { SESSION_TOKEN_FIELD } from '../../../../credentials/common/password-grant';
+import { normalizeBaseUrl } from '../../../credentials/common/credential-parts';
+import { SESSION_TOKEN_FIELD } from '../../../credentials/common/password-grant';
 
 import { FlowControl } from '../flow-control';
 import { checkEnvelope, type EnkashEnvelope } from './envelope';

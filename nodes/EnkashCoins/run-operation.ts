@@ -11,11 +11,11 @@ import {
 	openConnection,
 	sendEnkashRequest,
 	loginStopsRun,
-} from './transport/transport';
-import type { EnkashOperation, EnkashRequest } from './types';
-import { readOptions } from './input/options';
-import { FieldError } from './input/validation';
-import { PayloadError } from './output';
+} from '../shared/transport/transport';
+import type { EnkashOperation, EnkashRequest } from '../shared/types';
+import { readOptions } from '../shared/input/options';
+import { FieldError } from '../shared/input/validation';
+import { PayloadError } from '../shared/output';
 
 function inputError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
 	if (error instanceof FieldError) {

@@ -4,7 +4,7 @@ import {
 	isRetriedStatus,
 	parseRetryAfter,
 	retryDelayMs,
-} from '../../../../../nodes/EnkashCoins/shared/transport/retry';
+} from '../../../../nodes/shared/transport/retry';
 
 describe('which failures are retried', () => {
 	it.each([429, 502, 503, 504])('retries HTTP %i', (status) => {

@@ -3,7 +3,7 @@ import {
 	MAX_ID_LENGTH,
 	requireText,
 	requireWholeNumber,
-} from '../../../../../nodes/EnkashCoins/shared/input/validation';
+} from '../../../../nodes/shared/input/validation';
 
 function fieldErrorOf(check: () => unknown): FieldError {
 	let thrown: unknown;

@@ -1,4 +1,4 @@
-import { redact, secretsOf } from '../../../../../nodes/EnkashCoins/shared/transport/redact';
+import { redact, secretsOf } from '../../../../nodes/shared/transport/redact';
 
 describe('secretsOf', () => {
 	it('lists the token, password and client secret with their Base64 forms and the Basic header', () => {

@@ -1,8 +1,4 @@
-import {
-	PayloadError,
-	asBalance,
-	asPayloadObject,
-} from '../../../../nodes/EnkashCoins/shared/output';
+import { PayloadError, asBalance, asPayloadObject } from '../../../nodes/shared/output';
 
 describe('asPayloadObject', () => {
 	it('returns the payload object with any extra fields', () => {

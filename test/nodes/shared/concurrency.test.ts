@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../../../nodes/EnkashCoins/shared/concurrency';
+import { mapWithConcurrency } from '../../../nodes/shared/concurrency';
 
 describe('mapWithConcurrency', () => {
 	it('returns results in index order although later tasks finish first', async () => {

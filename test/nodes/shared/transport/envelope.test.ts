@@ -1,4 +1,4 @@
-import { checkEnvelope } from '../../../../../nodes/EnkashCoins/shared/transport/envelope';
+import { checkEnvelope } from '../../../../nodes/shared/transport/envelope';
 
 describe('checkEnvelope', () => {
 	it('accepts response_code 0 and keeps every field, including unknown ones', () => {
