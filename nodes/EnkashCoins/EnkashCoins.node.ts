@@ -16,7 +16,7 @@ export class EnkashCoins implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Enkash Coins',
 		name: 'enkashCoins',
-		icon: { light: 'file:enkashCoins.svg', dark: 'file:enkashCoins.dark.svg' },
+		icon: { light: 'file:../icons/enkashCoins.svg', dark: 'file:../icons/enkashCoins.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

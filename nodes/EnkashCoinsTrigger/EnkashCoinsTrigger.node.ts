@@ -38,8 +38,8 @@ export class EnkashCoinsTrigger implements INodeType {
 		displayName: 'Enkash Coins Trigger',
 		name: 'enkashCoinsTrigger',
 		icon: {
-			light: 'file:../EnkashCoins/enkashCoins.svg',
-			dark: 'file:../EnkashCoins/enkashCoins.dark.svg',
+			light: 'file:../icons/enkashCoins.svg',
+			dark: 'file:../icons/enkashCoins.dark.svg',
 		},
 		group: ['trigger'],
 		version: 1,

@@ -15,7 +15,7 @@ import { freePort } from '../../dev/n8n';
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const SCREENSHOTS = path.join(REPO_ROOT, '.e2e-runtime/screenshots');
 const README_IMAGES = path.join(REPO_ROOT, 'docs/images');
-const ICON_PATH = '/icons/n8n-nodes-enkash-coins/dist/nodes/EnkashCoins/enkashCoins.svg';
+const ICON_PATH = '/icons/n8n-nodes-enkash-coins/dist/nodes/icons/enkashCoins.svg';
 
 let editor: Awaited<ReturnType<typeof startEditor>>;
 let browser: Browser;
