@@ -6,12 +6,9 @@ import {
 	type INodeExecutionData,
 } from 'n8n-workflow';
 
-import {
-	enkashApiError,
-	openConnection,
-	sendEnkashRequest,
-	loginStopsRun,
-} from '../shared/transport/transport';
+import { enkashApiError } from '../shared/transport/errors';
+import { sendEnkashRequest } from '../shared/transport/send';
+import { loginStopsRun, openSession } from '../shared/transport/session';
 import type { EnkashOperation, EnkashRequest } from '../shared/types';
 import { readOptions } from '../shared/input/options';
 import { FieldError } from '../shared/input/validation';
@@ -47,7 +44,7 @@ export async function runOperation(
 	operation: EnkashOperation,
 ): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
-	const { fullResponse, ...connectionOptions } = readOptions(
+	const { fullResponse, ...sessionOptions } = readOptions(
 		context.getNodeParameter('options', 0, {}) as IDataObject,
 	);
 	const continueOnFail = context.continueOnFail();
@@ -62,10 +59,10 @@ export async function runOperation(
 	const invalid = requests.find((request): request is Error => request instanceof Error);
 	if (invalid && !continueOnFail) throw invalid;
 
-	const connection = await openConnection(
+	const session = await openSession(
 		context,
 		context.getNodeParameter('authentication', 0),
-		connectionOptions,
+		sessionOptions,
 	);
 	const output: INodeExecutionData[] = new Array(items.length);
 	let stopError: Error | undefined;
@@ -81,15 +78,15 @@ export async function runOperation(
 			return;
 		}
 		try {
-			const envelope = await sendEnkashRequest(context, connection, request, itemIndex);
+			const envelope = await sendEnkashRequest(context, session, request, itemIndex);
 			const json = fullResponse ? envelope : operation.toOutput(envelope.payload, request);
 			output[itemIndex] = { json, pairedItem: { item: itemIndex } };
 		} catch (caught) {
 			const error =
 				caught instanceof PayloadError
-					? enkashApiError(context, connection, itemIndex, { message: caught.message })
+					? enkashApiError(context, session, itemIndex, { message: caught.message })
 					: (caught as Error);
-			if (!continueOnFail || loginStopsRun(connection)) stopError ??= error;
+			if (!continueOnFail || loginStopsRun(session)) stopError ??= error;
 			output[itemIndex] = errorItem(error, itemIndex);
 		}
 	}
@@ -97,7 +94,7 @@ export async function runOperation(
 	const order = items.map((_, itemIndex) => itemIndex);
 	const firstValid = order.findIndex((itemIndex) => !(requests[itemIndex] instanceof Error));
 	if (firstValid > 0) order.unshift(...order.splice(firstValid, 1));
-	await connection.flow.run(order, runItem);
+	await session.flow.run(order, runItem);
 
 	if (stopError && !continueOnFail) throw stopError;
 	return output;

@@ -13,8 +13,8 @@ import type { BalanceReading } from '../shared/balance';
 import { FieldError } from '../shared/input/validation';
 import { readBalances } from './read-balances';
 import {
-	THRESHOLD_FIELD,
-	USER_IDS_FIELD,
+	THRESHOLD_DISPLAY_NAME,
+	USER_IDS_DISPLAY_NAME,
 	WATCH_EVENTS,
 	isEvent,
 	parseUserIds,
@@ -56,7 +56,7 @@ export class EnkashCoinsTrigger implements INodeType {
 		properties: [
 			authenticationProperty,
 			{
-				displayName: USER_IDS_FIELD,
+				displayName: USER_IDS_DISPLAY_NAME,
 				name: 'userIds',
 				type: 'string',
 				typeOptions: { rows: 4 },
@@ -78,7 +78,7 @@ export class EnkashCoinsTrigger implements INodeType {
 				default: DEFAULT_EVENT,
 			},
 			{
-				displayName: THRESHOLD_FIELD,
+				displayName: THRESHOLD_DISPLAY_NAME,
 				name: 'threshold',
 				type: 'number',
 				default: 100,

@@ -2,7 +2,8 @@ import { NodeOperationError, type IPollFunctions } from 'n8n-workflow';
 
 import { balanceOutput, balanceRequest, type BalanceReading } from '../shared/balance';
 import { readOptions } from '../shared/input/options';
-import { openConnection, sendEnkashRequest, loginStopsRun } from '../shared/transport/transport';
+import { sendEnkashRequest } from '../shared/transport/send';
+import { loginStopsRun, openSession } from '../shared/transport/session';
 
 /**
  * Reads the balance of every user, with the action node's transport, retries
@@ -15,21 +16,21 @@ export async function readBalances(
 	authentication: unknown,
 	userIds: string[],
 ): Promise<BalanceReading[]> {
-	const connection = await openConnection(context, authentication, readOptions({}));
+	const session = await openSession(context, authentication, readOptions({}));
 	const readings: BalanceReading[] = new Array(userIds.length);
 	const failures: string[] = [];
 	let tokenFailure: Error | undefined;
 
-	await connection.flow.run(
+	await session.flow.run(
 		userIds.map((_, index) => index),
 		async (index) => {
 			if (tokenFailure) return;
 			const request = balanceRequest(userIds[index]);
 			try {
-				const envelope = await sendEnkashRequest(context, connection, request, index);
+				const envelope = await sendEnkashRequest(context, session, request, index);
 				readings[index] = balanceOutput(envelope.payload, request);
 			} catch (error) {
-				if (loginStopsRun(connection)) tokenFailure ??= error as Error;
+				if (loginStopsRun(session)) tokenFailure ??= error as Error;
 				else failures.push(`${userIds[index]}: ${(error as Error).message}`);
 			}
 		},

@@ -2,6 +2,9 @@ import { AdaptiveConcurrency } from './adaptive-concurrency';
 import { runFirstAlone } from './concurrency';
 import { RatePacer } from './rate-pacer';
 
+export { AdaptiveConcurrency, RatePacer };
+export { mapWithConcurrency } from './concurrency';
+
 /**
  * Keeps a run's requests within what Enkash takes: how many are in flight
  * (AdaptiveConcurrency, up to Max Concurrent Requests) and, once Enkash has

@@ -1,4 +1,4 @@
-import { AdaptiveConcurrency } from '../../../nodes/shared/adaptive-concurrency';
+import { AdaptiveConcurrency } from '../../../../nodes/shared/flow-control';
 
 /** Records `count` answers, throttled or not, and returns the limit after each. */
 function answer(concurrency: AdaptiveConcurrency, count: number, throttled = false): number[] {

@@ -1,4 +1,4 @@
-import { describeResponse, describeThrown } from '../../../../nodes/shared/transport/transport';
+import { describeResponse, describeThrown } from '../../../../nodes/shared/transport/failures';
 
 /** n8n-workflow 2.34 and later: n8n's error keeps the HTTP client's as `cause`. */
 function wrapped(cause: object) {

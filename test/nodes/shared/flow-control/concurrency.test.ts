@@ -1,6 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
-import { mapWithConcurrency } from '../../../nodes/shared/concurrency';
+import { mapWithConcurrency } from '../../../../nodes/shared/flow-control';
 
 describe('mapWithConcurrency', () => {
 	it('returns results in index order although later tasks finish first', async () => {

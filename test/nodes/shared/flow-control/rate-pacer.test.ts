@@ -1,6 +1,5 @@
-import { AdaptiveConcurrency } from '../../../nodes/shared/adaptive-concurrency';
-import { RatePacer } from '../../../nodes/shared/rate-pacer';
-import { TokenBucket } from '../../../sandbox/rate-limit';
+import { AdaptiveConcurrency, RatePacer } from '../../../../nodes/shared/flow-control';
+import { TokenBucket } from '../../../../sandbox/rate-limit';
 
 /** Records the answers of second `second`, spread evenly over it, the 429s first. */
 function answerSecond(pacer: RatePacer, second: number, answers: number, throttled = 0): void {

@@ -1,4 +1,4 @@
-import { FlowControl } from '../../../nodes/shared/flow-control';
+import { FlowControl } from '../../../../nodes/shared/flow-control';
 
 describe('FlowControl', () => {
 	it('sends at once and keeps up to 5 in flight until Enkash throttles', async () => {
