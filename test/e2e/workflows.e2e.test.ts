@@ -12,6 +12,7 @@ import {
 	sandboxCredentials,
 } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
+import { everyOperation } from '../helpers/operations';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -64,6 +65,59 @@ function chain(names: string[]) {
 	);
 }
 
+/** The nodes of the "every operation" workflow, one per operation in the registry, in the order they run. */
+function everyOperationNodes(
+	authentication: 'accessToken' | 'password',
+	event: string,
+	userId: string,
+) {
+	return [
+		enkashNode('Create Event', 200, authentication, {
+			resource: 'event',
+			operation: 'create',
+			companyId: 'CEK0TCW2W8',
+			eventName: event,
+			amount: 20,
+		}),
+		enkashNode('Get Event', 400, authentication, {
+			resource: 'event',
+			operation: 'get',
+			coinConfigId: '={{ $json.coinConfigId }}',
+		}),
+		enkashNode('Update Event', 600, authentication, {
+			resource: 'event',
+			operation: 'update',
+			coinConfigId: '={{ $json.coinConfigId }}',
+			updateFields: { amount: 30, configuration: 'CUSTOM' },
+		}),
+		enkashNode('Allocate Coins', 800, authentication, {
+			resource: 'allocation',
+			operation: 'allocate',
+			companyId: 'CEK0TCW2W8',
+			eventName: '={{ $json.event }}',
+			userId,
+			requestId: `REQ-${userId}`,
+		}),
+		enkashNode('Get Balance', 1000, authentication, {
+			resource: 'balance',
+			operation: 'get',
+			userId: '={{ $json.userId }}',
+			options: { fullResponse: true },
+		}),
+	];
+}
+
+it('the "every operation" workflow has a node for each operation in the registry', () => {
+	const covered = everyOperationNodes('accessToken', 'EVENT', 'USER').map(({ parameters }) => {
+		const { resource, operation } = parameters as Record<string, unknown>;
+		return `${String(resource)}/${String(operation)}`;
+	});
+	const missing = everyOperation
+		.filter(({ resource, operation }) => !covered.includes(`${resource.value}/${operation.value}`))
+		.map(({ label }) => label);
+	expect(missing).toEqual([]);
+});
+
 describe.each(['accessToken', 'password'] as const)(
 	'every operation, authenticated by %s',
 	(authentication) => {
@@ -71,14 +125,8 @@ describe.each(['accessToken', 'password'] as const)(
 			const event = `E2E_${authentication.toUpperCase()}`;
 			const userId = `EK${authentication.toUpperCase()}`;
 			const id = authentication === 'password' ? 'E2eEveryOpPasswd' : 'E2eEveryOpTokenA';
-			const names = [
-				'Start',
-				'Create Event',
-				'Get Event',
-				'Update Event',
-				'Allocate Coins',
-				'Get Balance',
-			];
+			const nodes = everyOperationNodes(authentication, event, userId);
+			const names = ['Start', ...nodes.map(({ name }) => name)];
 			await n8n.importWorkflow({
 				id,
 				name: `Every operation (${authentication})`,
@@ -91,38 +139,7 @@ describe.each(['accessToken', 'password'] as const)(
 						position: [0, 0],
 						parameters: {},
 					},
-					enkashNode('Create Event', 200, authentication, {
-						resource: 'event',
-						operation: 'create',
-						companyId: 'CEK0TCW2W8',
-						eventName: event,
-						amount: 20,
-					}),
-					enkashNode('Get Event', 400, authentication, {
-						resource: 'event',
-						operation: 'get',
-						coinConfigId: '={{ $json.coinConfigId }}',
-					}),
-					enkashNode('Update Event', 600, authentication, {
-						resource: 'event',
-						operation: 'update',
-						coinConfigId: '={{ $json.coinConfigId }}',
-						updateFields: { amount: 30, configuration: 'CUSTOM' },
-					}),
-					enkashNode('Allocate Coins', 800, authentication, {
-						resource: 'allocation',
-						operation: 'allocate',
-						companyId: 'CEK0TCW2W8',
-						eventName: '={{ $json.event }}',
-						userId,
-						requestId: `REQ-${userId}`,
-					}),
-					enkashNode('Get Balance', 1000, authentication, {
-						resource: 'balance',
-						operation: 'get',
-						userId: '={{ $json.userId }}',
-						options: { fullResponse: true },
-					}),
+					...nodes,
 				],
 				connections: chain(names),
 				settings: { executionOrder: 'v1' },
