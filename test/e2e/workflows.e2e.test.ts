@@ -13,6 +13,7 @@ import {
 } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 import { everyOperation } from '../helpers/operations';
+import { COMPANY_ID, EVENT_NAME, USER_ID } from '../helpers/fixtures';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -22,7 +23,7 @@ let n8n: N8n;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
-	sandbox.createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 60 });
+	sandbox.createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: 60 });
 	n8n = N8n.create();
 	await n8n.importCredentials(sandboxCredentials(sandbox));
 }, 600_000);
@@ -75,7 +76,7 @@ function everyOperationNodes(
 		enkashNode('Create Event', 200, authentication, {
 			resource: 'event',
 			operation: 'create',
-			companyId: 'CEK0TCW2W8',
+			companyId: COMPANY_ID,
 			eventName: event,
 			amount: 20,
 		}),
@@ -93,7 +94,7 @@ function everyOperationNodes(
 		enkashNode('Allocate Coins', 800, authentication, {
 			resource: 'allocation',
 			operation: 'allocate',
-			companyId: 'CEK0TCW2W8',
+			companyId: COMPANY_ID,
 			eventName: '={{ $json.event }}',
 			userId,
 			requestId: `REQ-${userId}`,
@@ -160,7 +161,7 @@ describe.each(['accessToken', 'password'] as const)(
 					json: {
 						coinConfigId,
 						configuration: 'DEFAULT',
-						companyId: 'CEK0TCW2W8',
+						companyId: COMPANY_ID,
 						event,
 						amount: 20,
 					},
@@ -175,7 +176,7 @@ describe.each(['accessToken', 'password'] as const)(
 			expect(nodeOutput(run, 'Allocate Coins')[0].json).toEqual({
 				allocated: true,
 				requestId: `REQ-${userId}`,
-				companyId: 'CEK0TCW2W8',
+				companyId: COMPANY_ID,
 				userId,
 				event,
 				message: 'Successfully allocated enkash Coins',
@@ -206,12 +207,12 @@ describe('the example workflows', () => {
 			amount: 10,
 		});
 		expect(sandbox.events().filter(({ event }) => event === 'INVOICE_PAYMENT')).toEqual([
-			expect.objectContaining({ companyId: 'CEK0TCW2W8', amount: 10 }),
+			expect.objectContaining({ companyId: COMPANY_ID, amount: 10 }),
 		]);
 	});
 
 	it('"flag users with a low balance" flags exactly the users under 100 coins', async () => {
-		await allocateDirectly('EKQZVMQK', ['R1', 'R2']);
+		await allocateDirectly(USER_ID, ['R1', 'R2']);
 		await allocateDirectly('EK6CYE6K', ['R3']);
 		const workflow = manualVariant(loadExample('scheduled-balance-check.json'), {
 			id: 'E2eBalanceManual',
@@ -222,7 +223,7 @@ describe('the example workflows', () => {
 
 		expect(ok).toBe(true);
 		expect(nodeOutput(run, 'Get Coin Balance').map(({ json }) => json)).toEqual([
-			{ userId: 'EKQZVMQK', balance: 120 },
+			{ userId: USER_ID, balance: 120 },
 			{ userId: 'EK6CYE6K', balance: 60 },
 			{ userId: 'EKM4TQ2P', balance: 0 },
 		]);
@@ -321,11 +322,11 @@ describe('"On Error: Continue" in n8n', () => {
 			message: 'User account is suspended',
 			match: { body: { userId: 'EKBLOCKED' } },
 		});
-		const referrals = ['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((referrerId, index) => ({
+		const referrals = [USER_ID, 'EKBLOCKED', 'EK6CYE6K'].map((referrerId, index) => ({
 			body: { referrerId, referralId: `REF-E2E-${index}` },
 		}));
 		const balancesBefore = Object.fromEntries(
-			['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((user) => [user, sandbox.balanceOf(user)]),
+			[USER_ID, 'EKBLOCKED', 'EK6CYE6K'].map((user) => [user, sandbox.balanceOf(user)]),
 		);
 		const workflow = manualVariant(loadExample('referral-webhook-allocate.json'), {
 			id: 'E2eContinueOnFai',
@@ -350,7 +351,7 @@ describe('"On Error: Continue" in n8n', () => {
 			[true, { item: 2 }],
 		]);
 		expect(
-			['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map(
+			[USER_ID, 'EKBLOCKED', 'EK6CYE6K'].map(
 				(user) => sandbox.balanceOf(user) - balancesBefore[user],
 			),
 		).toEqual([60, 0, 60]);
@@ -365,7 +366,7 @@ async function allocateDirectly(userId: string, requestIds: string[]) {
 				authorization: `Bearer ${sandbox.issueToken()}`,
 				'content-type': 'application/json',
 			},
-			body: JSON.stringify({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', userId, requestId }),
+			body: JSON.stringify({ companyId: COMPANY_ID, event: EVENT_NAME, userId, requestId }),
 		});
 	}
 }

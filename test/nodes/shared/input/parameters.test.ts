@@ -1,4 +1,5 @@
 import { plainJsonPath, valueAtPath } from '../../../../nodes/shared/input/parameters';
+import { USER_ID } from '../../../helpers/fixtures';
 
 describe('plainJsonPath', () => {
 	it.each([
@@ -13,7 +14,7 @@ describe('plainJsonPath', () => {
 	});
 
 	it.each([
-		['a fixed value', 'EKQZVMQK'],
+		['a fixed value', USER_ID],
 		['a call', '={{ $json.userId.trim() }}'],
 		['text around the expression', '=REF-{{ $json.id }}'],
 		['two expressions', '={{ $json.a }}{{ $json.b }}'],

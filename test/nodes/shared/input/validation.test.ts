@@ -4,6 +4,7 @@ import {
 	requireText,
 	requireWholeNumber,
 } from '../../../../nodes/shared/input/validation';
+import { COMPANY_ID } from '../../../helpers/fixtures';
 
 function fieldErrorOf(check: () => unknown): FieldError {
 	let thrown: unknown;
@@ -18,7 +19,7 @@ function fieldErrorOf(check: () => unknown): FieldError {
 
 describe('requireText', () => {
 	it('returns the text trimmed', () => {
-		expect(requireText('  CEK0TCW2W8 ', 'Company ID')).toBe('CEK0TCW2W8');
+		expect(requireText(`  ${COMPANY_ID} `, 'Company ID')).toBe(COMPANY_ID);
 	});
 
 	it('keeps non-ASCII text as it is', () => {
