@@ -7,7 +7,7 @@
  */
 import type { ICredentialDataDecryptedObject, WorkflowExecuteMode } from 'n8n-workflow';
 
-import { loginMemory } from '../../../credentials/common/login-memory';
+import { loginMemory } from '../../credentials/common/login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
 	SESSION_TOKEN_FIELD,
@@ -15,17 +15,17 @@ import {
 	acceptedLoginRecord,
 	loginFingerprint,
 	tokenFailureRecord,
-} from '../../../credentials/common/password-grant';
-import { UNPROVEN_LOGIN_MESSAGE } from '../../../nodes/shared/transport/password-login';
-import { useAllocationSandbox } from '../../helpers/allocate';
-import { ALLOCATE_FROM_INPUT, referralItems } from '../../helpers/fixtures';
+} from '../../credentials/common/password-grant';
+import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/shared/transport/password-login';
+import { useAllocationSandbox } from '../helpers/allocate';
+import { ALLOCATE_FROM_INPUT, referralItems } from '../helpers/fixtures';
 import {
 	EngineCredentialsHelper,
 	runNode,
 	type CredentialStore,
 	type NodeSettings,
-} from '../../helpers/n8n-engine';
-import { apiRequests, credentialsFor, proveLogin } from '../../helpers/sandbox';
+} from '../helpers/n8n-engine';
+import { apiRequests, credentialsFor, proveLogin } from '../helpers/sandbox';
 
 const { sandbox } = useAllocationSandbox();
 const PASSWORD_CREDENTIAL = 'enkashCoinsPasswordApi';

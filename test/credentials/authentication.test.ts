@@ -1,8 +1,8 @@
 /** The two credentials at work: tokens fetched, renewed and kept, and a refused login that is never sent twice. */
-import { useAllocationSandbox } from '../../helpers/allocate';
-import { ALLOCATE_FROM_INPUT, referralItems } from '../../helpers/fixtures';
-import { runNode, type NodeSettings } from '../../helpers/n8n-engine';
-import { apiRequests, credentialsFor, proveLogin } from '../../helpers/sandbox';
+import { useAllocationSandbox } from '../helpers/allocate';
+import { ALLOCATE_FROM_INPUT, referralItems } from '../helpers/fixtures';
+import { runNode, type NodeSettings } from '../helpers/n8n-engine';
+import { apiRequests, credentialsFor, proveLogin } from '../helpers/sandbox';
 
 const { sandbox, allocate } = useAllocationSandbox();
 
