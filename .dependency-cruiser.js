@@ -1,50 +1,45 @@
 /**
  * Which way the package's imports may point (`npm run lint` runs it on
- * nodes/ and credentials/): credentials below nodes, code both nodes use
- * below either node, and neither node reaching into the other.
- * @type {import('dependency-cruiser').IConfiguration}
+ * nodes/, credentials/ and test/): credentials below nodes, code both nodes
+ * use below either node, and neither node reaching into the other.
  */
+
+/** A forbidden import: from modules matching `from` to modules matching `to`. */
+const forbid = (name, comment, from, to) => ({ name, comment, severity: 'error', from, to });
+
+/** @type {import('dependency-cruiser').IConfiguration} */
 module.exports = {
 	forbidden: [
-		{
-			name: 'no-cycles',
-			comment: 'Modules that import each other cannot be understood, tested or moved alone.',
-			severity: 'error',
-			from: {},
-			to: { circular: true },
-		},
-		{
-			name: 'credentials-below-nodes',
-			comment: 'n8n loads credentials on their own: what they need lives in credentials/common/.',
-			severity: 'error',
-			from: { path: '^credentials/' },
-			to: { path: '^nodes/' },
-		},
-		{
-			name: 'shared-below-nodes',
-			comment:
-				'nodes/shared/ serves both nodes, so it imports neither node folder nor an operation.',
-			severity: 'error',
-			from: { path: '^nodes/shared/' },
-			to: { path: '^nodes/[^/]+/', pathNot: '^nodes/shared/' },
-		},
-		{
-			name: 'trigger-apart-from-action-node',
-			comment: 'What the trigger shares with the action node belongs in nodes/shared/.',
-			severity: 'error',
-			from: { path: '^nodes/EnkashCoinsTrigger/' },
-			to: { path: '^nodes/EnkashCoins/' },
-		},
-		{
-			name: 'flow-control-through-its-index',
-			comment: 'Flow control is used through nodes/shared/flow-control/index.ts alone.',
-			severity: 'error',
-			from: { pathNot: '^nodes/shared/flow-control/' },
-			to: {
-				path: '^nodes/shared/flow-control/',
-				pathNot: '^nodes/shared/flow-control/index\\.ts$',
-			},
-		},
+		forbid(
+			'no-cycles',
+			'Modules that import each other cannot be understood, tested or moved alone.',
+			{},
+			{ circular: true },
+		),
+		forbid(
+			'credentials-below-nodes',
+			'n8n loads credentials on their own: what they need lives in credentials/common/.',
+			{ path: '^credentials/' },
+			{ path: '^nodes/' },
+		),
+		forbid(
+			'shared-below-nodes',
+			'nodes/shared/ serves both nodes, so it imports neither node folder nor an operation.',
+			{ path: '^nodes/shared/' },
+			{ path: '^nodes/[^/]+/', pathNot: '^nodes/shared/' },
+		),
+		forbid(
+			'trigger-apart-from-action-node',
+			'What the trigger shares with the action node belongs in nodes/shared/.',
+			{ path: '^nodes/EnkashCoinsTrigger/' },
+			{ path: '^nodes/EnkashCoins/' },
+		),
+		forbid(
+			'flow-control-through-its-index',
+			'Flow control is used through nodes/shared/flow-control/index.ts alone.',
+			{ pathNot: '^nodes/shared/flow-control/' },
+			{ path: '^nodes/shared/flow-control/', pathNot: '^nodes/shared/flow-control/index\\.ts$' },
+		),
 	],
 	options: {
 		doNotFollow: { path: 'node_modules' },
