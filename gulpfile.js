@@ -1,11 +1,8 @@
 const { src, dest } = require('gulp');
 
-/** Copies node and credential icons next to the compiled files in dist/. */
+/** Copies the icons every node and credential points at into dist/nodes/icons/. */
 function copyIcons() {
-	return src(['nodes/**/*.{png,svg}', 'credentials/**/*.{png,svg}'], {
-		base: '.',
-		encoding: false,
-	}).pipe(dest('dist'));
+	return src('nodes/icons/*.{png,svg}', { base: '.', encoding: false }).pipe(dest('dist'));
 }
 
 exports['build:icons'] = copyIcons;

@@ -1,6 +1,6 @@
 import type { ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
 
-import { baseUrlProperty, bearerAuthentication, credentialTest } from './shared/credential-parts';
+import { baseUrlProperty, bearerAuthentication, credentialTest } from './common/credential-parts';
 
 export class EnkashCoinsApi implements ICredentialType {
 	name = 'enkashCoinsApi';
@@ -9,8 +9,8 @@ export class EnkashCoinsApi implements ICredentialType {
 
 	// Literal, not shared: n8n's linters and package scanner read these fields statically.
 	icon = {
-		light: 'file:../nodes/EnkashCoins/enkashCoins.svg',
-		dark: 'file:../nodes/EnkashCoins/enkashCoins.dark.svg',
+		light: 'file:../nodes/icons/enkashCoins.svg',
+		dark: 'file:../nodes/icons/enkashCoins.dark.svg',
 	} as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-enkash-coins#credentials';

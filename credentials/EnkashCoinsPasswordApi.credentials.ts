@@ -7,15 +7,15 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, bearerAuthentication, credentialTest } from './shared/credential-parts';
+import { baseUrlProperty, bearerAuthentication, credentialTest } from './common/credential-parts';
 import {
 	ACCEPTED_LOGIN_FIELD,
 	SESSION_TOKEN_FIELD,
 	TOKEN_FAILURE_FIELD,
 	acceptedLoginOf,
 	recordedTokenFailure,
-} from './shared/password-grant';
-import { obtainToken } from './shared/token-client';
+} from './common/password-grant';
+import { obtainToken } from './common/token-client';
 
 const sendWithSessionToken = bearerAuthentication(SESSION_TOKEN_FIELD);
 
@@ -26,8 +26,8 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 
 	// Literal, not shared: n8n's linters and package scanner read these fields statically.
 	icon = {
-		light: 'file:../nodes/EnkashCoins/enkashCoins.svg',
-		dark: 'file:../nodes/EnkashCoins/enkashCoins.dark.svg',
+		light: 'file:../nodes/icons/enkashCoins.svg',
+		dark: 'file:../nodes/icons/enkashCoins.dark.svg',
 	} as const;
 
 	documentationUrl = 'https://www.npmjs.com/package/n8n-nodes-enkash-coins#credentials';
@@ -98,7 +98,7 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 	];
 
 	/**
-	 * Fetches a token with the password grant (see shared/token-client.ts). n8n
+	 * Fetches a token with the password grant (see common/token-client.ts). n8n
 	 * stores the result in the credential and calls this again when the token is
 	 * empty, when a request answers 401, and for the credential's Test.
 	 */

@@ -8,15 +8,15 @@ import {
 } from 'n8n-workflow';
 
 import { findOperation, operationProperties, resourceProperty } from './resources';
-import { authenticationProperty, credentialsByAuthentication } from './shared/authentication';
-import { optionsCollection } from './shared/input/options';
-import { runOperation } from './shared/run-items';
+import { authenticationProperty, credentialsByAuthentication } from '../shared/authentication';
+import { optionsCollection } from '../shared/input/options';
+import { runOperation } from './run-operation';
 
 export class EnkashCoins implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Enkash Coins',
 		name: 'enkashCoins',
-		icon: { light: 'file:enkashCoins.svg', dark: 'file:enkashCoins.dark.svg' },
+		icon: { light: 'file:../icons/enkashCoins.svg', dark: 'file:../icons/enkashCoins.dark.svg' },
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',

@@ -8,16 +8,13 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import {
-	authenticationProperty,
-	credentialsByAuthentication,
-} from '../EnkashCoins/shared/authentication';
-import type { BalanceReading } from '../EnkashCoins/resources/balance/get';
-import { FieldError } from '../EnkashCoins/shared/input/validation';
+import { authenticationProperty, credentialsByAuthentication } from '../shared/authentication';
+import type { BalanceReading } from '../shared/balance';
+import { FieldError } from '../shared/input/validation';
 import { readBalances } from './read-balances';
 import {
-	THRESHOLD_FIELD,
-	USER_IDS_FIELD,
+	THRESHOLD_DISPLAY_NAME,
+	USER_IDS_DISPLAY_NAME,
 	WATCH_EVENTS,
 	isEvent,
 	parseUserIds,
@@ -41,8 +38,8 @@ export class EnkashCoinsTrigger implements INodeType {
 		displayName: 'Enkash Coins Trigger',
 		name: 'enkashCoinsTrigger',
 		icon: {
-			light: 'file:../EnkashCoins/enkashCoins.svg',
-			dark: 'file:../EnkashCoins/enkashCoins.dark.svg',
+			light: 'file:../icons/enkashCoins.svg',
+			dark: 'file:../icons/enkashCoins.dark.svg',
 		},
 		group: ['trigger'],
 		version: 1,
@@ -59,7 +56,7 @@ export class EnkashCoinsTrigger implements INodeType {
 		properties: [
 			authenticationProperty,
 			{
-				displayName: USER_IDS_FIELD,
+				displayName: USER_IDS_DISPLAY_NAME,
 				name: 'userIds',
 				type: 'string',
 				typeOptions: { rows: 4 },
@@ -81,7 +78,7 @@ export class EnkashCoinsTrigger implements INodeType {
 				default: DEFAULT_EVENT,
 			},
 			{
-				displayName: THRESHOLD_FIELD,
+				displayName: THRESHOLD_DISPLAY_NAME,
 				name: 'threshold',
 				type: 'number',
 				default: 100,

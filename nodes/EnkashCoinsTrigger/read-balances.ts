@@ -1,16 +1,9 @@
 import { NodeOperationError, type IPollFunctions } from 'n8n-workflow';
 
-import {
-	balanceOutput,
-	balanceRequest,
-	type BalanceReading,
-} from '../EnkashCoins/resources/balance/get';
-import { readOptions } from '../EnkashCoins/shared/input/options';
-import {
-	openConnection,
-	sendEnkashRequest,
-	loginStopsRun,
-} from '../EnkashCoins/shared/transport/transport';
+import { balanceOutput, balanceRequest, type BalanceReading } from '../shared/balance';
+import { readOptions } from '../shared/input/options';
+import { sendEnkashRequest } from '../shared/transport/send';
+import { loginStopsRun, openSession } from '../shared/transport/session';
 
 /**
  * Reads the balance of every user, with the action node's transport, retries
@@ -23,21 +16,21 @@ export async function readBalances(
 	authentication: unknown,
 	userIds: string[],
 ): Promise<BalanceReading[]> {
-	const connection = await openConnection(context, authentication, readOptions({}));
+	const session = await openSession(context, authentication, readOptions({}));
 	const readings: BalanceReading[] = new Array(userIds.length);
 	const failures: string[] = [];
 	let tokenFailure: Error | undefined;
 
-	await connection.flow.run(
+	await session.flow.run(
 		userIds.map((_, index) => index),
 		async (index) => {
 			if (tokenFailure) return;
 			const request = balanceRequest(userIds[index]);
 			try {
-				const envelope = await sendEnkashRequest(context, connection, request, index);
+				const envelope = await sendEnkashRequest(context, session, request, index);
 				readings[index] = balanceOutput(envelope.payload, request);
 			} catch (error) {
-				if (loginStopsRun(connection)) tokenFailure ??= error as Error;
+				if (loginStopsRun(session)) tokenFailure ??= error as Error;
 				else failures.push(`${userIds[index]}: ${(error as Error).message}`);
 			}
 		},

@@ -1,4 +1,4 @@
-import { FieldError, describeType, requireText } from '../EnkashCoins/shared/input/validation';
+import { FieldError, describeType, requireText } from '../shared/input/validation';
 
 /**
  * What the Enkash Coins Trigger watches for, and when a reading of a user's
@@ -37,8 +37,8 @@ export type BalanceEvent = {
 	event: WatchEvent;
 };
 
-export const USER_IDS_FIELD = 'User IDs';
-export const THRESHOLD_FIELD = 'Threshold';
+export const USER_IDS_DISPLAY_NAME = 'User IDs';
+export const THRESHOLD_DISPLAY_NAME = 'Threshold';
 
 /**
  * The watched user IDs: a list, or text with one ID per line or separated by
@@ -51,16 +51,19 @@ export function parseUserIds(value: unknown): string[] {
 	else if (typeof value === 'number') entries = [value];
 	else {
 		throw new FieldError(
-			USER_IDS_FIELD,
-			`"${USER_IDS_FIELD}" must be a list of user IDs or text, but got ${describeType(value)}`,
+			USER_IDS_DISPLAY_NAME,
+			`"${USER_IDS_DISPLAY_NAME}" must be a list of user IDs or text, but got ${describeType(value)}`,
 			'Type the IDs one per line or separated by commas, or map a list, for example {{ $json.userIds }}.',
 		);
 	}
 	const ids = entries
 		.filter((entry) => !(typeof entry === 'string' && entry.trim() === ''))
-		.map((entry) => requireText(entry, USER_IDS_FIELD));
+		.map((entry) => requireText(entry, USER_IDS_DISPLAY_NAME));
 	if (ids.length === 0) {
-		throw new FieldError(USER_IDS_FIELD, `"${USER_IDS_FIELD}" is required but is empty`);
+		throw new FieldError(
+			USER_IDS_DISPLAY_NAME,
+			`"${USER_IDS_DISPLAY_NAME}" is required but is empty`,
+		);
 	}
 	return [...new Set(ids)];
 }
@@ -69,8 +72,8 @@ export function requireThreshold(value: unknown): number {
 	const threshold = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
 	if (typeof threshold !== 'number' || !Number.isFinite(threshold)) {
 		throw new FieldError(
-			THRESHOLD_FIELD,
-			`"${THRESHOLD_FIELD}" must be a number, got ${JSON.stringify(value) ?? 'nothing'}`,
+			THRESHOLD_DISPLAY_NAME,
+			`"${THRESHOLD_DISPLAY_NAME}" must be a number, got ${JSON.stringify(value) ?? 'nothing'}`,
 		);
 	}
 	return threshold;

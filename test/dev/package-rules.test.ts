@@ -21,7 +21,7 @@ const sourceFiles = [
 	'credentials/EnkashCoinsApi.credentials.ts',
 	'nodes/EnkashCoins/EnkashCoins.node.ts',
 	'nodes/EnkashCoins/EnkashCoins.node.json',
-	'nodes/EnkashCoins/enkashCoins.svg',
+	'nodes/icons/enkashCoins.svg',
 	'docs/images/canvas.png',
 ];
 const packedFiles = [
@@ -33,7 +33,7 @@ const packedFiles = [
 	'dist/nodes/EnkashCoins/EnkashCoins.node.js',
 	'dist/nodes/EnkashCoins/EnkashCoins.node.js.map',
 	'dist/nodes/EnkashCoins/EnkashCoins.node.json',
-	'dist/nodes/EnkashCoins/enkashCoins.svg',
+	'dist/nodes/icons/enkashCoins.svg',
 ];
 const changelog = '# Changelog\n\n## [0.1.0] - 2026-12-01\n\n### Added\n';
 const readme = '# n8n-nodes-enkash-coins\n\n![The canvas](docs/images/canvas.png)\n';
@@ -162,8 +162,8 @@ describe('sourceOf', () => {
 	it.each([
 		['dist/nodes/EnkashCoins/EnkashCoins.node.js', 'nodes/EnkashCoins/EnkashCoins.node.ts'],
 		['dist/nodes/EnkashCoins/EnkashCoins.node.d.ts', 'nodes/EnkashCoins/EnkashCoins.node.ts'],
-		['dist/credentials/shared/single-flight.js.map', 'credentials/shared/single-flight.ts'],
-		['dist/nodes/EnkashCoins/enkashCoins.svg', 'nodes/EnkashCoins/enkashCoins.svg'],
+		['dist/credentials/common/single-flight.js.map', 'credentials/common/single-flight.ts'],
+		['dist/nodes/icons/enkashCoins.svg', 'nodes/icons/enkashCoins.svg'],
 	])('finds the source of %s', (packed, source) => {
 		expect(sourceOf(packed)).toBe(source);
 	});

@@ -15,12 +15,12 @@ import {
 	type ChatMessage,
 	type ChatRequest,
 } from '../helpers/scripted-chat-model';
+import { COMPANY_ID, USER_ID } from '../helpers/fixtures';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 type ScriptedModel = Awaited<ReturnType<typeof startScriptedChatModel>>;
 
-const QUESTION =
-	'How many coins does EKQZVMQK have? Credit the 50-coin goodwill bonus for ticket T-123, and the birthday bonus too.';
+const QUESTION = `How many coins does ${USER_ID} have? Credit the 50-coin goodwill bonus for ticket T-123, and the birthday bonus too.`;
 const OPENAI_CREDENTIAL = { id: 'ScriptedOpenAi01', name: 'Scripted model', type: 'openAiApi' };
 
 const toolNamed = (request: ChatRequest, part: string) => {
@@ -37,14 +37,14 @@ function supportAgentScript(request: ChatRequest, index: number) {
 		const credit = toolNamed(request, 'Credit');
 		return {
 			toolCalls: [
-				{ name: toolNamed(request, 'Balance'), arguments: { userId: 'EKQZVMQK' } },
+				{ name: toolNamed(request, 'Balance'), arguments: { userId: USER_ID } },
 				{
 					name: credit,
-					arguments: { eventName: 'GOODWILL_BONUS', userId: 'EKQZVMQK', requestId: 'T-123' },
+					arguments: { eventName: 'GOODWILL_BONUS', userId: USER_ID, requestId: 'T-123' },
 				},
 				{
 					name: credit,
-					arguments: { eventName: 'BIRTHDAY_BONUS', userId: 'EKQZVMQK', requestId: 'T-123-BDAY' },
+					arguments: { eventName: 'BIRTHDAY_BONUS', userId: USER_ID, requestId: 'T-123-BDAY' },
 				},
 				{
 					name: credit,
@@ -137,8 +137,8 @@ let n8n: N8n;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
-	sandbox.createEvent({ companyId: 'CEK0TCW2W8', event: 'GOODWILL_BONUS', amount: 50 });
-	sandbox.setBalances({ EKQZVMQK: 120 });
+	sandbox.createEvent({ companyId: COMPANY_ID, event: 'GOODWILL_BONUS', amount: 50 });
+	sandbox.setBalances({ [USER_ID]: 120 });
 	model = await startScriptedChatModel(supportAgentScript);
 	n8n = N8n.create();
 	await n8n.importCredentials([
@@ -159,12 +159,12 @@ describe('the Enkash Coins node as an AI Agent’s tool', () => {
 			enkashTool('Get Coin Balance', {
 				resource: 'balance',
 				operation: 'get',
-				userId: fromAI('userId', 'The Enkash ID of the user, for example EKQZVMQK'),
+				userId: fromAI('userId', `The Enkash ID of the user, for example ${USER_ID}`),
 			}),
 			enkashTool('Credit Coins', {
 				resource: 'allocation',
 				operation: 'allocate',
-				companyId: 'CEK0TCW2W8',
+				companyId: COMPANY_ID,
 				eventName: fromAI('eventName', 'The coin event, for example GOODWILL_BONUS'),
 				userId: fromAI('userId', 'The Enkash ID of the user to credit'),
 				requestId: fromAI('requestId', 'A stable key for this credit, such as the ticket ID'),
@@ -194,21 +194,20 @@ describe('the Enkash Coins node as an AI Agent’s tool', () => {
 		// What the model got back from each call: results, and the node's errors as results.
 		const results = toolResults(second).map(({ content }) => JSON.parse(content ?? ''));
 		expect(results).toEqual([
-			[{ userId: 'EKQZVMQK', balance: 120 }],
+			[{ userId: USER_ID, balance: 120 }],
 			[
 				{
 					allocated: true,
 					requestId: 'T-123',
-					companyId: 'CEK0TCW2W8',
-					userId: 'EKQZVMQK',
+					companyId: COMPANY_ID,
+					userId: USER_ID,
 					event: 'GOODWILL_BONUS',
 					message: 'Successfully allocated enkash Coins',
 				},
 			],
 			[
 				{
-					error:
-						'Enkash rejected the request: No coin configuration found for event BIRTHDAY_BONUS of company CEK0TCW2W8 (POST /api/v0/enkash-coins/allocate-coin)',
+					error: `Enkash rejected the request: No coin configuration found for event BIRTHDAY_BONUS of company ${COMPANY_ID} (POST /api/v0/enkash-coins/allocate-coin)`,
 				},
 			],
 			[{ error: '"User ID" is required but is empty [item 0]' }],
@@ -221,9 +220,9 @@ describe('the Enkash Coins node as an AI Agent’s tool', () => {
 				'POST',
 				'/api/v0/enkash-coins/allocate-coin',
 				{
-					companyId: 'CEK0TCW2W8',
+					companyId: COMPANY_ID,
 					event: 'GOODWILL_BONUS',
-					userId: 'EKQZVMQK',
+					userId: USER_ID,
 					requestId: 'T-123',
 				},
 			],
@@ -231,14 +230,14 @@ describe('the Enkash Coins node as an AI Agent’s tool', () => {
 				'POST',
 				'/api/v0/enkash-coins/allocate-coin',
 				{
-					companyId: 'CEK0TCW2W8',
+					companyId: COMPANY_ID,
 					event: 'BIRTHDAY_BONUS',
-					userId: 'EKQZVMQK',
+					userId: USER_ID,
 					requestId: 'T-123-BDAY',
 				},
 			],
 		]);
-		expect(sandbox.balanceOf('EKQZVMQK')).toBe(170);
+		expect(sandbox.balanceOf(USER_ID)).toBe(170);
 		const [balance, goodwill, birthday, blank] = toolResults(second).map(({ content }) => content);
 		const answer = run.data.resultData.runData['Support Agent'][0].data.main[0][0].json.output;
 		expect(answer).toBe(

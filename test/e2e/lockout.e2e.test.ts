@@ -10,12 +10,13 @@ import { sleep } from 'n8n-workflow';
 import { N8n } from '../../dev/n8n';
 import { OWNER } from '../../dev/playground';
 import { sandboxCredentials, webhookVariant } from '../../dev/workflows';
-import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/EnkashCoins/shared/transport/password-login';
+import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/shared/transport/password-login';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 import type { Sandbox } from '../helpers/sandbox';
+import { COMPANY_ID, EVENT_NAME } from '../helpers/fixtures';
 
 const RUNS = 5;
-const EVENT = { companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 };
+const EVENT = { companyId: COMPANY_ID, event: EVENT_NAME, amount: 50 };
 
 let n8n: N8n;
 const figures: string[] = [];

@@ -10,20 +10,21 @@ import { N8n } from '../../dev/n8n';
 import { OWNER } from '../../dev/playground';
 import { EXAMPLE_CREDENTIALS, loadExample, sandboxCredentials } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
+import { COMPANY_ID, EVENT_NAME, USER_ID } from '../helpers/fixtures';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
 let sandbox: Sandbox;
 let n8n: N8n;
 const workflow = loadExample('referral-webhook-allocate.json');
-const WATCHED = ['EKQZVMQK', 'EK6CYE6K', 'EKM4TQ2P'];
+const WATCHED = [USER_ID, 'EK6CYE6K', 'EKM4TQ2P'];
 // n8n refuses poll intervals under a minute, so each minute is the quickest.
 const lowBalanceAlert = loadExample('low-balance-alert-trigger.json');
 lowBalanceAlert.nodes[0].parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
-	sandbox.createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 });
+	sandbox.createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: 50 });
 	n8n = N8n.create();
 	await n8n.importCredentials(sandboxCredentials(sandbox));
 	// EKQZVMQK, credited by the webhook tests, stays below 100: it never crosses.
@@ -54,25 +55,25 @@ function postReferral(body: Record<string, unknown>) {
 
 describe('a published webhook workflow', () => {
 	it('allocates coins for a POST and answers with the result', async () => {
-		const response = await postReferral({ referrerId: 'EKQZVMQK', referralId: 'REF-WEBHOOK-1' });
+		const response = await postReferral({ referrerId: USER_ID, referralId: 'REF-WEBHOOK-1' });
 
 		expect(response.status).toBe(200);
 		expect(await response.json()).toEqual({
 			allocated: true,
 			requestId: 'REF-WEBHOOK-1',
-			companyId: 'CEK0TCW2W8',
-			userId: 'EKQZVMQK',
-			event: 'REFERRAL_EVENT',
+			companyId: COMPANY_ID,
+			userId: USER_ID,
+			event: EVENT_NAME,
 			message: 'Successfully allocated enkash Coins',
 		});
-		expect(sandbox.balanceOf('EKQZVMQK')).toBe(50);
+		expect(sandbox.balanceOf(USER_ID)).toBe(50);
 	});
 
 	it('does not credit twice when the shop sends the same referral again', async () => {
-		const again = await postReferral({ referrerId: 'EKQZVMQK', referralId: 'REF-WEBHOOK-1' });
+		const again = await postReferral({ referrerId: USER_ID, referralId: 'REF-WEBHOOK-1' });
 
 		expect(((await again.json()) as { allocated: boolean }).allocated).toBe(true);
-		expect(sandbox.balanceOf('EKQZVMQK')).toBe(50);
+		expect(sandbox.balanceOf(USER_ID)).toBe(50);
 	});
 
 	it('answers with the error when the referral cannot be credited', async () => {

@@ -12,6 +12,8 @@ import {
 	sandboxCredentials,
 } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
+import { everyOperation } from '../helpers/operations';
+import { COMPANY_ID, EVENT_NAME, USER_ID } from '../helpers/fixtures';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
@@ -21,7 +23,7 @@ let n8n: N8n;
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
-	sandbox.createEvent({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 60 });
+	sandbox.createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: 60 });
 	n8n = N8n.create();
 	await n8n.importCredentials(sandboxCredentials(sandbox));
 }, 600_000);
@@ -64,6 +66,59 @@ function chain(names: string[]) {
 	);
 }
 
+/** The nodes of the "every operation" workflow, one per operation in the registry, in the order they run. */
+function everyOperationNodes(
+	authentication: 'accessToken' | 'password',
+	event: string,
+	userId: string,
+) {
+	return [
+		enkashNode('Create Event', 200, authentication, {
+			resource: 'event',
+			operation: 'create',
+			companyId: COMPANY_ID,
+			eventName: event,
+			amount: 20,
+		}),
+		enkashNode('Get Event', 400, authentication, {
+			resource: 'event',
+			operation: 'get',
+			coinConfigId: '={{ $json.coinConfigId }}',
+		}),
+		enkashNode('Update Event', 600, authentication, {
+			resource: 'event',
+			operation: 'update',
+			coinConfigId: '={{ $json.coinConfigId }}',
+			updateFields: { amount: 30, configuration: 'CUSTOM' },
+		}),
+		enkashNode('Allocate Coins', 800, authentication, {
+			resource: 'allocation',
+			operation: 'allocate',
+			companyId: COMPANY_ID,
+			eventName: '={{ $json.event }}',
+			userId,
+			requestId: `REQ-${userId}`,
+		}),
+		enkashNode('Get Balance', 1000, authentication, {
+			resource: 'balance',
+			operation: 'get',
+			userId: '={{ $json.userId }}',
+			options: { fullResponse: true },
+		}),
+	];
+}
+
+it('the "every operation" workflow has a node for each operation in the registry', () => {
+	const covered = everyOperationNodes('accessToken', 'EVENT', 'USER').map(({ parameters }) => {
+		const { resource, operation } = parameters as Record<string, unknown>;
+		return `${String(resource)}/${String(operation)}`;
+	});
+	const missing = everyOperation
+		.filter(({ resource, operation }) => !covered.includes(`${resource.value}/${operation.value}`))
+		.map(({ label }) => label);
+	expect(missing).toEqual([]);
+});
+
 describe.each(['accessToken', 'password'] as const)(
 	'every operation, authenticated by %s',
 	(authentication) => {
@@ -71,14 +126,8 @@ describe.each(['accessToken', 'password'] as const)(
 			const event = `E2E_${authentication.toUpperCase()}`;
 			const userId = `EK${authentication.toUpperCase()}`;
 			const id = authentication === 'password' ? 'E2eEveryOpPasswd' : 'E2eEveryOpTokenA';
-			const names = [
-				'Start',
-				'Create Event',
-				'Get Event',
-				'Update Event',
-				'Allocate Coins',
-				'Get Balance',
-			];
+			const nodes = everyOperationNodes(authentication, event, userId);
+			const names = ['Start', ...nodes.map(({ name }) => name)];
 			await n8n.importWorkflow({
 				id,
 				name: `Every operation (${authentication})`,
@@ -91,38 +140,7 @@ describe.each(['accessToken', 'password'] as const)(
 						position: [0, 0],
 						parameters: {},
 					},
-					enkashNode('Create Event', 200, authentication, {
-						resource: 'event',
-						operation: 'create',
-						companyId: 'CEK0TCW2W8',
-						eventName: event,
-						amount: 20,
-					}),
-					enkashNode('Get Event', 400, authentication, {
-						resource: 'event',
-						operation: 'get',
-						coinConfigId: '={{ $json.coinConfigId }}',
-					}),
-					enkashNode('Update Event', 600, authentication, {
-						resource: 'event',
-						operation: 'update',
-						coinConfigId: '={{ $json.coinConfigId }}',
-						updateFields: { amount: 30, configuration: 'CUSTOM' },
-					}),
-					enkashNode('Allocate Coins', 800, authentication, {
-						resource: 'allocation',
-						operation: 'allocate',
-						companyId: 'CEK0TCW2W8',
-						eventName: '={{ $json.event }}',
-						userId,
-						requestId: `REQ-${userId}`,
-					}),
-					enkashNode('Get Balance', 1000, authentication, {
-						resource: 'balance',
-						operation: 'get',
-						userId: '={{ $json.userId }}',
-						options: { fullResponse: true },
-					}),
+					...nodes,
 				],
 				connections: chain(names),
 				settings: { executionOrder: 'v1' },
@@ -143,7 +161,7 @@ describe.each(['accessToken', 'password'] as const)(
 					json: {
 						coinConfigId,
 						configuration: 'DEFAULT',
-						companyId: 'CEK0TCW2W8',
+						companyId: COMPANY_ID,
 						event,
 						amount: 20,
 					},
@@ -158,7 +176,7 @@ describe.each(['accessToken', 'password'] as const)(
 			expect(nodeOutput(run, 'Allocate Coins')[0].json).toEqual({
 				allocated: true,
 				requestId: `REQ-${userId}`,
-				companyId: 'CEK0TCW2W8',
+				companyId: COMPANY_ID,
 				userId,
 				event,
 				message: 'Successfully allocated enkash Coins',
@@ -189,12 +207,12 @@ describe('the example workflows', () => {
 			amount: 10,
 		});
 		expect(sandbox.events().filter(({ event }) => event === 'INVOICE_PAYMENT')).toEqual([
-			expect.objectContaining({ companyId: 'CEK0TCW2W8', amount: 10 }),
+			expect.objectContaining({ companyId: COMPANY_ID, amount: 10 }),
 		]);
 	});
 
 	it('"flag users with a low balance" flags exactly the users under 100 coins', async () => {
-		await allocateDirectly('EKQZVMQK', ['R1', 'R2']);
+		await allocateDirectly(USER_ID, ['R1', 'R2']);
 		await allocateDirectly('EK6CYE6K', ['R3']);
 		const workflow = manualVariant(loadExample('scheduled-balance-check.json'), {
 			id: 'E2eBalanceManual',
@@ -205,7 +223,7 @@ describe('the example workflows', () => {
 
 		expect(ok).toBe(true);
 		expect(nodeOutput(run, 'Get Coin Balance').map(({ json }) => json)).toEqual([
-			{ userId: 'EKQZVMQK', balance: 120 },
+			{ userId: USER_ID, balance: 120 },
 			{ userId: 'EK6CYE6K', balance: 60 },
 			{ userId: 'EKM4TQ2P', balance: 0 },
 		]);
@@ -304,11 +322,11 @@ describe('"On Error: Continue" in n8n', () => {
 			message: 'User account is suspended',
 			match: { body: { userId: 'EKBLOCKED' } },
 		});
-		const referrals = ['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((referrerId, index) => ({
+		const referrals = [USER_ID, 'EKBLOCKED', 'EK6CYE6K'].map((referrerId, index) => ({
 			body: { referrerId, referralId: `REF-E2E-${index}` },
 		}));
 		const balancesBefore = Object.fromEntries(
-			['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map((user) => [user, sandbox.balanceOf(user)]),
+			[USER_ID, 'EKBLOCKED', 'EK6CYE6K'].map((user) => [user, sandbox.balanceOf(user)]),
 		);
 		const workflow = manualVariant(loadExample('referral-webhook-allocate.json'), {
 			id: 'E2eContinueOnFai',
@@ -333,7 +351,7 @@ describe('"On Error: Continue" in n8n', () => {
 			[true, { item: 2 }],
 		]);
 		expect(
-			['EKQZVMQK', 'EKBLOCKED', 'EK6CYE6K'].map(
+			[USER_ID, 'EKBLOCKED', 'EK6CYE6K'].map(
 				(user) => sandbox.balanceOf(user) - balancesBefore[user],
 			),
 		).toEqual([60, 0, 60]);
@@ -348,7 +366,7 @@ async function allocateDirectly(userId: string, requestIds: string[]) {
 				authorization: `Bearer ${sandbox.issueToken()}`,
 				'content-type': 'application/json',
 			},
-			body: JSON.stringify({ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', userId, requestId }),
+			body: JSON.stringify({ companyId: COMPANY_ID, event: EVENT_NAME, userId, requestId }),
 		});
 	}
 }

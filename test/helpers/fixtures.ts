@@ -2,6 +2,11 @@
 export const COMPANY_ID = 'CEK0TCW2W8';
 export const EVENT_NAME = 'REFERRAL_EVENT';
 export const EVENT_AMOUNT = 50;
+/** The user most tests credit or read. */
+export const USER_ID = 'EKQZVMQK';
+
+/** The input item of a single referral of the user. */
+export const REFERRAL_ITEM = { userId: USER_ID, referralId: 'REF-1' };
 
 /** Allocate parameters with fixed values, for tests that replace one of them. */
 export const ALLOCATE_FIXED = {
@@ -9,8 +14,8 @@ export const ALLOCATE_FIXED = {
 	operation: 'allocate',
 	companyId: COMPANY_ID,
 	eventName: EVENT_NAME,
-	userId: 'EKQZVMQK',
-	requestId: 'REF-1',
+	userId: USER_ID,
+	requestId: REFERRAL_ITEM.referralId,
 };
 
 /** Allocate parameters that take the user and the request id from each input item. */

@@ -40,7 +40,7 @@ import {
 import { EnkashCoinsApi } from '../../credentials/EnkashCoinsApi.credentials';
 import { EnkashCoinsPasswordApi } from '../../credentials/EnkashCoinsPasswordApi.credentials';
 import { EnkashCoins } from '../../nodes/EnkashCoins/EnkashCoins.node';
-import { credentialTypeOf } from '../../nodes/EnkashCoins/shared/authentication';
+import { credentialTypeOf } from '../../nodes/shared/authentication';
 import { EnkashCoinsTrigger } from '../../nodes/EnkashCoinsTrigger/EnkashCoinsTrigger.node';
 
 export const NODE_TYPE = 'n8n-nodes-enkash-coins.enkashCoins';

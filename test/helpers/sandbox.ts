@@ -2,7 +2,7 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { runNode, type CredentialStore } from './n8n-engine';
 
-import { CREDENTIAL_TEST_USER } from '../../credentials/shared/credential-parts';
+import { CREDENTIAL_TEST_USER } from '../../credentials/common/credential-parts';
 
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 

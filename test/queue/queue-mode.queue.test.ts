@@ -18,12 +18,13 @@ import { sleep } from 'n8n-workflow';
 import { OWNER } from '../../dev/playground';
 import { startQueueMode } from '../../dev/queue-mode';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials, webhookVariant } from '../../dev/workflows';
-import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/EnkashCoins/shared/transport/password-login';
+import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/shared/transport/password-login';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 import type { Sandbox } from '../helpers/sandbox';
 import { allocationRequests, campaignAllocations, creditTally, sendCampaign } from './campaign';
+import { COMPANY_ID } from '../helpers/fixtures';
 
-const CAMPAIGN_EVENT = { companyId: 'CEK0TCW2W8', event: 'CAMPAIGN_BONUS', amount: 10 };
+const CAMPAIGN_EVENT = { companyId: COMPANY_ID, event: 'CAMPAIGN_BONUS', amount: 10 };
 const CAMPAIGN_SIZE = 100_000;
 const WORKERS = 3;
 const ROTATION_TRIALS = Number(process.env.ENKASH_ROTATION_TRIALS ?? 1);

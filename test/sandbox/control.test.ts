@@ -1,6 +1,7 @@
 /** Request recording and the control API under /__sandbox/. */
 import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL } from './api';
 import { call, passwordGrant, sandbox, token, withSandbox } from './client';
+import { COMPANY_ID, EVENT_NAME } from '../helpers/fixtures';
 
 describe('Request recording', () => {
 	it('records API requests with method, path, query, headers, body, time, client port and outcome', async () => {
@@ -185,7 +186,7 @@ describe('Control API (/__sandbox/)', () => {
 		expect(await control('POST', 'events', { ...REFERRAL, amount: 5 })).toEqual({
 			status: 400,
 			json: {
-				error: 'Coin configuration already exists for event REFERRAL_EVENT of company CEK0TCW2W8',
+				error: `Coin configuration already exists for event ${EVENT_NAME} of company ${COMPANY_ID}`,
 			},
 		});
 		expect((await control('POST', 'events', { ...REFERRAL, event: 'X', amount: -1 })).status).toBe(

@@ -14,6 +14,7 @@ import {
 	token,
 	withSandbox,
 } from './client';
+import { COMPANY_ID, EVENT_NAME } from '../helpers/fixtures';
 
 describe('POST /oauth/token (password grant)', () => {
 	it('issues a bearer token that authenticates API calls', async () => {
@@ -260,8 +261,7 @@ describe('POST /api/v0/enkash-coins/create-coins-config', () => {
 		const duplicate = await call(CREATE, { body: { ...body, amount: 7 } });
 		const otherCompany = await call(CREATE, { body: { ...body, companyId: 'CEKEKCARDS' } });
 
-		const message =
-			'Coin configuration already exists for event REFERRAL_EVENT of company CEK0TCW2W8';
+		const message = `Coin configuration already exists for event ${EVENT_NAME} of company ${COMPANY_ID}`;
 		expect(duplicate.status).toBe(200);
 		expect(duplicate.json).toEqual(envelope(1, message, message));
 		expect(otherCompany.json.response_code).toBe(0);
@@ -415,8 +415,7 @@ describe('PATCH /api/v0/enkash-coins/{coinConfigId}', () => {
 
 		const answer = await patch({ event: 'INVOICE_PAYMENT' });
 
-		const message =
-			'Coin configuration already exists for event INVOICE_PAYMENT of company CEK0TCW2W8';
+		const message = `Coin configuration already exists for event INVOICE_PAYMENT of company ${COMPANY_ID}`;
 		expect(answer.status).toBe(200);
 		expect(answer.json).toEqual(envelope(1, message, message));
 	});
@@ -464,7 +463,7 @@ describe('POST /api/v0/enkash-coins/allocate-coin', () => {
 	it('reports an unknown event as an HTTP 200 envelope failure', async () => {
 		const answer = await call(ALLOCATE, { body: { ...ALLOCATION, event: 'MEAL_CARD_PAYMENT' } });
 
-		const message = 'No coin configuration found for event MEAL_CARD_PAYMENT of company CEK0TCW2W8';
+		const message = `No coin configuration found for event MEAL_CARD_PAYMENT of company ${COMPANY_ID}`;
 		expect(answer.status).toBe(200);
 		expect(answer.json).toEqual(envelope(1, message, message));
 		expect(sandbox.allocations()).toEqual([]);

@@ -11,11 +11,13 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 
 import { startEditor } from '../../dev/playground';
 import { freePort } from '../../dev/n8n';
+import { resources } from '../../nodes/EnkashCoins/resources';
+import { everyOperation } from '../helpers/operations';
 
 const REPO_ROOT = path.resolve(__dirname, '../..');
 const SCREENSHOTS = path.join(REPO_ROOT, '.e2e-runtime/screenshots');
 const README_IMAGES = path.join(REPO_ROOT, 'docs/images');
-const ICON_PATH = '/icons/n8n-nodes-enkash-coins/dist/nodes/EnkashCoins/enkashCoins.svg';
+const ICON_PATH = '/icons/n8n-nodes-enkash-coins/dist/nodes/icons/enkashCoins.svg';
 
 let editor: Awaited<ReturnType<typeof startEditor>>;
 let browser: Browser;
@@ -139,18 +141,24 @@ describe('the node panel', () => {
 	});
 
 	it('lists the resources and the operations of each', async () => {
-		expect(await selectOptions('resource')).toEqual(['Allocation', 'Balance', 'Event']);
-		expect(await selectOptions('operation')).toEqual(['Create', 'Get', 'Update']);
+		expect(await selectOptions('resource')).toEqual(resources.map(({ name }) => name));
+		// The panel opens on an Event node.
+		expect(await selectOptions('operation')).toEqual(
+			everyOperation
+				.filter(({ resource }) => resource.value === 'event')
+				.map(({ operation }) => operation.name),
+		);
 		await screenshot('node-panel');
 	});
 
-	it.each([
-		['Event', 'Create', ['companyId', 'eventName', 'amount', 'configuration']],
-		['Event', 'Get', ['coinConfigId']],
-		['Event', 'Update', ['coinConfigId']],
-		['Allocation', 'Allocate', ['companyId', 'eventName', 'userId', 'requestId']],
-		['Balance', 'Get', ['userId']],
-	])('shows the fields of %s › %s', async (resource, operation, fields) => {
+	// A collection (Update Fields) shows as a button, not as a parameter input.
+	it.each(
+		everyOperation.map(({ resource, operation }) => [
+			resource.name,
+			operation.name,
+			operation.fields.filter(({ type }) => type !== 'collection').map(({ name }) => name),
+		]),
+	)('shows the fields of %s › %s', async (resource, operation, fields) => {
 		await selectOptions('resource', resource);
 		const operations = await selectOptions('operation', operation);
 

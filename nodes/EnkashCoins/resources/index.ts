@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import type { EnkashOperation, EnkashResource } from '../shared/types';
+import type { EnkashOperation, EnkashResource } from '../../shared/types';
 import { allocationResource } from './allocation';
 import { balanceResource } from './balance';
 import { eventResource } from './event';

@@ -2,6 +2,8 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { EnkashCoins } from '../../../nodes/EnkashCoins/EnkashCoins.node';
+import { resources } from '../../../nodes/EnkashCoins/resources';
+import { everyOperation } from '../../helpers/operations';
 
 describe('the node description (the workflow contract)', () => {
 	const { description } = new EnkashCoins();
@@ -47,21 +49,54 @@ describe('the node description (the workflow contract)', () => {
 	});
 
 	it('has the contract’s resources and operations, and the defaults saved workflows leave out', () => {
-		expect(values(property('resource')[0])).toEqual(['allocation', 'balance', 'event']);
-		expect(values(property('operation', 'event')[0])).toEqual(['create', 'get', 'update']);
-		expect(values(property('operation', 'allocation')[0])).toEqual(['allocate']);
-		expect(values(property('operation', 'balance')[0])).toEqual(['get']);
+		expect(values(property('resource')[0])).toEqual(
+			expect.arrayContaining(['allocation', 'balance', 'event']),
+		);
+		expect(values(property('operation', 'event')[0])).toEqual(
+			expect.arrayContaining(['create', 'get', 'update']),
+		);
+		expect(values(property('operation', 'allocation')[0])).toEqual(
+			expect.arrayContaining(['allocate']),
+		);
+		expect(values(property('operation', 'balance')[0])).toEqual(expect.arrayContaining(['get']));
 		expect(property('resource')[0].default).toBe('allocation');
 		expect(property('operation', 'event')[0].default).toBe('create');
 		expect(property('operation', 'allocation')[0].default).toBe('allocate');
 		expect(property('operation', 'balance')[0].default).toBe('get');
 	});
 
-	it('gives every operation an action for the node panel and AI tools', () => {
-		for (const selector of property('operation')) {
-			for (const option of selector.options as Array<{ action?: string }>)
-				expect(option.action).toBeTruthy();
+	it('offers every resource and operation of the registry, in its order, each with one menu', () => {
+		expect(values(property('resource')[0])).toEqual(resources.map(({ value }) => value));
+		expect(property('operation')).toHaveLength(resources.length);
+		for (const resource of resources) {
+			const selector = property('operation', resource.value);
+			expect(selector).toHaveLength(1);
+			expect(values(selector[0])).toEqual(resource.operations.map(({ value }) => value));
+			expect(selector[0].default).toBe(resource.defaultOperation.value);
 		}
+	});
+
+	it.each(everyOperation)(
+		'shows $label with its action and exactly its own fields',
+		({ resource, operation }) => {
+			const option = (
+				property('operation', resource.value)[0].options as Array<{
+					value: string;
+					action?: string;
+				}>
+			).find(({ value }) => value === operation.value);
+			expect(option?.action).toBe(operation.action);
+			// What the nodes panel and AI agents show: a sentence starting with a verb, no full stop.
+			expect(operation.action).toMatch(/^[A-Z][a-z]+ \S.*[^.\s]$/);
+			expect(fieldsOf(resource.value, operation.value)).toEqual(
+				operation.fields.map(({ name }) => name),
+			);
+		},
+	);
+
+	it('gives each operation an action of its own', () => {
+		const actions = everyOperation.map(({ operation }) => operation.action);
+		expect(new Set(actions).size).toBe(actions.length);
 	});
 
 	it('has the contract’s fields for each operation', () => {

@@ -6,7 +6,13 @@
  * exception or a stack trace as the message.
  */
 import { useAllocationSandbox } from '../../helpers/allocate';
-import { ALLOCATE_FIXED, COMPANY_ID, EVENT_AMOUNT } from '../../helpers/fixtures';
+import {
+	ALLOCATE_FIXED,
+	COMPANY_ID,
+	EVENT_AMOUNT,
+	REFERRAL_ITEM,
+	USER_ID,
+} from '../../helpers/fixtures';
 import { runNode, type NodeRunResult } from '../../helpers/n8n-engine';
 import { apiRequests, credentialsFor } from '../../helpers/sandbox';
 
@@ -36,7 +42,7 @@ function expectCleanError(run: NodeRunResult, message: string | RegExp) {
 describe('input validation', () => {
 	it('rejects a blank field before sending anything, naming the field and the item', async () => {
 		const { items, error } = await allocate([
-			{ userId: 'EKQZVMQK', referralId: 'REF-1' },
+			REFERRAL_ITEM,
 			{ userId: 'EK6CYE6K', referralId: 'REF-2' },
 			{ userId: ' ', referralId: 'REF-3' },
 		]);
@@ -65,7 +71,7 @@ describe('input validation', () => {
 	it('with "On Error: Continue", outputs the invalid item as an error and sends the others', async () => {
 		const { items } = await allocate(
 			[
-				{ userId: 'EKQZVMQK', referralId: 'REF-1' },
+				REFERRAL_ITEM,
 				{ userId: { id: 7 }, referralId: 'REF-2' },
 				{ userId: 'EK6CYE6K', referralId: 'REF-3' },
 			],
@@ -83,7 +89,7 @@ describe('input validation', () => {
 	});
 
 	it('accepts a base URL with a trailing slash', async () => {
-		const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }], {
+		const { items } = await allocate([REFERRAL_ITEM], {
 			credentialOverrides: { baseUrl: `${sandbox().url}/` },
 		});
 
@@ -92,7 +98,7 @@ describe('input validation', () => {
 	});
 
 	it('explains a base URL that is not a URL', async () => {
-		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }], {
+		const { error } = await allocate([REFERRAL_ITEM], {
 			credentialOverrides: { baseUrl: 'pay-uat.enkash.in' },
 		});
 
@@ -106,7 +112,7 @@ describe('parameters from expressions', () => {
 	it('reads plain $json paths and evaluates any other expression, per item', async () => {
 		const { items } = await allocate(
 			[
-				{ user: { id: 'EKQZVMQK' }, order: 7 },
+				{ user: { id: USER_ID }, order: 7 },
 				{ user: { id: 'EK6CYE6K' }, order: 8 },
 			],
 			{
@@ -118,7 +124,7 @@ describe('parameters from expressions', () => {
 		);
 
 		expect(items?.map(({ json }) => [json.userId, json.requestId])).toEqual([
-			['EKQZVMQK', 'ORDER-70-ekqzvmqk'],
+			[USER_ID, 'ORDER-70-ekqzvmqk'],
 			['EK6CYE6K', 'ORDER-80-ek6cye6k'],
 		]);
 		expect(
@@ -153,8 +159,8 @@ describe('ids and names arriving through expressions', () => {
 	);
 
 	it.each([
-		['an object', { id: 'EKQZVMQK' }, 'an object'],
-		['a list', ['EKQZVMQK'], 'a list'],
+		['an object', { id: USER_ID }, 'an object'],
+		['a list', [USER_ID], 'a list'],
 		['a boolean', true, 'a boolean'],
 	])('User ID as %s: says what the expression gave', async (_label, value, described) => {
 		expectCleanError(
@@ -308,7 +314,7 @@ describe('base URLs', () => {
 describe('answers the API is not documented to give', () => {
 	const getBalance = () =>
 		runNode({
-			parameters: { resource: 'balance', operation: 'get', userId: 'EKQZVMQK' } as never,
+			parameters: { resource: 'balance', operation: 'get', userId: USER_ID } as never,
 			credentials: credentialsFor(sandbox(), 'accessToken'),
 		});
 	const call = '(GET /api/v0/coins/balance)';
@@ -359,7 +365,7 @@ describe('answers the API is not documented to give', () => {
 			body: '{"response_code":0,"response_message":"Success","payload":"75"}',
 		});
 
-		expect((await getBalance()).items?.[0].json).toEqual({ userId: 'EKQZVMQK', balance: 75 });
+		expect((await getBalance()).items?.[0].json).toEqual({ userId: USER_ID, balance: 75 });
 	});
 
 	it('an event payload that is not an object: a clear error', async () => {

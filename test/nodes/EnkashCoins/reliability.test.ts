@@ -1,6 +1,6 @@
 /** What happens when requests fail, are slow or answer out of order: retries, concurrency, "On Error: Continue". */
 import { useAllocationSandbox } from '../../helpers/allocate';
-import { referralItems } from '../../helpers/fixtures';
+import { REFERRAL_ITEM, USER_ID, referralItems } from '../../helpers/fixtures';
 import { apiRequests } from '../../helpers/sandbox';
 
 const { sandbox, allocate } = useAllocationSandbox();
@@ -99,18 +99,18 @@ describe('retries', () => {
 		async (status) => {
 			sandbox().addFault({ kind: 'status', status, times: 2 });
 
-			const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+			const { items } = await allocate([REFERRAL_ITEM]);
 
 			expect(items?.[0].json.allocated).toBe(true);
 			expect(requestIdsSent()).toEqual(['REF-1', 'REF-1', 'REF-1']);
-			expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
+			expect(sandbox().balanceOf(USER_ID)).toBe(50);
 		},
 	);
 
 	it('waits as long as Retry-After asks', async () => {
 		sandbox().addFault({ kind: 'status', status: 429, retryAfter: 1, times: 1 });
 
-		await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+		await allocate([REFERRAL_ITEM]);
 
 		const [first, second] = apiRequests(sandbox());
 		expect(second.at - first.at).toBeGreaterThanOrEqual(950);
@@ -119,29 +119,29 @@ describe('retries', () => {
 	it('does not credit twice when the answer to an applied allocation is lost', async () => {
 		sandbox().addFault({ kind: 'reset', afterProcessing: true, times: 1 });
 
-		const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+		const { items } = await allocate([REFERRAL_ITEM]);
 
 		expect(items?.[0].json.allocated).toBe(true);
 		expect(requestIdsSent()).toEqual(['REF-1', 'REF-1']);
-		expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
+		expect(sandbox().balanceOf(USER_ID)).toBe(50);
 	});
 
 	it('retries a request that stalls past the timeout', async () => {
 		sandbox().addFault({ kind: 'stall', afterProcessing: true, times: 1 });
 
-		const { items } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }], {
+		const { items } = await allocate([REFERRAL_ITEM], {
 			parameters: { options: { timeout: 1000 } },
 		});
 
 		expect(items?.[0].json.allocated).toBe(true);
 		expect(requestIdsSent()).toEqual(['REF-1', 'REF-1']);
-		expect(sandbox().balanceOf('EKQZVMQK')).toBe(50);
+		expect(sandbox().balanceOf(USER_ID)).toBe(50);
 	});
 
 	it('gives up after three retries and says what happened', async () => {
 		sandbox().addFault({ kind: 'status', status: 503, message: 'Down for maintenance' });
 
-		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+		const { error } = await allocate([REFERRAL_ITEM]);
 
 		expect(requestIdsSent()).toHaveLength(4);
 		expect(error?.message).toBe(
@@ -152,7 +152,7 @@ describe('retries', () => {
 	it.each([400, 422, 500])('never retries HTTP %i', async (status) => {
 		sandbox().addFault({ kind: 'status', status, message: 'Rejected', times: 1 });
 
-		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+		const { error } = await allocate([REFERRAL_ITEM]);
 
 		expect(requestIdsSent()).toHaveLength(1);
 		expect(error?.message).toBe(
@@ -163,7 +163,7 @@ describe('retries', () => {
 	it('fails clearly on a body that is not the JSON envelope, without retrying', async () => {
 		sandbox().addFault({ kind: 'malformed', times: 1 });
 
-		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+		const { error } = await allocate([REFERRAL_ITEM]);
 
 		expect(error?.message).toBe(
 			'Enkash returned a response that is not JSON: "{"response_code":0,"respo" (POST /api/v0/enkash-coins/allocate-coin)',
@@ -174,7 +174,7 @@ describe('retries', () => {
 	it('retries an HTML error page from a gateway, then names the status', async () => {
 		sandbox().addFault({ kind: 'html' });
 
-		const { error } = await allocate([{ userId: 'EKQZVMQK', referralId: 'REF-1' }]);
+		const { error } = await allocate([REFERRAL_ITEM]);
 
 		expect(error?.message).toBe(
 			'Enkash answered HTTP 502 (POST /api/v0/enkash-coins/allocate-coin)',

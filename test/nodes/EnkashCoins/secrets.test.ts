@@ -158,6 +158,15 @@ describe.each(['stop', 'continue'] as const)('with On Error: %s', (onError) => {
 	);
 });
 
-it('n8n really logged while the failure paths ran, so the log search above was not empty', () => {
-	expect(loggedText()).toMatch(/Enkash Coins/);
+it('n8n logs the node’s run at debug level, so the log searched above is not empty', async () => {
+	const logStart = loggedText().length;
+
+	const run = await runNode({
+		parameters: { authentication: 'accessToken', ...ALLOCATE_FROM_INPUT } as never,
+		credentials: credentialsFor(sandbox(), 'accessToken'),
+		items: referralItems(1),
+	});
+
+	expect(run.error).toBeUndefined();
+	expect(loggedText().slice(logStart)).toMatch(/Enkash Coins/);
 });

@@ -1,4 +1,4 @@
-import { UNPROVEN_LOGIN_MESSAGE } from '../../../nodes/EnkashCoins/shared/transport/password-login';
+import { UNPROVEN_LOGIN_MESSAGE } from '../../../nodes/shared/transport/password-login';
 import { triggerPoller } from '../../helpers/n8n-engine';
 import {
 	AUTHENTICATION_MODES,

@@ -1,9 +1,9 @@
 import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
-import type { EnkashOperation } from '../../shared/types';
-import { companyIdField, eventNameField, userIdField } from '../../shared/input/fields';
-import { endpoints } from '../../shared/transport/endpoints';
-import { readText } from '../../shared/input/parameters';
+import type { EnkashOperation } from '../../../shared/types';
+import { companyIdField, eventNameField, userIdField } from '../../../shared/input/fields';
+import { endpoints } from '../../../shared/transport/endpoints';
+import { readText } from '../../../shared/input/parameters';
 
 const requestIdField: INodeProperties = {
 	displayName: 'Request ID',

@@ -1,4 +1,4 @@
-import type { EnkashResource } from '../../shared/types';
+import type { EnkashResource } from '../../../shared/types';
 import { allocateCoins } from './allocate';
 
 export const allocationResource: EnkashResource = {

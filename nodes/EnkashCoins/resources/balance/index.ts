@@ -1,4 +1,4 @@
-import type { EnkashResource } from '../../shared/types';
+import type { EnkashResource } from '../../../shared/types';
 import { getBalance } from './get';
 
 export const balanceResource: EnkashResource = {

@@ -1,13 +1,13 @@
-import type { EnkashOperation } from '../../shared/types';
+import type { EnkashOperation } from '../../../shared/types';
 import {
 	amountField,
 	companyIdField,
 	configurationField,
 	eventNameField,
-} from '../../shared/input/fields';
-import { endpoints } from '../../shared/transport/endpoints';
-import { asPayloadObject } from '../../shared/output';
-import { readText, readWholeNumber } from '../../shared/input/parameters';
+} from '../../../shared/input/fields';
+import { endpoints } from '../../../shared/transport/endpoints';
+import { asPayloadObject } from '../../../shared/output';
+import { readText, readWholeNumber } from '../../../shared/input/parameters';
 
 export const createEvent: EnkashOperation = {
 	value: 'create',

@@ -1,8 +1,8 @@
-import type { EnkashOperation } from '../../shared/types';
-import { coinConfigIdField } from '../../shared/input/fields';
-import { endpoints } from '../../shared/transport/endpoints';
-import { asPayloadObject } from '../../shared/output';
-import { readText } from '../../shared/input/parameters';
+import type { EnkashOperation } from '../../../shared/types';
+import { coinConfigIdField } from '../../../shared/input/fields';
+import { endpoints } from '../../../shared/transport/endpoints';
+import { asPayloadObject } from '../../../shared/output';
+import { readText } from '../../../shared/input/parameters';
 
 export const getEvent: EnkashOperation = {
 	value: 'get',

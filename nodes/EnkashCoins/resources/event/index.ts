@@ -1,4 +1,4 @@
-import type { EnkashResource } from '../../shared/types';
+import type { EnkashResource } from '../../../shared/types';
 import { createEvent } from './create';
 import { getEvent } from './get';
 import { updateEvent } from './update';

@@ -1,17 +1,17 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import type { EnkashOperation } from '../../shared/types';
+import type { EnkashOperation } from '../../../shared/types';
 import {
 	amountField,
 	coinConfigIdField,
 	companyIdField,
 	configurationField,
 	eventNameField,
-} from '../../shared/input/fields';
-import { endpoints } from '../../shared/transport/endpoints';
-import { asPayloadObject } from '../../shared/output';
-import { readText } from '../../shared/input/parameters';
-import { FieldError, requireText, requireWholeNumber } from '../../shared/input/validation';
+} from '../../../shared/input/fields';
+import { endpoints } from '../../../shared/transport/endpoints';
+import { asPayloadObject } from '../../../shared/output';
+import { readText } from '../../../shared/input/parameters';
+import { FieldError, requireText, requireWholeNumber } from '../../../shared/input/validation';
 
 export const updateEvent: EnkashOperation = {
 	value: 'update',

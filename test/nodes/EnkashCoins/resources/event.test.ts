@@ -1,4 +1,5 @@
 import { AUTHENTICATION_MODES, apiRequests, runnerFor, useSandbox } from '../../../helpers/sandbox';
+import { COMPANY_ID, EVENT_NAME } from '../../../helpers/fixtures';
 
 const sandbox = useSandbox();
 
@@ -53,13 +54,13 @@ describe.each(AUTHENTICATION_MODES)('Event resource, authenticated by %s', (auth
 					configuration: 'CUSTOM',
 				},
 				[
-					{ company: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', coins: 50 },
-					{ company: 'CEK0TCW2W8', event: 'INVOICE_PAYMENT', coins: '10' },
+					{ company: COMPANY_ID, event: EVENT_NAME, coins: 50 },
+					{ company: COMPANY_ID, event: 'INVOICE_PAYMENT', coins: '10' },
 				],
 			);
 
 			expect(items?.map(({ json }) => [json.event, json.amount, json.configuration])).toEqual([
-				['REFERRAL_EVENT', 50, 'CUSTOM'],
+				[EVENT_NAME, 50, 'CUSTOM'],
 				['INVOICE_PAYMENT', 10, 'CUSTOM'],
 			]);
 		});
@@ -84,7 +85,7 @@ describe.each(AUTHENTICATION_MODES)('Event resource, authenticated by %s', (auth
 			const { items } = await run({
 				operation: 'create',
 				companyId: 'CEKEKCARDS',
-				eventName: 'REFERRAL_EVENT',
+				eventName: EVENT_NAME,
 				amount: 3,
 				options: { fullResponse: true },
 			});
@@ -92,7 +93,7 @@ describe.each(AUTHENTICATION_MODES)('Event resource, authenticated by %s', (auth
 			expect(items?.[0].json).toEqual({
 				response_code: 0,
 				response_message: 'Success',
-				payload: expect.objectContaining({ event: 'REFERRAL_EVENT', amount: 3 }),
+				payload: expect.objectContaining({ event: EVENT_NAME, amount: 3 }),
 			});
 		});
 	});
@@ -100,8 +101,8 @@ describe.each(AUTHENTICATION_MODES)('Event resource, authenticated by %s', (auth
 	describe('Get', () => {
 		it('outputs the configuration', async () => {
 			const { coinConfigId } = sandbox().createEvent({
-				companyId: 'CEK0TCW2W8',
-				event: 'REFERRAL_EVENT',
+				companyId: COMPANY_ID,
+				event: EVENT_NAME,
 				amount: 50,
 			});
 
@@ -110,8 +111,8 @@ describe.each(AUTHENTICATION_MODES)('Event resource, authenticated by %s', (auth
 			expect(items?.[0].json).toEqual({
 				coinConfigId,
 				configuration: 'DEFAULT',
-				companyId: 'CEK0TCW2W8',
-				event: 'REFERRAL_EVENT',
+				companyId: COMPANY_ID,
+				event: EVENT_NAME,
 				amount: 50,
 			});
 			expect(apiRequests(sandbox())[0]).toMatchObject({
@@ -133,7 +134,7 @@ describe.each(AUTHENTICATION_MODES)('Event resource, authenticated by %s', (auth
 	describe('Update', () => {
 		it('sends only the fields given, the event name as "event"', async () => {
 			const { coinConfigId } = sandbox().createEvent({
-				companyId: 'CEK0TCW2W8',
+				companyId: COMPANY_ID,
 				event: 'INVOICE_PAYMENT',
 				amount: 5,
 			});
