@@ -177,7 +177,7 @@ function loginCheckWorkflow(credential) {
 					authentication: 'password',
 					resource: 'balance',
 					operation: 'get',
-					// The user the credentials' Test button reads (credentials/shared/credential-parts.ts).
+					// The user the credentials' Test button reads (credentials/common/credential-parts.ts).
 					userId: 'n8n-credential-test',
 					options: {},
 				},
