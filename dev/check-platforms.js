@@ -14,7 +14,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { writeTotals } = require('./ci-totals');
-const { cleanNpmEnv } = require('./pinned-install');
+const { cleanNpmEnv } = require('./lockfile-install');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const PLATFORMS = [

@@ -15,7 +15,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { writeTotals } = require('./ci-totals');
-const { ensurePinnedInstall } = require('./pinned-install');
+const { ensurePinnedInstall } = require('./lockfile-install');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
