@@ -187,7 +187,6 @@ function resultKey(scenario, each, size) {
 }
 
 module.exports = {
-	CONTENDERS,
 	DEFAULT_CONCURRENCY,
 	EARLIER,
 	MEASUREMENTS,
