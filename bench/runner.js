@@ -10,6 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const readline = require('node:readline');
+const { promisify } = require('node:util');
 
 const { N8n, endProcess, freePort } = require('../dev/n8n');
 const { paths } = require('../dev/runtime');
@@ -67,20 +68,6 @@ async function control(url, route, body) {
 	return response.json();
 }
 
-/**
- * Runs a client outside n8n to its end. Asynchronously: a process blocked
- * while it runs would miss the sandbox closing an idle kept-alive connection,
- * and its next control call would fail on it.
- * @param {string[]} args @param {NodeJS.ProcessEnv} env @returns {Promise<string>} its output
- */
-function runClientProcess(args, env) {
-	return new Promise((resolve, reject) =>
-		execFile(paths.nodeBin, args, { env, encoding: 'utf8' }, (error, stdout) =>
-			error ? reject(error) : resolve(stdout),
-		),
-	);
-}
-
 /** CPU seconds a process has used so far (user + system), from /proc. @param {number} pid */
 function cpuSeconds(pid) {
 	const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
@@ -128,7 +115,10 @@ async function measure({ n8n, sandbox, contender, size, label }) {
 	};
 	if (contender.kind === 'raw') {
 		const prefix = `${contender.key}-${label}-`;
-		const output = await runClientProcess(
+		// Asynchronously: a process blocked while the client runs would miss the sandbox
+		// closing an idle kept-alive connection, and its next control call would fail on it.
+		const { stdout } = await promisify(execFile)(
+			paths.nodeBin,
 			[
 				path.join(__dirname, /** @type {string} */ (contender.script)),
 				sandbox.url,
@@ -137,10 +127,10 @@ async function measure({ n8n, sandbox, contender, size, label }) {
 				String(contender.concurrency),
 				prefix,
 			],
-			{ ...process.env, ...rssEnv },
+			{ env: { ...process.env, ...rssEnv }, encoding: 'utf8' },
 		);
 		return {
-			ms: JSON.parse(output).ms,
+			ms: JSON.parse(stdout).ms,
 			wallMs: 0,
 			rss: Number(fs.readFileSync(rssFile, 'utf8')),
 			userIds: Array.from({ length: size }, (_, index) => `${prefix}${index}`),
