@@ -200,13 +200,6 @@ class N8n {
 		return { code, signal, ...output };
 	}
 
-	/** @param {string} name @param {unknown} data */
-	writeInput(name, data) {
-		const file = path.join(this.userFolder, name);
-		fs.writeFileSync(file, JSON.stringify(data, null, 2));
-		return file;
-	}
-
 	/** @param {string[]} args */
 	async mustRun(args) {
 		const result = await this.cli(args);
@@ -223,10 +216,9 @@ class N8n {
 	 * @param {Array<{ id: string, name: string, type: string, data: Record<string, unknown> }>} credentials
 	 */
 	async importCredentials(credentials) {
-		await this.mustRun([
-			'import:credentials',
-			`--input=${this.writeInput('credentials.json', credentials)}`,
-		]);
+		const file = path.join(this.userFolder, 'credentials.json');
+		fs.writeFileSync(file, JSON.stringify(credentials, null, 2));
+		await this.mustRun(['import:credentials', `--input=${file}`]);
 	}
 
 	/**
