@@ -13,8 +13,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { writeTotals } = require('./ci-totals');
-const { cleanNpmEnv } = require('./pinned-install');
+const { toolFlags, writeTotals } = require('./ci-totals');
+const { cleanNpmEnv } = require('./lockfile-install');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 const PLATFORMS = [
@@ -40,6 +40,7 @@ function packagesWithNodeBinary(modules) {
 }
 
 function main() {
+	const { outputFile } = toolFlags();
 	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-platforms-'));
 	const problems = [];
 	try {
@@ -93,10 +94,13 @@ function main() {
 	console.log(
 		`platforms: ${PLATFORMS.length - problems.length} clean, ${problems.length} with a foreign node`,
 	);
-	writeTotals({
-		numPassedTests: PLATFORMS.length - problems.length,
-		numFailedTests: problems.length,
-	});
+	writeTotals(
+		{
+			numPassedTests: PLATFORMS.length - problems.length,
+			numFailedTests: problems.length,
+		},
+		outputFile,
+	);
 	process.exit(problems.length > 0 ? 1 : 0);
 }
 

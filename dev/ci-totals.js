@@ -1,22 +1,31 @@
 // @ts-check
 /**
  * The dev tools that .ci/run counts (`test:compat`, `test:platforms`,
- * `verify`) take `--outputFile=<file>` as jest does, and write their totals
+ * `verify`) take jest's `--json --outputFile=<file>`, and write their totals
  * there in the shape of jest's --json.
  */
 const fs = require('node:fs');
+const { parseArgs } = require('node:util');
+
+/**
+ * The command line of such a tool: jest's two flags and the tool's own.
+ * @param {import('node:util').ParseArgsConfig['options']} [options]
+ * @returns {{ outputFile?: string } & Record<string, string | boolean | undefined>}
+ */
+function toolFlags(options) {
+	return parseArgs({
+		options: { json: { type: 'boolean' }, outputFile: { type: 'string' }, ...options },
+	}).values;
+}
 
 /**
  * @param {{ numPassedTests: number, numFailedTests: number, numRuntimeErrorTestSuites?: number }} totals
- * @param {string[]} argv
+ * @param {string | undefined} outputFile
  */
-function writeTotals(totals, argv = process.argv) {
-	const outputFile = argv
-		.find((arg) => arg.startsWith('--outputFile='))
-		?.slice('--outputFile='.length);
+function writeTotals(totals, outputFile) {
 	if (outputFile) {
 		fs.writeFileSync(outputFile, JSON.stringify({ numRuntimeErrorTestSuites: 0, ...totals }));
 	}
 }
 
-module.exports = { writeTotals };
+module.exports = { toolFlags, writeTotals };

@@ -5,10 +5,12 @@
  * credentials and workflows, execute workflows from the CLI, and run the server.
  */
 const { execFileSync, spawn } = require('node:child_process');
+const { once } = require('node:events');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { setTimeout: sleep } = require('node:timers/promises');
 
 const { ensureRuntime, node24Env, paths } = require('./runtime');
 const { loginCheckWorkflow } = require('./workflows');
@@ -44,7 +46,7 @@ function packPackage(destination) {
  */
 async function endProcess(child, { signal = 'SIGTERM', graceMs = 20_000 } = {}) {
 	if (child.exitCode !== null || child.signalCode !== null) return;
-	const exited = new Promise((resolve) => child.once('exit', resolve));
+	const exited = once(child, 'exit');
 	child.kill(signal);
 	const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
 	await exited;
@@ -168,52 +170,34 @@ class N8n {
 	 * @param {{ timeoutMs?: number, env?: Record<string, string> }} [options]
 	 * @returns {Promise<CliResult>}
 	 */
-	cli(args, { timeoutMs = 180_000, env = {} } = {}) {
+	async cli(args, { timeoutMs = 180_000, env = {} } = {}) {
 		const outputDir = fs.mkdtempSync(path.join(this.userFolder, 'cli-'));
-		const stdoutFile = path.join(outputDir, 'stdout');
-		const stderrFile = path.join(outputDir, 'stderr');
-		const stdout = fs.openSync(stdoutFile, 'w');
-		const stderr = fs.openSync(stderrFile, 'w');
-		const collect = () => {
-			const result = {
-				stdout: fs.readFileSync(stdoutFile, 'utf8'),
-				stderr: fs.readFileSync(stderrFile, 'utf8'),
-			};
-			fs.rmSync(outputDir, { recursive: true, force: true });
-			return result;
+		const files = {
+			stdout: path.join(outputDir, 'stdout'),
+			stderr: path.join(outputDir, 'stderr'),
 		};
-		return new Promise((resolve, reject) => {
-			const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
-				env: this.env(env),
-				stdio: ['ignore', stdout, stderr],
-			});
-			fs.closeSync(stdout);
-			fs.closeSync(stderr);
-			let timedOut = false;
-			const timer = setTimeout(() => {
-				timedOut = true;
-				child.kill('SIGKILL');
-			}, timeoutMs);
-			child.on('error', reject);
-			child.on('close', (code, signal) => {
-				clearTimeout(timer);
-				const output = collect();
-				if (!timedOut) resolve({ code, signal, ...output });
-				else
-					reject(
-						new Error(
-							`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${output.stdout}\n${output.stderr}`,
-						),
-					);
-			});
+		const stdout = fs.openSync(files.stdout, 'w');
+		const stderr = fs.openSync(files.stderr, 'w');
+		// Past the timeout Node kills it, which sets child.killed (nothing else here kills it).
+		const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
+			env: this.env(env),
+			stdio: ['ignore', stdout, stderr],
+			timeout: timeoutMs,
+			killSignal: 'SIGKILL',
 		});
-	}
-
-	/** @param {string} name @param {unknown} data */
-	writeInput(name, data) {
-		const file = path.join(this.userFolder, name);
-		fs.writeFileSync(file, JSON.stringify(data, null, 2));
-		return file;
+		fs.closeSync(stdout);
+		fs.closeSync(stderr);
+		const [code, signal] = await once(child, 'close');
+		const output = {
+			stdout: fs.readFileSync(files.stdout, 'utf8'),
+			stderr: fs.readFileSync(files.stderr, 'utf8'),
+		};
+		fs.rmSync(outputDir, { recursive: true, force: true });
+		if (child.killed)
+			throw new Error(
+				`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${output.stdout}\n${output.stderr}`,
+			);
+		return { code, signal, ...output };
 	}
 
 	/** @param {string[]} args */
@@ -232,10 +216,9 @@ class N8n {
 	 * @param {Array<{ id: string, name: string, type: string, data: Record<string, unknown> }>} credentials
 	 */
 	async importCredentials(credentials) {
-		await this.mustRun([
-			'import:credentials',
-			`--input=${this.writeInput('credentials.json', credentials)}`,
-		]);
+		const file = path.join(this.userFolder, 'credentials.json');
+		fs.writeFileSync(file, JSON.stringify(credentials, null, 2));
+		await this.mustRun(['import:credentials', `--input=${file}`]);
 	}
 
 	/**
@@ -368,7 +351,7 @@ class N8n {
 			} catch {
 				// Not listening yet.
 			}
-			await new Promise((resolve) => setTimeout(resolve, 500));
+			await sleep(500);
 		}
 		await this.stop();
 		throw new Error(`n8n did not become ready within ${timeoutMs} ms:\n${this.serverLog}`);
@@ -435,7 +418,7 @@ class N8n {
 			const answer = /** @type {{ message?: string }} */ (await response.json().catch(() => ({})));
 			const message = answer.message ?? '';
 			if (/not registered for GET requests/.test(message)) return;
-			await new Promise((resolve) => setTimeout(resolve, 250));
+			await sleep(250);
 		}
 		throw new Error(
 			`The webhook ${webhookPath} was not registered within ${timeoutMs} ms:\n${this.serverLog}`,

@@ -18,7 +18,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { ensurePinnedInstall } = require('./pinned-install');
+const { ensurePinnedInstall } = require('./lockfile-install');
 
 const NEEDED_MAJOR = 24;
 const REPO_ROOT = path.resolve(__dirname, '..');

@@ -161,35 +161,8 @@ async function startQueueEditor({
 	});
 }
 
-/**
- * What `npm start` and `npm run start:queue` do once started: print `banner`,
- * and on Ctrl-C say `stopping` and stop everything.
- * @param {{ stop: () => Promise<void> }} started @param {string} banner @param {string} stopping
- */
-function runUntilInterrupted(started, banner, stopping) {
-	let stopped = false;
-	const shutDown = async () => {
-		if (stopped) return;
-		stopped = true;
-		console.log(`\n${stopping}`);
-		await started.stop();
-		process.exit(0);
-	};
-	process.on('SIGINT', shutDown);
-	process.on('SIGTERM', shutDown);
-	console.log(banner);
-}
-
-/** The ports `npm start` and `npm run start:queue` listen on. */
-const PLAYGROUND_PORTS = {
-	editor: Number(process.env.N8N_PORT ?? 5678),
-	sandbox: Number(process.env.ENKASH_SANDBOX_PORT ?? 4010),
-};
-
 module.exports = {
 	OWNER,
-	PLAYGROUND_PORTS,
-	runUntilInterrupted,
 	startEditor,
 	startPlayground,
 	startQueueEditor,

@@ -10,7 +10,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { cleanNpmEnv, ensurePinnedInstall } = require('./pinned-install');
+const { cleanNpmEnv, ensurePinnedInstall } = require('./lockfile-install');
 const { envWithNode, node24Home } = require('./node24');
 
 const REPO_ROOT = path.resolve(__dirname, '..');

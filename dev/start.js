@@ -2,20 +2,22 @@
 /**
  * `npm start`: the sandbox and a real n8n editor with this package installed,
  * both sandbox credentials and the example workflows, and an owner account.
+ * `npm run start:queue` (--queue): the same in n8n's queue mode: PostgreSQL
+ * and Redis from Debian's packages, the main instance serving the editor and
+ * the webhooks, and two workers (N8N_WORKERS) running the executions.
  * Ctrl-C stops everything.
  */
-const { PLAYGROUND_PORTS, runUntilInterrupted, startEditor } = require('./playground');
+const { parseArgs } = require('node:util');
 
-async function main() {
-	const started = await startEditor({
-		editorPort: PLAYGROUND_PORTS.editor,
-		sandboxPort: PLAYGROUND_PORTS.sandbox,
-	});
-	const { sandbox, owner } = started;
-	runUntilInterrupted(
-		started,
-		`
-n8n is running with the Enkash Coins node: http://localhost:${PLAYGROUND_PORTS.editor}
+const { startEditor, startQueueEditor, webhookPathOf } = require('./playground');
+
+const EDITOR_PORT = Number(process.env.N8N_PORT ?? 5678);
+const SANDBOX_PORT = Number(process.env.ENKASH_SANDBOX_PORT ?? 4010);
+
+/** @param {Awaited<ReturnType<typeof startEditor>>} started */
+function editorBanner({ sandbox, owner }) {
+	return `
+n8n is running with the Enkash Coins node: http://localhost:${EDITOR_PORT}
   Log in as  ${owner.email}  /  ${owner.password}
 
 Ready in the editor:
@@ -25,14 +27,63 @@ Ready in the editor:
                "alert once when a user's balance falls below 100" (the Enkash Coins Trigger)
 
 Try the published webhook:
-  curl -X POST http://localhost:${PLAYGROUND_PORTS.editor}/webhook/enkash-referral \\
+  curl -X POST http://localhost:${EDITOR_PORT}/webhook/enkash-referral \\
        -H 'content-type: application/json' -d '{"referrerId":"EKQZVMQK","referralId":"REF-1001"}'
 
 Enkash sandbox: ${sandbox.url}  (state: ${sandbox.url}/__sandbox/state)
 
-Press Ctrl-C to stop.`,
-		'Stopping n8n and the sandbox...',
-	);
+Press Ctrl-C to stop.`;
+}
+
+/** @param {Awaited<ReturnType<typeof startQueueEditor>>} started */
+function queueBanner({ sandbox, cluster, owner }) {
+	const batch = JSON.stringify({
+		allocations: [
+			{ userId: 'EKQZVMQK', requestId: 'CAMPAIGN-2026-EKQZVMQK' },
+			{ userId: 'EK6CYE6K', requestId: 'CAMPAIGN-2026-EK6CYE6K' },
+		],
+	});
+	return `
+n8n is running in queue mode with the Enkash Coins node: http://localhost:${EDITOR_PORT}
+  Log in as  ${owner.email}  /  ${owner.password}
+  ${cluster.workers.length} workers (n8n worker), PostgreSQL on port ${cluster.postgres.port}, Redis on port ${cluster.redis.port}
+
+Ready in the editor: both sandbox credentials and the examples; the two webhook examples are published.
+
+Credit a campaign batch through the workers (the "credit a campaign in batches" example):
+  curl -X POST http://localhost:${EDITOR_PORT}/webhook/${webhookPathOf('campaign-batch-allocate.json')} \\
+       -H 'content-type: application/json' -d '${batch}'
+
+Enkash sandbox: ${sandbox.url}  (state: ${sandbox.url}/__sandbox/state)
+
+Press Ctrl-C to stop.`;
+}
+
+async function main() {
+	const { queue } = parseArgs({ options: { queue: { type: 'boolean' } } }).values;
+	const ports = { editorPort: EDITOR_PORT, sandboxPort: SANDBOX_PORT };
+	let started, banner, stopping;
+	if (queue) {
+		started = await startQueueEditor({ ...ports, workers: Number(process.env.N8N_WORKERS ?? 2) });
+		banner = queueBanner(started);
+		stopping = 'Stopping n8n, its workers, Redis, PostgreSQL and the sandbox...';
+	} else {
+		started = await startEditor(ports);
+		banner = editorBanner(started);
+		stopping = 'Stopping n8n and the sandbox...';
+	}
+	const { stop } = started;
+	let stopped = false;
+	const shutDown = async () => {
+		if (stopped) return;
+		stopped = true;
+		console.log(`\n${stopping}`);
+		await stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', shutDown);
+	process.on('SIGTERM', shutDown);
+	console.log(banner);
 }
 
 main().catch((error) => {

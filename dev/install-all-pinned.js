@@ -5,7 +5,7 @@
  * n8n-workflow releases of `npm run test:compat`, then the n8n runtimes of the
  * end-to-end, editor and queue-mode suites (Node 24 with them). .ci/run starts
  * it in the background; a suite that needs a set still being installed waits
- * for it (dev/pinned-install.js).
+ * for it (dev/lockfile-install.js).
  */
 const { MATRIX, installCompatSet } = require('./test-compat');
 const { RUNTIMES, installRuntime } = require('./runtime');

@@ -1,0 +1,201 @@
+// @ts-check
+/**
+ * What the benchmark measures: its settings (BENCH_QUICK, BENCH_REPS,
+ * BENCH_ONLY, BENCH_REPORT_ONLY), the contenders and the scenarios they run
+ * in, and the names of their workflows and results.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+
+const { paths } = require('../dev/runtime');
+const { enkashNode, floorNode, httpRequestNode } = require('./workflows');
+
+const MEASUREMENTS = path.join(paths.repoRoot, '.e2e-runtime', 'bench-results.json');
+/** With BENCH_REPORT_ONLY=1: what an earlier run measured, to report again. */
+const EARLIER =
+	process.env.BENCH_REPORT_ONLY === '1'
+		? /** @type {import('./runner').Measured} */ (JSON.parse(fs.readFileSync(MEASUREMENTS, 'utf8')))
+		: undefined;
+const QUICK = EARLIER?.quick ?? process.env.BENCH_QUICK === '1';
+const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 3));
+/** The node's default Max Concurrent Requests. */
+const DEFAULT_CONCURRENCY = 5;
+
+/**
+ * @typedef {object} Contender
+ * @property {string} key
+ * @property {string} label
+ * @property {'n8n' | 'raw'} kind
+ * @property {(sandboxUrl: string) => { name: string } | undefined} [node]
+ * @property {number} [concurrency] requests in flight, for a client outside n8n
+ * @property {string} [script] for a client outside n8n: its file in bench/
+ */
+
+/** @type {Contender[]} */
+const CONTENDERS = [
+	{ key: 'N', label: 'N: n8n only creating the items', kind: 'n8n', node: () => undefined },
+	{ key: 'A', label: 'A: Enkash Coins node, defaults', kind: 'n8n', node: () => enkashNode(0) },
+	{
+		key: 'A20',
+		label: 'A20: Enkash Coins node, Max Concurrent Requests 20',
+		kind: 'n8n',
+		node: () => enkashNode(20),
+	},
+	...[DEFAULT_CONCURRENCY, 20].map((inFlight) => ({
+		key: inFlight === DEFAULT_CONCURRENCY ? 'F' : `F${inFlight}`,
+		label: `F${inFlight === DEFAULT_CONCURRENCY ? '' : inFlight}: floor node, only n8n's request helper, ${inFlight} in flight`,
+		kind: /** @type {const} */ ('n8n'),
+		node: () => floorNode(inFlight),
+	})),
+	{
+		key: 'B',
+		label: 'B: HTTP Request node 4.5, defaults',
+		kind: 'n8n',
+		node: (url) => httpRequestNode(url, 0),
+	},
+	{
+		key: 'B5',
+		label: `B5: HTTP Request node 4.5, batches of ${DEFAULT_CONCURRENCY}`,
+		kind: 'n8n',
+		node: (url) => httpRequestNode(url, DEFAULT_CONCURRENCY),
+	},
+	...[DEFAULT_CONCURRENCY, 20].flatMap((inFlight) => {
+		const suffix = inFlight === DEFAULT_CONCURRENCY ? '' : String(inFlight);
+		const raw = /** @type {const} */ ('raw');
+		return [
+			{
+				key: `H${suffix}`,
+				label: `H${suffix}: n8n's HTTP client alone, outside n8n, ${inFlight} in flight`,
+				kind: raw,
+				concurrency: inFlight,
+				script: 'helper-client.js',
+			},
+			{
+				key: `C${suffix}`,
+				label: `C${suffix}: plain Node.js client, keep-alive, ${inFlight} in flight`,
+				kind: raw,
+				concurrency: inFlight,
+				script: 'raw-client.js',
+			},
+		];
+	}),
+];
+
+/**
+ * A comparison the report states under a scenario's table: `numerator` time
+ * over `denominator` time, and its target if it has one.
+ * @typedef {{ numerator: string, denominator: string, target?: string, atSize?: number }} Ratio
+ */
+
+/**
+ * @typedef {object} Scenario
+ * @property {string} key
+ * @property {string} title
+ * @property {{ latencyMs?: number, rateLimit?: { perSecond: number } }} sandbox
+ * @property {number[]} sizes
+ * @property {string[]} contenders keys of CONTENDERS
+ * @property {Ratio[]} ratios
+ * @property {number} [reps] rounds, when fewer than REPS
+ * @property {boolean} [profile] profile A at this scenario's largest size
+ * @property {Array<{ inFlight: number, keys: string[] }>} [perRequest] contenders holding the same number of requests in flight, compared per request
+ */
+
+const RATE_LIMIT = 50;
+
+/** @type {Scenario[]} */
+const SCENARIOS = [
+	{
+		key: 'instant',
+		title: 'An API that answers at once',
+		sandbox: {},
+		sizes: [1000],
+		contenders: ['N', 'A', 'F', 'B', 'B5', 'C'],
+		ratios: [
+			{ numerator: 'A', denominator: 'F' },
+			{ numerator: 'B', denominator: 'A', target: '≥ 1' },
+			{ numerator: 'B5', denominator: 'A' },
+			{ numerator: 'A', denominator: 'C' },
+		],
+		profile: QUICK,
+	},
+	// B5 is left out at 10,000: like B, it takes a minute a run there.
+	{
+		key: 'instant10k',
+		title: 'An API that answers at once',
+		sandbox: {},
+		sizes: QUICK ? [] : [10000],
+		contenders: ['N', 'A', 'F', 'B', 'C'],
+		ratios: [
+			{ numerator: 'A', denominator: 'F', target: '≤ 1.1' },
+			{ numerator: 'B', denominator: 'A', target: '≥ 1' },
+			{ numerator: 'A', denominator: 'C' },
+			{ numerator: 'F', denominator: 'C' },
+		],
+		profile: true,
+	},
+	...[25, 100].map((latencyMs) => ({
+		key: `latency${latencyMs}`,
+		title: `An API that answers after ${latencyMs} ms`,
+		sandbox: { latencyMs },
+		sizes: [QUICK ? 200 : latencyMs >= 100 ? 400 : 1000],
+		contenders: ['A', 'A20', 'F', 'F20', 'B', 'H', 'H20', 'C', 'C20'],
+		ratios: [
+			{ numerator: 'B', denominator: 'A', target: '≥ 2' },
+			{ numerator: 'A', denominator: 'C', target: '≤ 1.1' },
+			{ numerator: 'A20', denominator: 'C20', target: '≤ 1.1' },
+			{ numerator: 'A', denominator: 'F' },
+			{ numerator: 'F', denominator: 'H' },
+			{ numerator: 'H', denominator: 'C' },
+			{ numerator: 'A20', denominator: 'F20' },
+			{ numerator: 'F20', denominator: 'H20' },
+			{ numerator: 'H20', denominator: 'C20' },
+		],
+		perRequest: [
+			{ inFlight: DEFAULT_CONCURRENCY, keys: ['A', 'F', 'H', 'C'] },
+			{ inFlight: 20, keys: ['A20', 'F20', 'H20', 'C20'] },
+		],
+	})),
+	{
+		key: 'rateLimit',
+		title: `An API that allows ${RATE_LIMIT} requests a second and answers after 25 ms`,
+		sandbox: { latencyMs: 25, rateLimit: { perSecond: RATE_LIMIT } },
+		sizes: [QUICK ? 500 : 2000],
+		contenders: ['A', 'A20'],
+		ratios: [],
+		reps: 1,
+	},
+];
+
+const byKey = new Map(CONTENDERS.map((contender) => [contender.key, contender]));
+/** @param {string} key */
+const contender = (key) => /** @type {Contender} */ (byKey.get(key));
+
+// For profiling some contenders, e.g. BENCH_ONLY=N,A,C; the report needs all of them.
+const ONLY = process.env.BENCH_ONLY?.split(',');
+/** @param {Scenario} scenario */
+const measuredIn = (scenario) =>
+	scenario.contenders.filter((key) => !ONLY || ONLY.includes(key)).map(contender);
+
+/** @param {Contender} each @param {number} size */
+function workflowId(each, size) {
+	return `Bench${each.key}x${size}`.padEnd(16, 'x').slice(0, 21);
+}
+
+/** @param {Scenario} scenario @param {Contender} each @param {number} size */
+function resultKey(scenario, each, size) {
+	return `${scenario.key}/${each.key}@${size}`;
+}
+
+module.exports = {
+	DEFAULT_CONCURRENCY,
+	EARLIER,
+	MEASUREMENTS,
+	ONLY,
+	QUICK,
+	REPS,
+	SCENARIOS,
+	contender,
+	measuredIn,
+	resultKey,
+	workflowId,
+};
