@@ -80,14 +80,7 @@ function manualVariant(workflow, { id, sampleItems }) {
 		};
 	}
 
-	const start = {
-		id: `${id}-start`,
-		name: 'Manual Start',
-		type: 'n8n-nodes-base.manualTrigger',
-		typeVersion: 1,
-		position: [-440, 0],
-		parameters: {},
-	};
+	const start = manualTriggerNode(id, { name: 'Manual Start', position: [-440, 0] });
 	nodes.push(start);
 	let last = start.name;
 	if (sampleItems) {
@@ -148,6 +141,46 @@ function webhookVariant(file, { id, path: webhookPath, credential }) {
 }
 
 /**
+ * n8n's Manual Trigger, the first node of a workflow run by hand or with `n8n execute`.
+ * @param {string} workflowId @param {{ name?: string, position?: number[] }} [placement]
+ */
+function manualTriggerNode(workflowId, { name = 'Start', position = [0, 0] } = {}) {
+	return {
+		id: `${workflowId}-start`,
+		name,
+		type: 'n8n-nodes-base.manualTrigger',
+		typeVersion: 1,
+		position,
+		parameters: {},
+	};
+}
+
+/**
+ * A workflow that starts from a Manual Trigger and runs `nodes` one after another.
+ * @param {{ id: string, name: string, nodes: Array<Record<string, unknown> & { name: string }> }} workflow
+ */
+function manualWorkflow({ id, name, nodes }) {
+	const all = [manualTriggerNode(id), ...nodes];
+	const connections = Object.fromEntries(
+		all
+			.slice(0, -1)
+			.map((node, index) => [
+				node.name,
+				{ main: [[{ node: all[index + 1].name, type: 'main', index: 0 }]] },
+			]),
+	);
+	return {
+		id,
+		name,
+		nodes: all,
+		connections,
+		settings: { executionOrder: 'v1' },
+		pinData: {},
+		active: false,
+	};
+}
+
+/**
  * A workflow reading, with a password credential, the balance its Test button
  * reads: run once by hand (or with `n8n execute`), it has Enkash accept the
  * login, which workflows that run unattended then may send.
@@ -155,18 +188,10 @@ function webhookVariant(file, { id, path: webhookPath, credential }) {
  */
 function loginCheckWorkflow(credential) {
 	const id = `LoginCheck${credential.id}`.slice(0, 16);
-	return {
+	return manualWorkflow({
 		id,
 		name: `Enkash login check (${credential.name})`,
 		nodes: [
-			{
-				id: `${id}-start`,
-				name: 'Start',
-				type: 'n8n-nodes-base.manualTrigger',
-				typeVersion: 1,
-				position: [0, 0],
-				parameters: {},
-			},
 			{
 				id: `${id}-balance`,
 				name: 'Read Balance',
@@ -184,11 +209,7 @@ function loginCheckWorkflow(credential) {
 				credentials: { enkashCoinsPasswordApi: { id: credential.id, name: credential.name } },
 			},
 		],
-		connections: { Start: { main: [[{ node: 'Read Balance', type: 'main', index: 0 }]] } },
-		settings: { executionOrder: 'v1' },
-		pinData: {},
-		active: false,
-	};
+	});
 }
 
 /**
@@ -205,6 +226,7 @@ module.exports = {
 	loadExample,
 	loginCheckWorkflow,
 	manualVariant,
+	manualWorkflow,
 	nodeOutput,
 	sandboxCredentials,
 	webhookVariant,

@@ -8,6 +8,7 @@ import {
 	EXAMPLE_CREDENTIALS,
 	loadExample,
 	manualVariant,
+	manualWorkflow,
 	nodeOutput,
 	sandboxCredentials,
 } from '../../dev/workflows';
@@ -53,17 +54,6 @@ function enkashNode(
 		parameters: { authentication, ...parameters },
 		credentials: { [credential.type]: { id: credential.id, name: credential.name } },
 	};
-}
-
-function chain(names: string[]) {
-	return Object.fromEntries(
-		names
-			.slice(0, -1)
-			.map((name, index) => [
-				name,
-				{ main: [[{ node: names[index + 1], type: 'main', index: 0 }]] },
-			]),
-	);
 }
 
 /** The nodes of the "every operation" workflow, one per operation in the registry, in the order they run. */
@@ -127,25 +117,9 @@ describe.each(['accessToken', 'password'] as const)(
 			const userId = `EK${authentication.toUpperCase()}`;
 			const id = authentication === 'password' ? 'E2eEveryOpPasswd' : 'E2eEveryOpTokenA';
 			const nodes = everyOperationNodes(authentication, event, userId);
-			const names = ['Start', ...nodes.map(({ name }) => name)];
-			await n8n.importWorkflow({
-				id,
-				name: `Every operation (${authentication})`,
-				nodes: [
-					{
-						id: `${id}-start`,
-						name: 'Start',
-						type: 'n8n-nodes-base.manualTrigger',
-						typeVersion: 1,
-						position: [0, 0],
-						parameters: {},
-					},
-					...nodes,
-				],
-				connections: chain(names),
-				settings: { executionOrder: 'v1' },
-				active: false,
-			});
+			await n8n.importWorkflow(
+				manualWorkflow({ id, name: `Every operation (${authentication})`, nodes }),
+			);
 
 			const tokenRequestsBefore = sandbox.tokenRequestCount();
 			const { ok, run, output } = await n8n.execute(id);
