@@ -6,6 +6,8 @@
  * run credits new users and can be checked on its own.
  */
 
+const { manualWorkflow } = require('../dev/workflows');
+
 const COMPANY_ID = 'CEK0TCW2W8';
 const EVENT = 'REFERRAL_EVENT';
 
@@ -18,14 +20,6 @@ const CREDENTIALS = {
 function itemNodes(size) {
 	const users = `Array.from({ length: ${size} }, (_, i) => ({ userId: 'U' + $execution.id + '-' + i, requestId: 'R' + $execution.id + '-' + i }))`;
 	return [
-		{
-			id: 'bench-start',
-			name: 'Start',
-			type: 'n8n-nodes-base.manualTrigger',
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: {},
-		},
 		{
 			id: 'bench-users',
 			name: 'Users',
@@ -129,23 +123,8 @@ function floorNode(concurrency) {
  * @param {{ name: string } | undefined} allocateNode
  */
 function benchWorkflow(id, size, allocateNode) {
-	/** @type {Array<{ name: string }>} */
 	const nodes = [...itemNodes(size), ...(allocateNode ? [allocateNode] : [])];
-	/** @type {Record<string, any>} */
-	const connections = {};
-	for (let index = 0; index < nodes.length - 1; index++) {
-		connections[nodes[index].name] = {
-			main: [[{ node: nodes[index + 1].name, type: 'main', index: 0 }]],
-		};
-	}
-	return {
-		id,
-		name: `Benchmark ${id}`,
-		nodes,
-		connections,
-		settings: { executionOrder: 'v1' },
-		active: false,
-	};
+	return manualWorkflow({ id, name: `Benchmark ${id}`, nodes });
 }
 
 module.exports = {
