@@ -14,6 +14,8 @@ const { parseArgs } = require('node:util');
  */
 function toolFlags(options) {
 	return parseArgs({
+		// `npm run test:compat -- --without-pinned -- --json ...` passes npm's second `--` on.
+		args: process.argv.slice(2).filter((arg) => arg !== '--'),
 		options: { json: { type: 'boolean' }, outputFile: { type: 'string' }, ...options },
 	}).values;
 }
