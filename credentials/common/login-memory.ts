@@ -6,6 +6,11 @@ export interface RememberedToken {
 	acceptedLogin: AcceptedLogin;
 }
 
+/** Whether it is not yet time for this process to renew the token. */
+export function isFresh(token: RememberedToken | undefined, now: number): token is RememberedToken {
+	return token !== undefined && now < renewsAt(token.acceptedLogin);
+}
+
 const tokens = new Map<string, RememberedToken>();
 const refusals = new Map<string, TokenFailure>();
 
@@ -34,11 +39,12 @@ export const loginMemory = {
 	/** The login's token, unless it is time for this process to renew it. */
 	freshToken(login: string, now = Date.now()): RememberedToken | undefined {
 		const token = tokens.get(login);
-		return token && now < renewsAt(token.acceptedLogin) ? token : undefined;
+		return isFresh(token, now) ? token : undefined;
 	},
 
-	refusal(login: string): TokenFailure | undefined {
-		return refusals.get(login);
+	/** Enkash's refusal of the login: the one `recorded` in the credential, or the one this process remembers. */
+	refusal(login: string, recorded?: TokenFailure): TokenFailure | undefined {
+		return recorded?.refused ? recorded : refusals.get(login);
 	},
 
 	/** Enkash no longer accepts this token (it answered 401). */

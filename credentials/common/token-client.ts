@@ -157,8 +157,7 @@ export async function obtainToken(
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<TokenOutcome> {
 	const login = loginFingerprint(credentials);
-	const stored = recordedTokenFailure(credentials);
-	const refusal = stored?.refused ? stored : loginMemory.refusal(login);
+	const refusal = loginMemory.refusal(login, recordedTokenFailure(credentials));
 	if (refusal) throw new Error(tokenFailureMessage(refusal, true));
 	const remembered = loginMemory.freshToken(login);
 	if (remembered) return outcomeOf(remembered);

@@ -1,6 +1,10 @@
 import { sleep, type ICredentialDataDecryptedObject, type WorkflowExecuteMode } from 'n8n-workflow';
 
-import { loginMemory, type RememberedToken } from '../../../credentials/common/login-memory';
+import {
+	isFresh,
+	loginMemory,
+	type RememberedToken,
+} from '../../../credentials/common/login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
 	SESSION_TOKEN_FIELD,
@@ -71,7 +75,7 @@ export class PasswordLogin {
 	problem(): LoginProblem | undefined {
 		const recorded = recordedTokenFailure(this.data);
 		const failedHere = recorded && recorded.at !== this.earlierFailureAt ? recorded : undefined;
-		const failure = failedHere ?? (recorded?.refused ? recorded : loginMemory.refusal(this.login));
+		const failure = failedHere ?? loginMemory.refusal(this.login, recorded);
 		if (failure) {
 			return {
 				message: tokenFailureMessage(failure, failure !== failedHere),
@@ -116,8 +120,8 @@ export class PasswordLogin {
 		});
 		if (this.adopt(loginMemory.freshToken(this.login))) return;
 		const renewed = storedToken(stored);
-		if (renewed?.value !== rejectedToken && this.isFresh(renewed, now)) {
-			loginMemory.rememberToken(renewed!);
+		if (renewed?.value !== rejectedToken && isFresh(renewed, now)) {
+			loginMemory.rememberToken(renewed);
 			this.adopt(renewed);
 			return;
 		}
@@ -134,10 +138,6 @@ export class PasswordLogin {
 			this.renewalTime = held ? renewsAt(held.acceptedLogin) : 0;
 		}
 		return this.renewalTime;
-	}
-
-	private isFresh(token: RememberedToken | undefined, now: number): boolean {
-		return token !== undefined && now < renewsAt(token.acceptedLogin);
 	}
 
 	private adopt(token: RememberedToken | undefined): boolean {
