@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * The dev tools that .ci/run counts (`test:compat`, `test:platforms`,
- * `verify`) take jest's `--json --outputFile=<file>`, and write their totals
+ * The dev tools that .ci/run counts (`test:compat`, `verify`)
+ * take jest's `--json --outputFile=<file>`, and write their totals
  * there in the shape of jest's --json.
  */
 const fs = require('node:fs');
