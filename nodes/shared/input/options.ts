@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 /** The node's Options collection, shown for every operation, and how the run reads it. */
 
-const DEFAULT_MAX_CONCURRENCY = 5;
+const DEFAULT_MAX_CONCURRENCY = 20;
 const DEFAULT_TIMEOUT_MS = 30000;
 
 export const optionsCollection: INodeProperties = {

@@ -122,13 +122,13 @@ describe('the node description (the workflow contract)', () => {
 		]);
 	});
 
-	it('has the options fullResponse (off) and maxConcurrency (5) for every operation', () => {
+	it('has the options fullResponse (off) and maxConcurrency (20) for every operation', () => {
 		const options = property('options')[0];
 		expect(options.displayOptions).toBeUndefined();
 		expect(options.options).toEqual(
 			expect.arrayContaining([
 				expect.objectContaining({ name: 'fullResponse', type: 'boolean', default: false }),
-				expect.objectContaining({ name: 'maxConcurrency', type: 'number', default: 5 }),
+				expect.objectContaining({ name: 'maxConcurrency', type: 'number', default: 20 }),
 			]),
 		);
 	});

@@ -88,6 +88,23 @@ describe('concurrency', () => {
 			expect(peakInFlight(120)).toBe(limit);
 		},
 	);
+
+	it('at its defaults sends the first request alone, then 5 at once, doubling to 20 while Enkash answers well', async () => {
+		sandbox().addFault({ kind: 'latency', delayMs: 120 });
+
+		const { items } = await allocate(referralItems(60));
+
+		expect(items).toHaveLength(60);
+		const arrivals = apiRequests(sandbox()).map(({ at }) => at);
+		const roundSizes: number[] = [];
+		for (let start = 0; start < arrivals.length; start += roundSizes[roundSizes.length - 1]) {
+			roundSizes.push(
+				arrivals.filter((at) => at >= arrivals[start] && at < arrivals[start] + 100).length,
+			);
+		}
+		expect(roundSizes.slice(0, 5)).toEqual([1, 5, 10, 20, 20]);
+		expect(peakInFlight(120)).toBe(20);
+	});
 });
 
 describe('retries', () => {
