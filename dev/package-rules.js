@@ -3,11 +3,12 @@
  * What n8n asks of a community-node package before it verifies it, as far as
  * the repository and its packed tarball can show (`checkPackage`), and what
  * only a release can supply (`releaseGaps`). Pure: `dev/verify.js` reads the
- * files and runs n8n's scanner beside these.
+ * files and runs n8n's scanner beside these. The manifest rules n8n's own lint
+ * checks (`n8n-node lint`, in `npm test`: the name, the n8n section, no runtime
+ * dependencies, the n8n-workflow peer) are not repeated here.
  */
 
 const COMMUNITY_KEYWORD = 'n8n-community-node-package';
-const PACKAGE_NAME = /^(@[a-z0-9-~][a-z0-9-._~]*\/)?n8n-nodes-[a-z0-9-._~]+$/;
 /** Files npm packs whatever `files` says. */
 const ALWAYS_PACKED = ['package.json', 'README.md', 'LICENSE'];
 /** Domains reserved for examples and tests (RFC 2606, RFC 6761): no one reads mail there. */
@@ -56,42 +57,22 @@ function checkPackage({ manifest, packedFiles, sourceFiles, changelog, readme })
 			!ALWAYS_PACKED.includes(file) &&
 			!(/^dist\/(nodes|credentials)\//.test(file) && sources.has(sourceOf(file))),
 	);
-	const peers = manifest.peerDependencies ?? {};
 	// npm shows a relative picture from the repository; an absolute one would be an address made up here.
 	const pictures = [...readme.matchAll(/!\[[^\]]*\]\(([^)\s]+)/g)].map((match) => match[1]);
 	const unreachablePictures = pictures.filter((picture) => !sources.has(picture));
 
 	return [
 		check(
-			'name',
-			PACKAGE_NAME.test(manifest.name ?? ''),
-			`${manifest.name}: n8n-nodes-<name> or @<scope>/n8n-nodes-<name>`,
-		),
-		check(
 			'keyword',
 			(manifest.keywords ?? []).includes(COMMUNITY_KEYWORD),
 			`keywords include ${COMMUNITY_KEYWORD}`,
 		),
 		check(
-			'n8n section',
-			Number.isInteger(n8n.n8nNodesApiVersion) &&
-				n8n.n8nNodesApiVersion > 0 &&
-				n8n.strict === true &&
-				(n8n.nodes ?? []).length > 0 &&
-				missingEntryPoints.length === 0,
+			'entry points',
+			entryPoints.length > 0 && missingEntryPoints.length === 0,
 			missingEntryPoints.length > 0
 				? `not in the tarball: ${missingEntryPoints.join(', ')}`
-				: `API version ${n8n.n8nNodesApiVersion}, strict, ${entryPoints.length} entry points, each in the tarball`,
-		),
-		check(
-			'no runtime dependencies',
-			Object.keys(manifest.dependencies ?? {}).length === 0,
-			`dependencies: ${Object.keys(manifest.dependencies ?? {}).join(', ') || 'none'}`,
-		),
-		check(
-			'peer dependency',
-			Object.keys(peers).length === 1 && peers['n8n-workflow'] === '*',
-			`peerDependencies: ${JSON.stringify(peers)}`,
+				: `${entryPoints.length} entry points, each in the tarball`,
 		),
 		check(
 			'licence',
