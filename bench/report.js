@@ -6,6 +6,7 @@ const os = require('node:os');
 const path = require('node:path');
 
 const { paths } = require('../dev/runtime');
+const { chartSvg } = require('./chart');
 const { DEFAULT_CONCURRENCY, SCENARIOS, contender, resultKey } = require('./scenarios');
 
 /** @typedef {import('./runner').Measured} Measured */
@@ -13,6 +14,17 @@ const { DEFAULT_CONCURRENCY, SCENARIOS, contender, resultKey } = require('./scen
 /** @typedef {import('./scenarios').Scenario} Scenario */
 
 const OUTPUT = path.join(paths.repoRoot, 'BENCHMARKS.md');
+/** The chart, beside the README and BENCHMARKS.md that show it. */
+const CHART = 'docs/bench-chart.svg';
+/** The contenders the chart compares, by key, with the chart's shorter labels. */
+const CHARTED = {
+	A: 'Enkash Coins node, defaults',
+	F: `floor node, ${DEFAULT_CONCURRENCY} in flight`,
+	B: 'HTTP Request node, defaults',
+	C: `plain client, ${DEFAULT_CONCURRENCY} in flight`,
+};
+/** The scenarios the chart plots, from an API that answers at once to one that answers after 100 ms. */
+const CHARTED_SCENARIOS = ['instant', 'latency25', 'latency100'];
 
 /**
  * A section of BENCHMARKS.md this benchmark does not measure (the end-to-end
@@ -33,7 +45,8 @@ function keptSection() {
 function writeReport(measured) {
 	const kept = keptSection();
 	fs.writeFileSync(OUTPUT, report(measured).trimEnd() + '\n' + kept);
-	process.stderr.write(`\nWrote ${path.relative(process.cwd(), OUTPUT)}\n`);
+	fs.writeFileSync(path.join(paths.repoRoot, CHART), chart(entriesIn(measured.results)));
+	process.stderr.write(`\nWrote ${path.relative(process.cwd(), OUTPUT)} and ${CHART}\n`);
 	process.stdout.write(fs.readFileSync(OUTPUT, 'utf8'));
 }
 
@@ -50,15 +63,42 @@ function stats(values) {
 const seconds = (/** @type {number} */ ms) => (ms / 1000).toFixed(2);
 const megabytes = (/** @type {number} */ bytes) => (bytes / 2 ** 20).toFixed(0);
 
+/**
+ * A scenario's measurements at a size, by contender key.
+ * @param {Measured['results']} results
+ * @returns {(scenario: Scenario, size: number) => (key: string) => Measurements}
+ */
+const entriesIn = (results) => (scenario, size) => (key) =>
+	/** @type {Measurements} */ (results[resultKey(scenario, contender(key), size)]);
+
+/** The chart of allocations per second against latency, at each scenario's first size. @param {ReturnType<typeof entriesIn>} entriesOf */
+function chart(entriesOf) {
+	const scenarios = SCENARIOS.filter(
+		({ key, sizes }) => CHARTED_SCENARIOS.includes(key) && sizes.length > 0,
+	);
+	return chartSvg({
+		title: 'Allocations per second, by how fast the API answers (medians)',
+		series: Object.entries(CHARTED).map(([key, label]) => ({
+			label,
+			points: scenarios
+				.filter((scenario) => entriesOf(scenario, scenario.sizes[0])(key))
+				.map((scenario) => ({
+					latencyMs: scenario.sandbox.latencyMs ?? 0,
+					perSecond:
+						scenario.sizes[0] /
+						(stats(entriesOf(scenario, scenario.sizes[0])(key).ms).median / 1000),
+				})),
+		})),
+	});
+}
+
 /** @param {Measured} measured */
 function report({ results, cliStartupMs, profile, totalSeconds, quick, reps, date }) {
 	const nodeVersion = execFileSync(paths.nodeBin, ['--version'], { encoding: 'utf8' }).trim();
 	const packageVersion = JSON.parse(
 		fs.readFileSync(path.join(paths.repoRoot, 'package.json'), 'utf8'),
 	).version;
-	/** @param {Scenario} scenario @param {number} size */
-	const entriesOf = (scenario, size) => (/** @type {string} */ key) =>
-		/** @type {Measurements} */ (results[resultKey(scenario, contender(key), size)]);
+	const entriesOf = entriesIn(results);
 	const lines = [
 		'# Benchmarks',
 		'',
@@ -70,6 +110,8 @@ function report({ results, cliStartupMs, profile, totalSeconds, quick, reps, dat
 		`the CLI start-up around it (about ${seconds(cliStartupMs).slice(0, -1)} s) is not included. ` +
 			'Peak memory is the RSS high-water mark of the measuring process',
 		'(the n8n process, or the client). Every run credits distinct users, and every balance is checked afterwards.',
+		'',
+		`![Allocations per second against the API's latency: the node, the floor node, the HTTP Request node and a plain client](${CHART})`,
 		'',
 	];
 	for (const scenario of SCENARIOS) {
@@ -174,21 +216,32 @@ function throttledShare(entry, size) {
 	return (throttled / (size + throttled)) * 100;
 }
 
+/** Whether a ratio meets a target written as `≥ x` or `≤ x`. @param {number} ratio @param {string} target */
+function meets(ratio, target) {
+	const bound = Number(target.slice(1).trim());
+	return target.startsWith('≥') ? ratio >= bound : ratio <= bound;
+}
+
 /**
  * What limits the targets the node cannot reach, in the figures just measured.
- * @param {(scenario: Scenario, size: number) => (key: string) => Measurements} entriesOf
+ * @param {ReturnType<typeof entriesIn>} entriesOf
  */
 function limitsOf(entriesOf) {
 	const scenario = (/** @type {string} */ key) =>
 		/** @type {Scenario} */ (SCENARIOS.find((each) => each.key === key));
-	const latency = scenario('latency25');
+	const latencies = [scenario('latency25'), scenario('latency100')];
 	const rate = scenario('rateLimit');
-	if (latency.sizes.length === 0 || rate.sizes.length === 0) return [];
-	const [size] = latency.sizes;
-	const at25 = entriesOf(latency, size);
-	const median = (/** @type {string} */ key) => stats(at25(key).ms).median;
-	const perRequest = (/** @type {string} */ key, /** @type {number} */ inFlight) =>
-		((median(key) * inFlight) / size).toFixed(1);
+	if (latencies[0].sizes.length === 0 || rate.sizes.length === 0) return [];
+	const medianIn = (/** @type {Scenario} */ each) => (/** @type {string} */ key) =>
+		stats(entriesOf(each, each.sizes[0])(key).ms).median;
+	const median = medianIn(latencies[0]);
+	const [size] = latencies[0].sizes;
+	const perRequest = (/** @type {string} */ key) =>
+		((median(key) * DEFAULT_CONCURRENCY) / size).toFixed(1);
+	const slowerThanB = latencies.filter((each) => {
+		const target = each.ratios.find((r) => r.numerator === 'B' && r.denominator === 'A')?.target;
+		return target && !meets(medianIn(each)('B') / medianIn(each)('A'), target);
+	});
 	const [rateSize] = rate.sizes;
 	const limited = entriesOf(rate, rateSize);
 	const overThrottled = rate.contenders.filter(
@@ -197,26 +250,23 @@ function limitsOf(entriesOf) {
 	return [
 		'## What limits the targets that are missed',
 		'',
-		[
-			'- **The node at its defaults against the HTTP Request node at its defaults, with latency.**',
-			`The node keeps at most ${DEFAULT_CONCURRENCY} requests in flight unless *Max Concurrent Requests* says more:`,
-			"that default is part of the node's contract (saved workflows keep the defaults they were built with),",
-			"while the HTTP Request node sends every item's request at once.",
-			`With *Max Concurrent Requests* 20, the node takes ${seconds(median('A20'))} s`,
-			`for what the HTTP Request node does in ${seconds(median('B'))} s at 25 ms`,
-			`(${(median('B') / median('A20')).toFixed(2)} times faster).`,
-		].join(' '),
+		...slowerThanB.map((each) =>
+			[
+				`- **The node at its defaults against the HTTP Request node, ${each.sandbox.latencyMs} ms.**`,
+				"The HTTP Request node sends every item's request at once;",
+				`the node keeps at most ${DEFAULT_CONCURRENCY} in flight unless *Max Concurrent Requests* says more,`,
+				'so at this latency its pace is that number of requests per round trip.',
+			].join(' '),
+		),
 		[
 			'- **The node against a plain client with the same requests in flight.**',
-			`At 25 ms and ${DEFAULT_CONCURRENCY} in flight, a request takes ${perRequest('A', DEFAULT_CONCURRENCY)} ms in the node,`,
-			`${perRequest('F', DEFAULT_CONCURRENCY)} ms in the floor node that only calls n8n's helper,`,
-			`${perRequest('H', DEFAULT_CONCURRENCY)} ms through n8n's HTTP client alone outside n8n,`,
-			`and ${perRequest('C', DEFAULT_CONCURRENCY)} ms in the plain keep-alive client.`,
+			`At 25 ms and ${DEFAULT_CONCURRENCY} in flight, a request takes ${perRequest('A')} ms in the node,`,
+			`${perRequest('F')} ms in the floor node that only calls n8n's helper,`,
+			`${perRequest('H')} ms through n8n's HTTP client alone outside n8n,`,
+			`and ${perRequest('C')} ms in the plain keep-alive client.`,
 			"A − F is the node's own work;",
 			"F − H is n8n's execution around its helper (the engine, its garbage collection, one event loop for everything);",
 			"H − C is n8n's HTTP client, which opens a new connection per request and takes no agent from a node.",
-			`At 20 in flight the same split is A20 ${perRequest('A20', 20)}, F20 ${perRequest('F20', 20)},`,
-			`H20 ${perRequest('H20', 20)}, C20 ${perRequest('C20', 20)} ms: n8n's share grows with its CPU load.`,
 			'A verified community node cannot bring its own HTTP client',
 			"(`node:http` is banned by n8n's lint and scanner), so the floor node is the best a node can do.",
 		].join(' '),
