@@ -180,7 +180,8 @@ class N8n {
 		const stderr = fs.openSync(files.stderr, 'w');
 		// Past the timeout Node kills it, which sets child.killed (nothing else here kills it).
 		const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
-			env: this.env(env),
+			// `n8n execute` starts a task broker too, by default on 5679, which another n8n may hold.
+			env: this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...env }),
 			stdio: ['ignore', stdout, stderr],
 			timeout: timeoutMs,
 			killSignal: 'SIGKILL',
