@@ -12,7 +12,7 @@ const { once } = require('node:events');
 const http = require('node:http');
 const { text } = require('node:stream/consumers');
 
-const { ApiProblem, CONTROL_PREFIX, TOKEN_PATH } = require('./common');
+const { ApiProblem, TOKEN_PATH } = require('./common');
 const { json, sendReply, springError } = require('./replies');
 const { Store } = require('./store');
 const { FAULT_RESPONSES, FaultInjector } = require('./faults');
@@ -27,6 +27,8 @@ const { TokenBucket } = require('./rate-limit');
 /** @typedef {import('./common').Reply} Reply */
 /** @typedef {import('./common').ResolvedOptions} ResolvedOptions */
 /** @typedef {import('./common').SandboxOptions} SandboxOptions */
+
+const CONTROL_PREFIX = '/__sandbox/';
 
 /** @param {string} path @param {string} raw @returns {{ parsed: boolean, value: unknown }} */
 function parseBody(path, raw) {
