@@ -120,7 +120,7 @@ class EnkashSandbox {
 		this.url = `http://${host}:${this.port}`;
 	}
 
-	/** Recorded API requests (live array; emptied by reset()). */
+	/** Recorded API requests since the start or the last reset(). */
 	get requests() {
 		return this.#store.requests;
 	}
@@ -204,9 +204,8 @@ class EnkashSandbox {
 	reset() {
 		this.#options.password = this.#firstPassword;
 		this.credentials.password = this.#firstPassword;
-		this.#store.clear();
-		this.#faults.replace([]);
-		this.#faults.reseed();
+		this.#store = new Store(this.#options);
+		this.#faults = new FaultInjector(this.#options.seed);
 	}
 
 	/** Stops listening and destroys every open socket, stalled ones included. */

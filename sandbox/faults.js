@@ -149,7 +149,6 @@ const bodyMatches = (expected, body) =>
 class FaultInjector {
 	/** @param {number} seed */
 	constructor(seed) {
-		this.seed = seed;
 		this.random = mulberry32(seed);
 		/** @type {ActiveFault[]} */
 		this.rules = [];
@@ -163,10 +162,6 @@ class FaultInjector {
 	/** @param {unknown} rule */
 	add(rule) {
 		this.rules.push({ ...validateRule(rule), matched: 0, applied: 0 });
-	}
-
-	reseed() {
-		this.random = mulberry32(this.seed);
 	}
 
 	list() {

@@ -79,20 +79,6 @@ class Store {
 		this.lastConfigNumber = FIRST_CONFIG_NUMBER - 1;
 	}
 
-	clear() {
-		this.eventsById.clear();
-		this.eventsByName.clear();
-		this.balances.clear();
-		this.allocations.length = 0;
-		this.allocationsByRequestId.clear();
-		this.tokens.clear();
-		this.failedLogins.clear();
-		this.requests.length = 0;
-		this.tokenRequests = 0;
-		this.rateLimited = 0;
-		this.lastConfigNumber = FIRST_CONFIG_NUMBER - 1;
-	}
-
 	// tokens
 
 	issueToken() {
