@@ -13,7 +13,6 @@ const JSON_TYPE = 'application/json';
 
 /**
  * @typedef {object} SandboxOptions
- * @property {string} [host] interface to listen on (default 127.0.0.1)
  * @property {number} [port] port to listen on; 0 (default) picks a free one
  * @property {string} [clientId] OAuth client id
  * @property {string} [clientSecret] OAuth client secret

@@ -45,7 +45,6 @@ function parseBody(path, raw) {
 /** @param {SandboxOptions} options @returns {ResolvedOptions} */
 function resolveOptions(options) {
 	return {
-		host: options.host ?? '127.0.0.1',
 		port: options.port ?? 0,
 		clientId: options.clientId ?? 'sandbox-client',
 		clientSecret: options.clientSecret ?? 'sandbox-client-secret',
@@ -113,11 +112,10 @@ class EnkashSandbox {
 
 	async #listen() {
 		const server = this.#server;
-		server.listen(this.#options.port, this.#options.host);
+		server.listen(this.#options.port, '127.0.0.1');
 		await once(server, 'listening');
 		this.port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
-		const host = this.#options.host.includes(':') ? `[${this.#options.host}]` : this.#options.host;
-		this.url = `http://${host}:${this.port}`;
+		this.url = `http://127.0.0.1:${this.port}`;
 	}
 
 	/** Recorded API requests since the start or the last reset(). */
@@ -319,7 +317,7 @@ class EnkashSandbox {
 /** @typedef {EnkashSandbox} Sandbox */
 
 /**
- * Starts a sandbox listening on `options.host`:`options.port`.
+ * Starts a sandbox listening on 127.0.0.1:`options.port`.
  * @param {SandboxOptions} [options] @returns {Promise<Sandbox>}
  */
 function startSandbox(options = {}) {
