@@ -67,8 +67,6 @@ class EnkashSandbox {
 	/** @type {TokenBucket | undefined} */
 	#rateLimit;
 	#server;
-	/** @type {Set<import('node:net').Socket>} */
-	#sockets = new Set();
 	/** @type {Set<NodeJS.Timeout>} */
 	#timers = new Set();
 	/** @type {Promise<void> | undefined} */
@@ -88,10 +86,6 @@ class EnkashSandbox {
 				if (res.headersSent) res.destroy();
 				else sendReply(res, springError(500, 'Internal Server Error', req.url ?? '/'));
 			});
-		});
-		this.#server.on('connection', (socket) => {
-			this.#sockets.add(socket);
-			socket.once('close', () => this.#sockets.delete(socket));
 		});
 		this.url = '';
 		this.port = 0;
@@ -212,7 +206,7 @@ class EnkashSandbox {
 			this.#server.close(() => resolve());
 			for (const timer of this.#timers) clearTimeout(timer);
 			this.#timers.clear();
-			for (const socket of this.#sockets) socket.destroy();
+			this.#server.closeAllConnections();
 		});
 		return this.#closing;
 	}
