@@ -87,18 +87,15 @@ function whileHolding(lockFile, onWait, work) {
  * @param {string} options.sourceDir where package.json and package-lock.json are kept
  * @param {string} options.targetDir where they are installed
  * @param {string} options.label what it is, for the log
- * @param {string[]} [options.npmArgs] extra arguments for `npm ci`
  * @param {Record<string, string | undefined>} [options.env] the environment for npm; by default this one without npm_* settings
  * @param {(npm: (...args: string[]) => void) => void} [options.afterInstall] builds what the install left out
  * @param {string[]} [options.mustExist] files (relative to targetDir) without which the install is not complete
  * @param {(line: string) => void} [options.log]
- * @returns {boolean} whether it installed (false: it was already there)
  */
 function ensurePinnedInstall({
 	sourceDir,
 	targetDir,
 	label,
-	npmArgs = [],
 	env = cleanNpmEnv(),
 	afterInstall,
 	mustExist = [],
@@ -110,7 +107,7 @@ function ensurePinnedInstall({
 		fs.existsSync(stampFile) &&
 		fs.readFileSync(stampFile, 'utf8').trim() === hash &&
 		mustExist.every((file) => fs.existsSync(path.join(targetDir, file)));
-	if (installed()) return false;
+	if (installed()) return;
 
 	const install = () => {
 		const started = Date.now();
@@ -124,7 +121,7 @@ function ensurePinnedInstall({
 		}
 		const npm = (/** @type {string[]} */ ...args) =>
 			execFileSync('npm', args, { cwd: targetDir, env, stdio: ['ignore', 'ignore', 'inherit'] });
-		npm('ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error', ...npmArgs);
+		npm('ci', '--ignore-scripts', '--no-audit', '--no-fund', '--loglevel=error');
 		afterInstall?.(npm);
 		const missing = mustExist.filter((file) => !fs.existsSync(path.join(targetDir, file)));
 		if (missing.length > 0)
@@ -134,13 +131,11 @@ function ensurePinnedInstall({
 	};
 
 	fs.mkdirSync(path.dirname(targetDir), { recursive: true });
-	return whileHolding(
+	whileHolding(
 		`${targetDir}.installing`,
 		() => log(`Waiting for another process to finish installing ${label}...`),
 		() => {
-			if (installed()) return false;
-			install();
-			return true;
+			if (!installed()) install();
 		},
 	);
 }

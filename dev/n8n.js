@@ -108,11 +108,11 @@ class N8n {
 
 	/**
 	 * A fresh n8n user folder with the package installed from its npm tarball.
-	 * @param {{ userFolder?: string, env?: Record<string, string>, log?: (line: string) => void }} [options]
+	 * @param {{ env?: Record<string, string>, log?: (line: string) => void }} [options]
 	 */
-	static create({ userFolder, env, log } = {}) {
+	static create({ env, log } = {}) {
 		ensureRuntime({ log });
-		const folder = userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-n8n-'));
+		const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-n8n-'));
 		const nodesDir = path.join(folder, '.n8n', 'nodes');
 		fs.mkdirSync(nodesDir, { recursive: true });
 		fs.writeFileSync(
@@ -305,29 +305,29 @@ class N8n {
 
 	/**
 	 * Starts `n8n start` on a free loopback port and waits until it is ready.
-	 * @param {{ port?: number, timeoutMs?: number }} [options]
+	 * @param {{ port?: number }} [options]
 	 */
-	async start({ port, timeoutMs = 120_000 } = {}) {
+	async start({ port } = {}) {
 		this.port = port ?? (await freePort());
-		return this.serve(['start'], { N8N_PORT: String(this.port) }, timeoutMs);
+		return this.serve(['start'], { N8N_PORT: String(this.port) });
 	}
 
 	/**
 	 * Starts a queue-mode worker (`n8n worker`) and waits until it is ready; its
 	 * health endpoint takes the place of the editor's port.
-	 * @param {{ concurrency?: number, timeoutMs?: number }} [options]
 	 */
-	async startWorker({ concurrency = 10, timeoutMs = 120_000 } = {}) {
+	async startWorker() {
 		this.port = await freePort();
 		const env = { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.port) };
-		return this.serve(['worker', `--concurrency=${concurrency}`], env, timeoutMs);
+		return this.serve(['worker', '--concurrency=10'], env);
 	}
 
 	/**
 	 * Runs an n8n server command until its readiness endpoint answers.
-	 * @param {string[]} args @param {Record<string, string>} env @param {number} timeoutMs
+	 * @param {string[]} args @param {Record<string, string>} env
 	 */
-	async serve(args, env, timeoutMs) {
+	async serve(args, env) {
+		const timeoutMs = 120_000;
 		const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
 			env: this.env({
 				N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -410,9 +410,10 @@ class N8n {
 	 * registered: n8n reports itself ready before it has activated the published
 	 * workflows. A GET runs nothing; n8n answers it "not registered for GET
 	 * requests" once the POST webhook exists, and "is not registered" before.
-	 * @param {string} webhookPath @param {number} [timeoutMs]
+	 * @param {string} webhookPath
 	 */
-	async waitForWebhook(webhookPath, timeoutMs = 60_000) {
+	async waitForWebhook(webhookPath) {
+		const timeoutMs = 60_000;
 		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			const response = await fetch(`${this.baseUrl}/webhook/${webhookPath}`);
@@ -444,10 +445,10 @@ class N8n {
 	}
 
 	/** Stops the server gracefully, or kills it after a grace period. */
-	async stop(graceMs = 20_000) {
+	async stop() {
 		const child = this.server;
 		this.server = undefined;
-		if (child) await endProcess(child, { graceMs });
+		if (child) await endProcess(child);
 	}
 
 	/** Stops the server and deletes the user folder. */

@@ -9,6 +9,8 @@ const { N8n } = require('./n8n');
 const { startQueueMode } = require('./queue-mode');
 const { EXAMPLE_CREDENTIALS, loadExample, sandboxCredentials } = require('./workflows');
 
+const log = (/** @type {string} */ line) => console.error(line);
+
 const EXAMPLE_FILES = [
 	'referral-webhook-allocate.json',
 	'scheduled-balance-check.json',
@@ -90,13 +92,11 @@ async function onDemoSandbox(sandboxPort, start) {
 	};
 }
 
-/**
- * @param {{ sandboxPort?: number, log?: (line: string) => void }} [options]
- */
-async function startPlayground({ sandboxPort = 0, log = (line) => console.error(line) } = {}) {
+/** @param {{ sandboxPort?: number }} [options] */
+async function startPlayground({ sandboxPort = 0 } = {}) {
 	return await onDemoSandbox(sandboxPort, async (sandbox) => {
 		log('Preparing n8n with the Enkash Coins package...');
-		const n8n = N8n.create({ log });
+		const n8n = N8n.create();
 		try {
 			await importExamples(n8n, sandbox);
 		} catch (error) {
@@ -112,10 +112,10 @@ const OWNER = { email: 'owner@example.com', password: 'Enkash-Coins-2026' };
 /**
  * The playground with the n8n editor running, the webhook examples published
  * and an owner account set up.
- * @param {{ editorPort?: number, sandboxPort?: number, log?: (line: string) => void }} [options]
+ * @param {{ editorPort?: number, sandboxPort?: number }} [options]
  */
-async function startEditor({ editorPort, sandboxPort, log = (line) => console.error(line) } = {}) {
-	const playground = await startPlayground({ sandboxPort, log });
+async function startEditor({ editorPort, sandboxPort } = {}) {
+	const playground = await startPlayground({ sandboxPort });
 	try {
 		await publishWebhookExamples(playground.n8n);
 		log('Starting the n8n editor...');
@@ -132,19 +132,13 @@ async function startEditor({ editorPort, sandboxPort, log = (line) => console.er
 /**
  * The same in n8n's queue mode: PostgreSQL, Redis, the main instance serving
  * the editor and webhooks, and workers running the executions.
- * @param {{ editorPort?: number, sandboxPort?: number, workers?: number, log?: (line: string) => void }} [options]
+ * @param {{ editorPort?: number, sandboxPort?: number, workers?: number }} [options]
  */
-async function startQueueEditor({
-	editorPort,
-	sandboxPort = 0,
-	workers = 2,
-	log = (line) => console.error(line),
-} = {}) {
+async function startQueueEditor({ editorPort, sandboxPort = 0, workers = 2 } = {}) {
 	return await onDemoSandbox(sandboxPort, async (sandbox) => {
 		const cluster = await startQueueMode({
 			workers,
 			port: editorPort,
-			log,
 			prepare: async (main) => {
 				await importExamples(main, sandbox);
 				await publishWebhookExamples(main);

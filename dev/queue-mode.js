@@ -12,7 +12,6 @@ const { startPostgres, startRedis } = require('./services');
  * @param {{
  *   workers?: number,
  *   port?: number,
- *   concurrency?: number,
  *   env?: Record<string, string>,
  *   prepare?: (main: N8n) => Promise<void>,
  *   log?: (line: string) => void,
@@ -23,7 +22,6 @@ const { startPostgres, startRedis } = require('./services');
 async function startQueueMode({
 	workers = 2,
 	port,
-	concurrency = 10,
 	env = {},
 	prepare,
 	log = (line) => console.error(line),
@@ -64,7 +62,7 @@ async function startQueueMode({
 			named += 1;
 			const worker = main.sibling(`worker-${named}`);
 			running.push(worker);
-			await worker.startWorker({ concurrency });
+			await worker.startWorker();
 			return worker;
 		};
 		log(`Starting ${workers} workers...`);

@@ -33,7 +33,6 @@ const SQLITE_ADDON = 'node_modules/sqlite3/build/Release/node_sqlite3.node';
 
 const paths = {
 	repoRoot: REPO_ROOT,
-	runtimeName,
 	runtimeDir: RUNTIME_DIR,
 	/** Node 24: the one running, or the one dev/node24.js installs. */
 	get nodeBin() {
@@ -42,9 +41,7 @@ const paths = {
 	n8nBin: path.join(RUNTIME_DIR, 'node_modules/n8n/bin/n8n'),
 	/** The n8n release, from the lockfile: readable before it is installed. */
 	n8nVersion: /** @type {string} */ (
-		JSON.parse(fs.readFileSync(path.join(RUNTIME_SOURCE, 'package-lock.json'), 'utf8')).packages[
-			'node_modules/n8n'
-		].version
+		require(path.join(RUNTIME_SOURCE, 'package-lock.json')).packages['node_modules/n8n'].version
 	),
 };
 
@@ -65,9 +62,7 @@ function node24Env(extra = {}) {
  * @param {(...args: string[]) => void} npm
  */
 function buildSqlite(runtimeDir, npm) {
-	const { version } = JSON.parse(
-		fs.readFileSync(path.join(runtimeDir, 'node_modules/sqlite3/package.json'), 'utf8'),
-	);
+	const { version } = require(path.join(runtimeDir, 'node_modules/sqlite3/package.json'));
 	const cached = path.join(RUNTIMES_DIR, `.sqlite3-${version}-node-abi-${nodeAbi()}.node`);
 	const addon = path.join(runtimeDir, SQLITE_ADDON);
 	if (!fs.existsSync(cached)) {
@@ -110,7 +105,6 @@ function installRuntime(name, { log = (line) => console.error(line) } = {}) {
  */
 function ensureRuntime(options = {}) {
 	installRuntime(runtimeName, options);
-	return paths;
 }
 
 module.exports = { RUNTIMES, ensureRuntime, installRuntime, node24Env, paths };

@@ -32,9 +32,7 @@ const MATRIX = [
 
 /** @param {string} dir @param {string} name */
 function versionOf(dir, name) {
-	return JSON.parse(
-		fs.readFileSync(path.join(REPO_ROOT, dir, 'node_modules', name, 'package.json'), 'utf8'),
-	).version;
+	return require(path.join(REPO_ROOT, dir, 'node_modules', name, 'package.json')).version;
 }
 
 /** Installs a release's n8n-core and n8n-workflow; the pinned set is the dev dependencies. @param {MatrixEntry} entry */
@@ -78,7 +76,7 @@ function runSuite(entry) {
 		},
 	);
 	const result = fs.existsSync(resultFile)
-		? JSON.parse(fs.readFileSync(resultFile, 'utf8'))
+		? require(resultFile)
 		: { numPassedTests: 0, numFailedTests: 0, numTotalTests: 0, numRuntimeErrorTestSuites: 1 };
 	fs.rmSync(path.dirname(resultFile), { recursive: true, force: true });
 	return { entry, label, result };

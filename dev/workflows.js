@@ -213,12 +213,12 @@ function loginCheckWorkflow(credential) {
 }
 
 /**
- * The output items of a node in n8n's run data.
- * @param {any} run @param {string} nodeName @param {number} [output]
+ * The items of a node's first output in n8n's run data.
+ * @param {any} run @param {string} nodeName
  * @returns {Array<{ json: any, pairedItem?: any }>}
  */
-function nodeOutput(run, nodeName, output = 0) {
-	return run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[output] ?? [];
+function nodeOutput(run, nodeName) {
+	return run.data.resultData.runData[nodeName]?.[0]?.data?.main?.[0] ?? [];
 }
 
 module.exports = {

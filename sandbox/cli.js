@@ -4,7 +4,7 @@
 /**
  * Starts the Enkash Coins sandbox for manual use (`npm run sandbox`).
  *
- *   node sandbox/cli.js [--port N] [--token-ttl SECONDS] [--latency MS] [--rate-limit PER_SECOND]
+ *   node sandbox/cli.js [--port N] [--latency MS] [--rate-limit PER_SECOND]
  *
  * --latency makes every answer wait, as a real API over a network does;
  * --rate-limit answers 429 with Retry-After beyond that many API requests a second.
@@ -18,22 +18,20 @@ const { startSandbox } = require('./enkash-sandbox');
 
 const DEFAULT_PORT = 4010;
 // Long enough for a human to paste the token into n8n and play with it.
-const DEFAULT_TOKEN_TTL_SECONDS = 24 * 60 * 60;
-const USAGE =
-	'Usage: node sandbox/cli.js [--port N] [--token-ttl SECONDS] [--latency MS] [--rate-limit PER_SECOND]';
+const TOKEN_TTL_HOURS = 24;
+const USAGE = 'Usage: node sandbox/cli.js [--port N] [--latency MS] [--rate-limit PER_SECOND]';
 
 const DEMO_EVENT = { companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 };
 
 /**
  * @param {string[]} args
- * @returns {{ port: number, tokenTtlSeconds: number, latencyMs: number, rateLimit: { perSecond: number } | null }}
+ * @returns {{ port: number, latencyMs: number, rateLimit: { perSecond: number } | null }}
  */
 function readSettings(args) {
 	const { values } = parseArgs({
 		args,
 		options: {
 			port: { type: 'string', default: process.env.ENKASH_SANDBOX_PORT },
-			'token-ttl': { type: 'string' },
 			latency: { type: 'string' },
 			'rate-limit': { type: 'string' },
 		},
@@ -41,12 +39,6 @@ function readSettings(args) {
 	const perSecond = wholeNumber('--rate-limit', values['rate-limit'], 0, Infinity);
 	return {
 		port: wholeNumber('--port', values.port, DEFAULT_PORT, 65535),
-		tokenTtlSeconds: wholeNumber(
-			'--token-ttl',
-			values['token-ttl'],
-			DEFAULT_TOKEN_TTL_SECONDS,
-			Infinity,
-		),
 		latencyMs: wholeNumber('--latency', values.latency, 0, 60_000),
 		// 0 means no limit.
 		rateLimit: perSecond > 0 ? { perSecond } : null,
@@ -66,15 +58,8 @@ function wholeNumber(name, text, fallback, max) {
 	return value;
 }
 
-/** @param {number} seconds */
-function formatDuration(seconds) {
-	if (seconds >= 3600 && seconds % 3600 === 0) return `${seconds / 3600} h`;
-	if (seconds >= 60 && seconds % 60 === 0) return `${seconds / 60} min`;
-	return `${seconds} s`;
-}
-
-/** @param {import('./enkash-sandbox').Sandbox} sandbox @param {string} coinConfigId @param {number} ttl */
-function banner(sandbox, coinConfigId, ttl) {
+/** @param {import('./enkash-sandbox').Sandbox} sandbox @param {string} coinConfigId */
+function banner(sandbox, coinConfigId) {
 	const { url, credentials } = sandbox;
 	const control = (/** @type {string} */ method, /** @type {string} */ path) =>
 		`  ${method.padEnd(7)}${url}/__sandbox/${path}`;
@@ -83,7 +68,7 @@ function banner(sandbox, coinConfigId, ttl) {
 		'',
 		'Credential "Enkash Coins API" (bearer token)',
 		`  Base URL       ${url}`,
-		`  Access Token   ${sandbox.issueToken()}   (valid ${formatDuration(ttl)})`,
+		`  Access Token   ${sandbox.issueToken()}   (valid ${TOKEN_TTL_HOURS} h)`,
 		'',
 		'Credential "Enkash Coins Password API" (password grant)',
 		`  Base URL       ${url}`,
@@ -123,9 +108,9 @@ async function main() {
 		process.exitCode = 2;
 		return;
 	}
-	const sandbox = await startSandbox({ host: '127.0.0.1', ...settings });
+	const sandbox = await startSandbox({ ...settings, tokenTtlSeconds: TOKEN_TTL_HOURS * 3600 });
 	const { coinConfigId } = sandbox.createEvent(DEMO_EVENT);
-	console.log(banner(sandbox, coinConfigId, settings.tokenTtlSeconds));
+	console.log(banner(sandbox, coinConfigId));
 
 	const stop = async () => {
 		await sandbox.close();

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 
-/** What every part of the sandbox shares: limits, types, the API problem and small helpers. */
+/** What every part of the sandbox shares: types, the API problem and small helpers. */
 
 const http = require('node:http');
 const crypto = require('node:crypto');
@@ -9,21 +9,10 @@ const crypto = require('node:crypto');
 /** @typedef {import('./store').Store} Store */
 
 const TOKEN_PATH = '/oauth/token';
-const CONTROL_PREFIX = '/__sandbox/';
 const JSON_TYPE = 'application/json';
-const CONFIGURATIONS = ['DEFAULT', 'CUSTOM'];
-const MAX_FAILED_LOGINS = 3;
-const FIRST_CONFIG_NUMBER = 100001;
-const EVENT_FIELDS = ['configuration', 'companyId', 'event', 'amount'];
-const ALLOCATION_FIELDS = ['companyId', 'event', 'requestId', 'userId'];
-const MALFORMED_JSON = '{"response_code":0,"respo';
-const BAD_GATEWAY_PAGE =
-	'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n' +
-	'<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
 /**
  * @typedef {object} SandboxOptions
- * @property {string} [host] interface to listen on (default 127.0.0.1)
  * @property {number} [port] port to listen on; 0 (default) picks a free one
  * @property {string} [clientId] OAuth client id
  * @property {string} [clientSecret] OAuth client secret
@@ -143,26 +132,7 @@ function isPlainObject(value) {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** @param {unknown} value */
-const isString = (value) => typeof value === 'string';
-
-/** @param {unknown} value */
-const isPositiveInteger = (value) =>
-	typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
-
 const randomHex = () => crypto.randomBytes(16).toString('hex');
-
-/** Deterministic PRNG (mulberry32), so that fault `rate` is reproducible. @param {number} seed */
-function mulberry32(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** @param {string} text */
 function decodePathSegment(text) {
@@ -173,26 +143,11 @@ function decodePathSegment(text) {
 	}
 }
 
-/** @param {string} companyId @param {string} event */
-const eventKey = (companyId, event) => `${companyId}\u0000${event}`;
-
 module.exports = {
-	ALLOCATION_FIELDS,
 	ApiProblem,
-	BAD_GATEWAY_PAGE,
-	CONFIGURATIONS,
-	CONTROL_PREFIX,
-	EVENT_FIELDS,
-	FIRST_CONFIG_NUMBER,
 	JSON_TYPE,
-	MALFORMED_JSON,
-	MAX_FAILED_LOGINS,
 	TOKEN_PATH,
 	decodePathSegment,
-	eventKey,
 	isPlainObject,
-	isPositiveInteger,
-	isString,
-	mulberry32,
 	randomHex,
 };

@@ -12,7 +12,7 @@ const { once } = require('node:events');
 const http = require('node:http');
 const { text } = require('node:stream/consumers');
 
-const { ApiProblem, CONTROL_PREFIX, TOKEN_PATH } = require('./common');
+const { ApiProblem, TOKEN_PATH } = require('./common');
 const { json, sendReply, springError } = require('./replies');
 const { Store } = require('./store');
 const { FAULT_RESPONSES, FaultInjector } = require('./faults');
@@ -27,6 +27,8 @@ const { TokenBucket } = require('./rate-limit');
 /** @typedef {import('./common').Reply} Reply */
 /** @typedef {import('./common').ResolvedOptions} ResolvedOptions */
 /** @typedef {import('./common').SandboxOptions} SandboxOptions */
+
+const CONTROL_PREFIX = '/__sandbox/';
 
 /** @param {string} path @param {string} raw @returns {{ parsed: boolean, value: unknown }} */
 function parseBody(path, raw) {
@@ -43,7 +45,6 @@ function parseBody(path, raw) {
 /** @param {SandboxOptions} options @returns {ResolvedOptions} */
 function resolveOptions(options) {
 	return {
-		host: options.host ?? '127.0.0.1',
 		port: options.port ?? 0,
 		clientId: options.clientId ?? 'sandbox-client',
 		clientSecret: options.clientSecret ?? 'sandbox-client-secret',
@@ -66,8 +67,6 @@ class EnkashSandbox {
 	/** @type {TokenBucket | undefined} */
 	#rateLimit;
 	#server;
-	/** @type {Set<import('node:net').Socket>} */
-	#sockets = new Set();
 	/** @type {Set<NodeJS.Timeout>} */
 	#timers = new Set();
 	/** @type {Promise<void> | undefined} */
@@ -88,10 +87,6 @@ class EnkashSandbox {
 				else sendReply(res, springError(500, 'Internal Server Error', req.url ?? '/'));
 			});
 		});
-		this.#server.on('connection', (socket) => {
-			this.#sockets.add(socket);
-			socket.once('close', () => this.#sockets.delete(socket));
-		});
 		this.url = '';
 		this.port = 0;
 		this.credentials = {
@@ -111,14 +106,13 @@ class EnkashSandbox {
 
 	async #listen() {
 		const server = this.#server;
-		server.listen(this.#options.port, this.#options.host);
+		server.listen(this.#options.port, '127.0.0.1');
 		await once(server, 'listening');
 		this.port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
-		const host = this.#options.host.includes(':') ? `[${this.#options.host}]` : this.#options.host;
-		this.url = `http://${host}:${this.port}`;
+		this.url = `http://127.0.0.1:${this.port}`;
 	}
 
-	/** Recorded API requests (live array; emptied by reset()). */
+	/** Recorded API requests since the start or the last reset(). */
 	get requests() {
 		return this.#store.requests;
 	}
@@ -202,9 +196,8 @@ class EnkashSandbox {
 	reset() {
 		this.#options.password = this.#firstPassword;
 		this.credentials.password = this.#firstPassword;
-		this.#store.clear();
-		this.#faults.replace([]);
-		this.#faults.reseed();
+		this.#store = new Store(this.#options);
+		this.#faults = new FaultInjector(this.#options.seed);
 	}
 
 	/** Stops listening and destroys every open socket, stalled ones included. */
@@ -213,7 +206,7 @@ class EnkashSandbox {
 			this.#server.close(() => resolve());
 			for (const timer of this.#timers) clearTimeout(timer);
 			this.#timers.clear();
-			for (const socket of this.#sockets) socket.destroy();
+			this.#server.closeAllConnections();
 		});
 		return this.#closing;
 	}
@@ -318,7 +311,7 @@ class EnkashSandbox {
 /** @typedef {EnkashSandbox} Sandbox */
 
 /**
- * Starts a sandbox listening on `options.host`:`options.port`.
+ * Starts a sandbox listening on 127.0.0.1:`options.port`.
  * @param {SandboxOptions} [options] @returns {Promise<Sandbox>}
  */
 function startSandbox(options = {}) {

@@ -6,17 +6,7 @@
 const http = require('node:http');
 const { isDeepStrictEqual } = require('node:util');
 
-const {
-	ApiProblem,
-	BAD_GATEWAY_PAGE,
-	JSON_TYPE,
-	MALFORMED_JSON,
-	TOKEN_PATH,
-	isPlainObject,
-	isPositiveInteger,
-	isString,
-	mulberry32,
-} = require('./common');
+const { ApiProblem, JSON_TYPE, TOKEN_PATH, isPlainObject } = require('./common');
 const { envelope, envelopeFailure, sendReply, sendText } = require('./replies');
 const { bearerToken } = require('./routes');
 
@@ -24,6 +14,30 @@ const { bearerToken } = require('./routes');
 /** @typedef {import('./common').Exchange} Exchange */
 /** @typedef {import('./common').FaultMatch} FaultMatch */
 /** @typedef {import('./common').FaultRule} FaultRule */
+
+const MALFORMED_JSON = '{"response_code":0,"respo';
+const BAD_GATEWAY_PAGE =
+	'<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n' +
+	'<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+
+/** @param {unknown} value */
+const isString = (value) => typeof value === 'string';
+
+/** @param {unknown} value */
+const isPositiveInteger = (value) =>
+	typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
+
+/** Deterministic PRNG (mulberry32), so that fault `rate` is reproducible. @param {number} seed */
+function mulberry32(seed) {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
 
 /**
  * The kinds that replace the response, and how each one answers.
@@ -135,7 +149,6 @@ const bodyMatches = (expected, body) =>
 class FaultInjector {
 	/** @param {number} seed */
 	constructor(seed) {
-		this.seed = seed;
 		this.random = mulberry32(seed);
 		/** @type {ActiveFault[]} */
 		this.rules = [];
@@ -149,10 +162,6 @@ class FaultInjector {
 	/** @param {unknown} rule */
 	add(rule) {
 		this.rules.push({ ...validateRule(rule), matched: 0, applied: 0 });
-	}
-
-	reseed() {
-		this.random = mulberry32(this.seed);
 	}
 
 	list() {

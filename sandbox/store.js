@@ -1,21 +1,56 @@
 // @ts-check
 'use strict';
 
-const {
-	ALLOCATION_FIELDS,
-	ApiProblem,
-	EVENT_FIELDS,
-	FIRST_CONFIG_NUMBER,
-	MAX_FAILED_LOGINS,
-	eventKey,
-	randomHex,
-} = require('./common');
-const { validateFields } = require('./validation');
+const { ApiProblem, randomHex } = require('./common');
 
 /** @typedef {import('./common').Allocation} Allocation */
 /** @typedef {import('./common').CoinEvent} CoinEvent */
 /** @typedef {import('./common').RecordedRequest} RecordedRequest */
 /** @typedef {import('./common').ResolvedOptions} ResolvedOptions */
+
+const CONFIGURATIONS = ['DEFAULT', 'CUSTOM'];
+const MAX_FAILED_LOGINS = 3;
+const FIRST_CONFIG_NUMBER = 100001;
+const EVENT_FIELDS = ['configuration', 'companyId', 'event', 'amount'];
+const ALLOCATION_FIELDS = ['companyId', 'event', 'requestId', 'userId'];
+
+/** @param {string} companyId @param {string} event */
+const eventKey = (companyId, event) => `${companyId}\u0000${event}`;
+
+/** @param {string} field @param {unknown} value */
+function checkFieldValue(field, value) {
+	if (field === 'amount') {
+		if (!Number.isSafeInteger(value) || /** @type {number} */ (value) < 0) {
+			throw new ApiProblem(422, 'amount must be a whole number of 0 or more');
+		}
+		return;
+	}
+	if (typeof value !== 'string') throw new ApiProblem(400, `${field} must be a string`);
+	if (value.trim() === '') throw new ApiProblem(400, `${field} must not be blank`);
+	if (field === 'configuration' && !CONFIGURATIONS.includes(value)) {
+		throw new ApiProblem(422, `configuration must be ${CONFIGURATIONS.join(' or ')}`);
+	}
+}
+
+/**
+ * Validates the named fields of a request body; null counts as absent (as with
+ * Jackson-bound DTOs). Returns only the fields given.
+ * @param {Record<string, unknown>} input @param {string[]} fields @param {{ partial: boolean }} mode
+ */
+function validateFields(input, fields, { partial }) {
+	/** @type {Record<string, unknown>} */
+	const given = {};
+	for (const field of fields) {
+		const value = input[field];
+		if (value === undefined || value === null) {
+			if (partial) continue;
+			throw new ApiProblem(400, `${field} must not be blank`);
+		}
+		checkFieldValue(field, value);
+		given[field] = value;
+	}
+	return given;
+}
 
 /** Everything the simulated vendor remembers: events, balances, allocations, tokens, lockouts. */
 class Store {
@@ -40,20 +75,6 @@ class Store {
 		this.requests = [];
 		this.tokenRequests = 0;
 		/** API requests answered 429 by the rate limit */
-		this.rateLimited = 0;
-		this.lastConfigNumber = FIRST_CONFIG_NUMBER - 1;
-	}
-
-	clear() {
-		this.eventsById.clear();
-		this.eventsByName.clear();
-		this.balances.clear();
-		this.allocations.length = 0;
-		this.allocationsByRequestId.clear();
-		this.tokens.clear();
-		this.failedLogins.clear();
-		this.requests.length = 0;
-		this.tokenRequests = 0;
 		this.rateLimited = 0;
 		this.lastConfigNumber = FIRST_CONFIG_NUMBER - 1;
 	}
