@@ -139,8 +139,14 @@ class N8n {
 		return new N8n(folder, env);
 	}
 
-	env(extra = {}) {
+	/**
+	 * The environment of one n8n process. Each runs a task broker for the Code
+	 * node (`n8n execute` too), by default on 5679, which another n8n may hold.
+	 * @param {Record<string, string>} [extra]
+	 */
+	async env(extra = {}) {
 		return node24Env({
+			N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 			// Jest sets NODE_ENV=test, under which n8n's logger prints nothing.
 			NODE_ENV: 'production',
 			N8N_USER_FOLDER: this.userFolder,
@@ -180,8 +186,7 @@ class N8n {
 		const stderr = fs.openSync(files.stderr, 'w');
 		// Past the timeout Node kills it, which sets child.killed (nothing else here kills it).
 		const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
-			// `n8n execute` starts a task broker too, by default on 5679, which another n8n may hold.
-			env: this.env({ N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...env }),
+			env: await this.env(env),
 			stdio: ['ignore', stdout, stderr],
 			timeout: timeoutMs,
 			killSignal: 'SIGKILL',
@@ -329,12 +334,10 @@ class N8n {
 	async serve(args, env) {
 		const timeoutMs = 120_000;
 		const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
-			env: this.env({
+			env: await this.env({
 				N8N_LISTEN_ADDRESS: '127.0.0.1',
 				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
 				N8N_HOST: 'localhost',
-				// Each n8n process runs a task broker for the Code node, by default on 5679.
-				N8N_RUNNERS_BROKER_PORT: String(await freePort()),
 				...env,
 			}),
 			stdio: ['ignore', 'pipe', 'pipe'],
