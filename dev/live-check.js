@@ -16,6 +16,7 @@ const { compareAnswers, parseBody, redact } = require('./live-compare');
 const { N8n } = require('./n8n');
 const { paths } = require('./runtime');
 const { EXAMPLE_CREDENTIALS, manualWorkflow, nodeOutput } = require('./workflows');
+const { TOKEN_PATH } = require('../sandbox/common');
 const { startSandbox } = require('../sandbox/enkash-sandbox');
 
 const VARIABLES = [
@@ -35,7 +36,6 @@ const keyOf = (name) =>
 		.slice(12)
 		.toLowerCase()
 		.replace(/_(.)/g, (_, c) => c.toUpperCase());
-const TOKEN_PATH = '/oauth/token';
 const REPEAT = 'Allocate Again (same Request ID)';
 // Hop-by-hop headers, and those fetch() sets itself (it decompresses answers).
 const UNCOPIED =
