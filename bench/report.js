@@ -71,6 +71,13 @@ const megabytes = (/** @type {number} */ bytes) => (bytes / 2 ** 20).toFixed(0);
 const entriesIn = (results) => (scenario, size) => (key) =>
 	/** @type {Measurements} */ (results[resultKey(scenario, contender(key), size)]);
 
+/**
+ * A contender's median time in a scenario, at the scenario's first size.
+ * @param {ReturnType<typeof entriesIn>} entriesOf @param {Scenario} scenario @param {string} key
+ */
+const medianMs = (entriesOf, scenario, key) =>
+	stats(entriesOf(scenario, scenario.sizes[0])(key).ms).median;
+
 /** The chart of allocations per second against latency, at each scenario's first size. @param {ReturnType<typeof entriesIn>} entriesOf */
 function chart(entriesOf) {
 	const scenarios = SCENARIOS.filter(
@@ -84,9 +91,7 @@ function chart(entriesOf) {
 				.filter((scenario) => entriesOf(scenario, scenario.sizes[0])(key))
 				.map((scenario) => ({
 					latencyMs: scenario.sandbox.latencyMs ?? 0,
-					perSecond:
-						scenario.sizes[0] /
-						(stats(entriesOf(scenario, scenario.sizes[0])(key).ms).median / 1000),
+					perSecond: scenario.sizes[0] / (medianMs(entriesOf, scenario, key) / 1000),
 				})),
 		})),
 	});
@@ -219,10 +224,21 @@ function throttledShare(entry, size) {
 	return (throttled / (size + throttled)) * 100;
 }
 
-/** Whether a ratio meets a target written as `≥ x` or `≤ x`. @param {number} ratio @param {string} target */
-function meets(ratio, target) {
+/**
+ * Whether the time ratio `numerator` / `denominator` of a scenario misses the
+ * target it has there (`≥ x` or `≤ x`); false when it has none.
+ * @param {ReturnType<typeof entriesIn>} entriesOf @param {Scenario} scenario
+ * @param {string} numerator @param {string} denominator
+ */
+function missesTarget(entriesOf, scenario, numerator, denominator) {
+	const target = scenario.ratios.find(
+		(ratio) => ratio.numerator === numerator && ratio.denominator === denominator,
+	)?.target;
+	if (target === undefined) return false;
+	const ratio =
+		medianMs(entriesOf, scenario, numerator) / medianMs(entriesOf, scenario, denominator);
 	const bound = Number(target.slice(1).trim());
-	return target.startsWith('≥') ? ratio >= bound : ratio <= bound;
+	return target.startsWith('≥') ? ratio < bound : ratio > bound;
 }
 
 /**
@@ -235,28 +251,18 @@ function limitsOf(entriesOf) {
 	const latencies = [scenario('latency25'), scenario('latency100')];
 	const rate = scenario('rateLimit');
 	if (latencies[0].sizes.length === 0 || rate.sizes.length === 0) return [];
-	const medianIn = (/** @type {Scenario} */ each) => (/** @type {string} */ key) =>
-		stats(entriesOf(each, each.sizes[0])(key).ms).median;
-	const median = medianIn(latencies[0]);
 	const [size] = latencies[0].sizes;
 	const perRequest = (/** @type {string} */ key) =>
-		((median(key) * DEFAULT_CONCURRENCY) / size).toFixed(1);
-	const slowerThanB = latencies.filter((each) => {
-		const target = each.ratios.find((r) => r.numerator === 'B' && r.denominator === 'A')?.target;
-		return target && !meets(medianIn(each)('B') / medianIn(each)('A'), target);
-	});
+		((medianMs(entriesOf, latencies[0], key) * DEFAULT_CONCURRENCY) / size).toFixed(1);
+	const slowerThanB = latencies.filter((each) => missesTarget(entriesOf, each, 'B', 'A'));
 	const atOnce = scenario('instant10k');
 	const [atOnceSize] = atOnce.sizes;
-	const atOnceMedians = atOnceSize
-		? {
-				time: (/** @type {string} */ key) => medianIn(atOnce)(key),
-				rss: (/** @type {string} */ key) => stats(entriesOf(atOnce, atOnceSize)(key).rss).median,
-			}
-		: undefined;
+	const atOnceTime = (/** @type {string} */ key) => medianMs(entriesOf, atOnce, key);
+	const atOnceRss = (/** @type {string} */ key) =>
+		stats(entriesOf(atOnce, atOnceSize)(key).rss).median;
 	const defaultCostsAtOnce =
-		atOnceMedians &&
-		(atOnceMedians.time('A') > atOnceMedians.time('A5') ||
-			atOnceMedians.rss('A') > atOnceMedians.rss('A5'));
+		atOnceSize !== undefined &&
+		(missesTarget(entriesOf, atOnce, 'A', 'A5') || atOnceRss('A') > atOnceRss('A5'));
 	const [rateSize] = rate.sizes;
 	const limited = entriesOf(rate, rateSize);
 	const overThrottled = rate.contenders.filter(
@@ -273,14 +279,14 @@ function limitsOf(entriesOf) {
 				'so at this latency its pace is that number of requests per round trip.',
 			].join(' '),
 		),
-		...(defaultCostsAtOnce && atOnceMedians
+		...(defaultCostsAtOnce
 			? [
 					[
 						`- **The default of ${DEFAULT_CONCURRENCY} in flight against 5, on an API that answers at once** (${atOnceSize.toLocaleString('en')} allocations:`,
-						`A ${seconds(atOnceMedians.time('A'))} s and ${megabytes(atOnceMedians.rss('A'))} MB,`,
-						`A5 ${seconds(atOnceMedians.time('A5'))} s and ${megabytes(atOnceMedians.rss('A5'))} MB).`,
+						`A ${seconds(atOnceTime('A'))} s and ${megabytes(atOnceRss('A'))} MB,`,
+						`A5 ${seconds(atOnceTime('A5'))} s and ${megabytes(atOnceRss('A5'))} MB).`,
 						'With nothing to wait for, more requests in flight add no throughput, only more connections open at once in n8n;',
-						`the floor node at ${DEFAULT_CONCURRENCY} in flight takes ${seconds(atOnceMedians.time('F'))} s, as the node does, so the difference is n8n's, not the node's.`,
+						`the floor node at ${DEFAULT_CONCURRENCY} in flight takes ${seconds(atOnceTime('F'))} s, as the node does, so the difference is n8n's, not the node's.`,
 						`Against any latency, ${DEFAULT_CONCURRENCY} is the faster default (the 25 and 100 ms tables).`,
 					].join(' '),
 				]
