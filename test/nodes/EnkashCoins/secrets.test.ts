@@ -8,6 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import {
@@ -36,6 +37,16 @@ const sandbox = useSandbox();
 /** What n8n has logged so far. */
 function loggedText(): string {
 	return fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8') : '';
+}
+
+/**
+ * What n8n has logged since `start`, once it matches `expected` or after 5 s:
+ * n8n's file logger writes asynchronously, later under load.
+ */
+async function loggedSince(start: number, expected: RegExp): Promise<string> {
+	const deadline = Date.now() + 5000;
+	while (!expected.test(loggedText().slice(start)) && Date.now() < deadline) await sleep(100);
+	return loggedText().slice(start);
 }
 
 afterAll(() => fs.rmSync(path.dirname(logFile), { recursive: true, force: true }));
@@ -151,7 +162,7 @@ describe.each(['stop', 'continue'] as const)('with On Error: %s', (onError) => {
 				String(run.error?.description ?? ''),
 				JSON.stringify(run.error ?? {}),
 				JSON.stringify(run.run),
-				loggedText().slice(logStart),
+				await loggedSince(logStart, /Enkash Coins/),
 			].join('\n');
 			for (const secret of secrets) expect(everything).not.toContain(secret);
 		},
@@ -168,5 +179,5 @@ it('n8n logs the node’s run at debug level, so the log searched above is not e
 	});
 
 	expect(run.error).toBeUndefined();
-	expect(loggedText().slice(logStart)).toMatch(/Enkash Coins/);
+	expect(await loggedSince(logStart, /Enkash Coins/)).toMatch(/Enkash Coins/);
 });
