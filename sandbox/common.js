@@ -20,7 +20,6 @@ const JSON_TYPE = 'application/json';
  * @property {string} [password] that user's password
  * @property {number} [tokenTtlSeconds] lifetime of issued tokens (default 300)
  * @property {number} [tokenMaxUses] authenticated API requests a token may make (default Infinity)
- * @property {number} [seed] seed of the PRNG behind fault `rate` (default 1)
  * @property {boolean} [recordRequests] keep every API request in `requests` (default true)
  * @property {number} [latencyMs] how long every API and token request waits before it is answered, as a real network and API would (default 0)
  * @property {{ perSecond: number, burst?: number } | null} [rateLimit] API requests allowed per second (bursts up to `burst`, default `perSecond`); beyond it the answer is 429 with Retry-After (default none)
@@ -88,7 +87,6 @@ const JSON_TYPE = 'application/json';
  * @property {boolean} [afterProcessing]
  * @property {number} [times]
  * @property {number} [every]
- * @property {number} [rate]
  */
 
 /** @typedef {FaultRule & { matched: number, applied: number }} ActiveFault */

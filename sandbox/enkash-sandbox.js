@@ -52,7 +52,6 @@ function resolveOptions(options) {
 		password: options.password ?? 'sandbox-password',
 		tokenTtlSeconds: options.tokenTtlSeconds ?? 300,
 		tokenMaxUses: options.tokenMaxUses ?? Infinity,
-		seed: options.seed ?? 1,
 		recordRequests: options.recordRequests ?? true,
 		latencyMs: options.latencyMs ?? 0,
 		rateLimit: options.rateLimit ?? null,
@@ -79,7 +78,7 @@ class EnkashSandbox {
 		this.#options = options;
 		this.#firstPassword = options.password;
 		this.#store = new Store(options);
-		this.#faults = new FaultInjector(options.seed);
+		this.#faults = new FaultInjector();
 		this.#rateLimit = options.rateLimit ? new TokenBucket(options.rateLimit) : undefined;
 		this.#server = http.createServer((req, res) => {
 			this.#handle(req, res).catch(() => {
@@ -197,7 +196,7 @@ class EnkashSandbox {
 		this.#options.password = this.#firstPassword;
 		this.credentials.password = this.#firstPassword;
 		this.#store = new Store(this.#options);
-		this.#faults = new FaultInjector(this.#options.seed);
+		this.#faults = new FaultInjector();
 	}
 
 	/** Stops listening and destroys every open socket, stalled ones included. */

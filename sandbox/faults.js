@@ -27,18 +27,6 @@ const isString = (value) => typeof value === 'string';
 const isPositiveInteger = (value) =>
 	typeof value === 'number' && Number.isSafeInteger(value) && value > 0;
 
-/** Deterministic PRNG (mulberry32), so that fault `rate` is reproducible. @param {number} seed */
-function mulberry32(seed) {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
-
 /**
  * The kinds that replace the response, and how each one answers.
  * @type {Record<string, (res: http.ServerResponse, fault: FaultRule, exchange: Exchange) => void>}
@@ -103,7 +91,6 @@ const RULE_FIELDS = {
 	afterProcessing: (value) => typeof value === 'boolean',
 	times: isPositiveInteger,
 	every: isPositiveInteger,
-	rate: (value) => typeof value === 'number' && value >= 0 && value <= 1,
 };
 
 /**
@@ -147,12 +134,8 @@ const bodyMatches = (expected, body) =>
 	Object.entries(expected).every(([key, value]) => isDeepStrictEqual(body[key], value));
 
 class FaultInjector {
-	/** @param {number} seed */
-	constructor(seed) {
-		this.random = mulberry32(seed);
-		/** @type {ActiveFault[]} */
-		this.rules = [];
-	}
+	/** @type {ActiveFault[]} */
+	rules = [];
 
 	/** @param {unknown[]} rules */
 	replace(rules) {
@@ -185,11 +168,10 @@ class FaultInjector {
 		return undefined;
 	}
 
-	/** `every` and `rate` filter matches; `times` caps how often the rule applies. @param {ActiveFault} rule */
+	/** `every` filters matches; `times` caps how often the rule applies. @param {ActiveFault} rule */
 	selects(rule) {
 		if (rule.times !== undefined && rule.applied >= rule.times) return false;
-		if (rule.every !== undefined && rule.matched % rule.every !== 0) return false;
-		return rule.rate === undefined || this.random() < rule.rate;
+		return rule.every === undefined || rule.matched % rule.every === 0;
 	}
 }
 

@@ -38,11 +38,6 @@ beforeEach(() => {
 	token = sandbox.issueToken();
 });
 
-/** A fresh token for the calls that follow, as after a renewal. */
-export function renewToken() {
-	token = sandbox.issueToken();
-}
-
 export async function call(
 	path: string,
 	options: Call = {},

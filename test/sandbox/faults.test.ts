@@ -2,7 +2,7 @@
 import { startSandbox, type Sandbox } from '../../sandbox/enkash-sandbox';
 
 import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL, envelope, eventPath } from './api';
-import { Call, call, renewToken, passwordGrant, sandbox, token } from './client';
+import { Call, call, passwordGrant, sandbox, token } from './client';
 
 describe('Fault injection', () => {
 	const getBalance = (options: Call = {}) => call(`${BALANCE}?userId=EK1`, options);
@@ -184,23 +184,7 @@ describe('Fault injection', () => {
 			expect(sandbox.faults()[0]).toMatchObject({ matched: 7, applied: 2 });
 		});
 
-		it('rate: p faults a reproducible share of matches', async () => {
-			sandbox.addFault({ kind: 'status', rate: 0.5 });
-			const first = await outcomes(30);
-			const applied = sandbox.faults()[0].applied;
-
-			sandbox.reset();
-			renewToken();
-			sandbox.addFault({ kind: 'status', rate: 0.5 });
-			const second = await outcomes(30);
-
-			expect(second).toEqual(first);
-			expect(first.filter((outcome) => outcome === 'status')).toHaveLength(applied);
-			expect(applied).toBeGreaterThan(5);
-			expect(applied).toBeLessThan(25);
-		});
-
-		it('without times, every or rate, faults every match', async () => {
+		it('without times or every, faults every match', async () => {
 			sandbox.addFault({ kind: 'status' });
 
 			expect(await outcomes(3)).toEqual(['status', 'status', 'status']);
@@ -268,7 +252,6 @@ describe('Fault injection', () => {
 			'Unknown fault rule field "time"',
 		);
 		expect(() => sandbox.addFault({ kind: 'latency' })).toThrow('A latency fault needs delayMs');
-		expect(() => sandbox.addFault({ kind: 'status', rate: 2 })).toThrow(/rate/);
 		expect(() => sandbox.addFault({ kind: 'status', match: { url: '/' } } as never)).toThrow(
 			/match/,
 		);
