@@ -62,7 +62,7 @@ const JSON_TYPE = 'application/json';
 
 /**
  * @typedef {'status' | 'reset' | 'stall' | 'latency' | 'malformed' | 'html' | 'empty'
- *   | 'envelopeFailure' | 'custom' | 'expireToken'} FaultKind
+ *   | 'envelopeFailure' | 'custom'} FaultKind
  */
 
 /**

@@ -16,7 +16,7 @@ const { ApiProblem, TOKEN_PATH } = require('./common');
 const { json, sendReply, springError } = require('./replies');
 const { Store } = require('./store');
 const { FAULT_RESPONSES, FaultInjector } = require('./faults');
-const { CONTROL_ROUTES, bearerToken, routeApi } = require('./routes');
+const { CONTROL_ROUTES, routeApi } = require('./routes');
 const { TokenBucket } = require('./rate-limit');
 
 /** @typedef {import('./common').ActiveFault} ActiveFault */
@@ -250,8 +250,6 @@ class EnkashSandbox {
 		}
 		const fault = this.#faults.select(exchange);
 		if (fault?.kind === 'latency') await this.#wait(fault.delayMs ?? 0);
-		if (fault?.kind === 'expireToken')
-			this.#store.tokens.delete(bearerToken(exchange.headers.authorization) ?? '');
 		const respondWithFault = fault ? FAULT_RESPONSES[fault.kind] : undefined;
 		if (fault && respondWithFault) {
 			// afterProcessing: the work is done, only the response is lost or garbled.

@@ -1,7 +1,7 @@
 // @ts-check
 'use strict';
 
-/** Faults injected per request: errors, resets, stalls, garbage bodies, token expiry. */
+/** Faults injected per request: errors, resets, stalls, delays, garbage bodies. */
 
 const http = require('node:http');
 const { isDeepStrictEqual } = require('node:util');
@@ -69,7 +69,7 @@ const FAULT_RESPONSES = {
 	},
 };
 
-const FAULT_KINDS = [...Object.keys(FAULT_RESPONSES), 'latency', 'expireToken'];
+const FAULT_KINDS = [...Object.keys(FAULT_RESPONSES), 'latency'];
 
 /** @type {Record<string, (value: unknown) => boolean>} */
 const MATCH_FIELDS = { method: isString, path: isString, body: isPlainObject };

@@ -2,7 +2,7 @@
 import { startSandbox, type Sandbox } from '../../sandbox/enkash-sandbox';
 
 import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL, envelope, eventPath } from './api';
-import { Call, call, passwordGrant, sandbox, token } from './client';
+import { Call, call, passwordGrant, sandbox } from './client';
 
 describe('Fault injection', () => {
 	const getBalance = (options: Call = {}) => call(`${BALANCE}?userId=EK1`, options);
@@ -116,22 +116,6 @@ describe('Fault injection', () => {
 		expect(withMessage.json).toEqual(
 			envelope(1, 'Insufficient balance in card account', 'Insufficient balance in card account'),
 		);
-	});
-
-	it('kind "expireToken" invalidates the bearer token before authentication', async () => {
-		sandbox.addFault({ kind: 'expireToken', times: 1 });
-
-		const first = await getBalance();
-		const second = await getBalance();
-		const withNewToken = await getBalance({ token: sandbox.issueToken() });
-
-		expect(first.status).toBe(401);
-		expect(first.json).toEqual({
-			error: 'invalid_token',
-			error_description: `Invalid access token: ${token}`,
-		});
-		expect(second.status).toBe(401);
-		expect(withNewToken.status).toBe(200);
 	});
 
 	describe('afterProcessing', () => {
