@@ -68,7 +68,7 @@ const JSON_TYPE = 'application/json';
 /**
  * @typedef {object} FaultMatch
  * @property {string} [method]
- * @property {string} [path] exact path, or a prefix when it ends with '*'
+ * @property {string} [path] the exact path
  * @property {Record<string, unknown>} [body] every key given must equal the request body's value
  */
 

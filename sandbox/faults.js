@@ -117,16 +117,12 @@ function validateRule(input) {
 /** @param {FaultMatch} match @param {Exchange} exchange */
 function faultMatches(match, exchange) {
 	// The token endpoint is only faulted by rules that name it explicitly.
-	if (exchange.path === TOKEN_PATH && !match.path?.startsWith('/oauth')) return false;
+	if (exchange.path === TOKEN_PATH && match.path === undefined) return false;
 	if (match.method !== undefined && match.method.toUpperCase() !== exchange.method) return false;
-	if (match.path !== undefined && !pathMatches(match.path, exchange.path)) return false;
+	if (match.path !== undefined && match.path !== exchange.path) return false;
 	if (match.body !== undefined && !bodyMatches(match.body, exchange.body)) return false;
 	return true;
 }
-
-/** @param {string} pattern @param {string} path */
-const pathMatches = (pattern, path) =>
-	pattern.endsWith('*') ? path.startsWith(pattern.slice(0, -1)) : path === pattern;
 
 /** @param {Record<string, unknown>} expected @param {unknown} body */
 const bodyMatches = (expected, body) =>
