@@ -179,14 +179,6 @@ const CONTROL_ROUTES = {
 		sandbox.expireAllTokens();
 		return { status: 204 };
 	},
-	'POST /__sandbox/password': (sandbox, _store, body) => {
-		sandbox.changePassword(/** @type {{ password?: string }} */ (body)?.password ?? '');
-		return { status: 204 };
-	},
-	'POST /__sandbox/balances': (sandbox, _store, body) => {
-		sandbox.setBalances(/** @type {Record<string, number>} */ (isPlainObject(body) ? body : {}));
-		return { status: 204 };
-	},
 	'POST /__sandbox/events': (sandbox, _store, body) =>
 		json(200, sandbox.createEvent(/** @type {EventSeed} */ (isPlainObject(body) ? body : {}))),
 };

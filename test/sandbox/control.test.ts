@@ -152,22 +152,6 @@ describe('Control API (/__sandbox/)', () => {
 		expect((await call(`${BALANCE}?userId=EK1`)).status).toBe(401);
 	});
 
-	it("POST password changes the API user's password: the old one is refused, tokens already issued still work", async () => {
-		const issued = sandbox.issueToken();
-		const { password: first } = sandbox.credentials;
-
-		expect((await control('POST', 'password', { password: 'rotated' })).status).toBe(204);
-
-		expect((await passwordGrant({ password: first })).status).toBe(400);
-		expect((await passwordGrant({ password: 'rotated' })).status).toBe(200);
-		expect(sandbox.credentials.password).toBe('rotated');
-		expect((await call(`${BALANCE}?userId=EK1`, { token: issued })).status).toBe(200);
-		expect((await control('POST', 'password', {})).status).toBe(400);
-		sandbox.reset();
-		expect(sandbox.credentials.password).toBe(first);
-		expect((await passwordGrant()).status).toBe(200);
-	});
-
 	it('POST events seeds an event (configuration defaults to DEFAULT)', async () => {
 		const answer = await control('POST', 'events', { ...REFERRAL, amount: 50 });
 
@@ -192,23 +176,6 @@ describe('Control API (/__sandbox/)', () => {
 		expect((await control('POST', 'events', { ...REFERRAL, event: 'X', amount: -1 })).status).toBe(
 			400,
 		);
-	});
-
-	it('POST balances sets balances, as spending coins elsewhere would', async () => {
-		expect((await control('POST', 'balances', { EK1: 40, EK2: 0 })).status).toBe(204);
-
-		expect(sandbox.balanceOf('EK1')).toBe(40);
-		expect((await call(`${BALANCE}?userId=EK1`)).json).toMatchObject({ payload: 40 });
-	});
-
-	it('POST balances answers 400 for a balance that is not a whole number of 0 or more', async () => {
-		const answer = await control('POST', 'balances', { EK1: 10, EK2: -5 });
-
-		expect(answer).toEqual({
-			status: 400,
-			json: { error: 'The balance of EK2 must be a whole number of 0 or more' },
-		});
-		expect(sandbox.balanceOf('EK1')).toBe(0);
 	});
 
 	it('answers 404 for unknown control routes', async () => {

@@ -59,6 +59,28 @@ describe('Lifecycle', () => {
 		expect((await call(`${BALANCE}?userId=EK1`)).status).toBe(401);
 	});
 
+	it("changePassword() changes the API user's password: the old one is refused, tokens already issued still work, reset() restores it", async () => {
+		const issued = sandbox.issueToken();
+		const { password: first } = sandbox.credentials;
+
+		sandbox.changePassword('rotated');
+
+		expect((await passwordGrant({ password: first })).status).toBe(400);
+		expect((await passwordGrant({ password: 'rotated' })).status).toBe(200);
+		expect(sandbox.credentials.password).toBe('rotated');
+		expect((await call(`${BALANCE}?userId=EK1`, { token: issued })).status).toBe(200);
+		sandbox.reset();
+		expect(sandbox.credentials.password).toBe(first);
+		expect((await passwordGrant()).status).toBe(200);
+	});
+
+	it('setBalances() sets balances, as spending coins elsewhere would', async () => {
+		sandbox.setBalances({ EK1: 40, EK2: 0 });
+
+		expect(sandbox.balanceOf('EK1')).toBe(40);
+		expect((await call(`${BALANCE}?userId=EK1`)).json).toMatchObject({ payload: 40 });
+	});
+
 	it('close() does not hang on stalled or idle connections', async () => {
 		const other = await startSandbox();
 		other.addFault({ kind: 'stall' });
