@@ -22,7 +22,7 @@ const JSON_TYPE = 'application/json';
  * @property {number} [tokenMaxUses] authenticated API requests a token may make (default Infinity)
  * @property {boolean} [recordRequests] keep every API request in `requests` (default true)
  * @property {number} [latencyMs] how long every API and token request waits before it is answered, as a real network and API would (default 0)
- * @property {{ perSecond: number, burst?: number } | null} [rateLimit] API requests allowed per second (bursts up to `burst`, default `perSecond`); beyond it the answer is 429 with Retry-After (default none)
+ * @property {{ perSecond: number } | null} [rateLimit] API requests allowed per second (a second's worth at once); beyond it the answer is 429 with Retry-After (default none)
  */
 
 /** @typedef {Required<SandboxOptions>} ResolvedOptions */

@@ -3,18 +3,17 @@
 
 /**
  * The sandbox's rate limit: a token bucket refilled at `perSecond` and holding
- * up to `burst` requests, as API gateways commonly throttle.
+ * one second's requests, as API gateways commonly throttle.
  */
 class TokenBucket {
 	/**
-	 * @param {{ perSecond: number, burst?: number }} limit
+	 * @param {{ perSecond: number }} limit
 	 * @param {() => number} [now] milliseconds; replaceable in tests
 	 */
-	constructor({ perSecond, burst = perSecond }, now = Date.now) {
+	constructor({ perSecond }, now = Date.now) {
 		this.perSecond = perSecond;
-		this.burst = burst;
 		this.now = now;
-		this.tokens = burst;
+		this.tokens = perSecond;
 		this.refilledAt = now();
 	}
 
@@ -25,7 +24,7 @@ class TokenBucket {
 	take() {
 		const now = this.now();
 		this.tokens = Math.min(
-			this.burst,
+			this.perSecond,
 			this.tokens + ((now - this.refilledAt) / 1000) * this.perSecond,
 		);
 		this.refilledAt = now;
