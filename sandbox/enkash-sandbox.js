@@ -145,7 +145,7 @@ class EnkashSandbox {
 	}
 
 	allocations() {
-		return this.#store.allocations.map((allocation) => ({ ...allocation }));
+		return [...this.#store.allocations.values()].map((allocation) => ({ ...allocation }));
 	}
 
 	/** Seeds an event configuration; throws on invalid input or a duplicate. @param {EventSeed} seed */

@@ -155,7 +155,7 @@ const CONTROL_ROUTES = {
 		json(200, {
 			events: sandbox.events(),
 			balances: Object.fromEntries(store.balances),
-			allocations: store.allocations.length,
+			allocations: store.allocations.size,
 			requests: store.requests.length,
 			tokenRequests: store.tokenRequests,
 			rateLimited: store.rateLimited,

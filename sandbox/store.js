@@ -63,10 +63,8 @@ class Store {
 		this.eventsByName = new Map();
 		/** @type {Map<string, number>} */
 		this.balances = new Map();
-		/** @type {Allocation[]} */
-		this.allocations = [];
-		/** @type {Map<string, Allocation>} */
-		this.allocationsByRequestId = new Map();
+		/** @type {Map<string, Allocation>} by requestId, in credit order */
+		this.allocations = new Map();
 		/** @type {Map<string, { expiresAt: number, uses: number }>} */
 		this.tokens = new Map();
 		/** @type {Map<string, number>} consecutive failed logins by username */
@@ -189,7 +187,7 @@ class Store {
 		const request = /** @type {Omit<Allocation, 'amount'>} */ (
 			validateFields(input, ALLOCATION_FIELDS, { partial: false })
 		);
-		const previous = this.allocationsByRequestId.get(request.requestId);
+		const previous = this.allocations.get(request.requestId);
 		if (previous) {
 			const sameAllocation =
 				previous.companyId === request.companyId &&
@@ -204,8 +202,7 @@ class Store {
 			throw new ApiProblem(200, message);
 		}
 		const allocation = { ...request, amount: config.amount };
-		this.allocations.push(allocation);
-		this.allocationsByRequestId.set(allocation.requestId, allocation);
+		this.allocations.set(allocation.requestId, allocation);
 		this.balances.set(allocation.userId, this.balanceOf(allocation.userId) + allocation.amount);
 	}
 
