@@ -87,13 +87,6 @@ class EnkashSandbox {
 			});
 		});
 		this.url = '';
-		this.port = 0;
-		this.credentials = {
-			clientId: options.clientId,
-			clientSecret: options.clientSecret,
-			username: options.username,
-			password: options.password,
-		};
 	}
 
 	/** @param {ResolvedOptions} options */
@@ -107,8 +100,14 @@ class EnkashSandbox {
 		const server = this.#server;
 		server.listen(this.#options.port, '127.0.0.1');
 		await once(server, 'listening');
-		this.port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
-		this.url = `http://127.0.0.1:${this.port}`;
+		const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+		this.url = `http://127.0.0.1:${port}`;
+	}
+
+	/** The OAuth client and the API user's login, as of now. */
+	get credentials() {
+		const { clientId, clientSecret, username, password } = this.#options;
+		return { clientId, clientSecret, username, password };
 	}
 
 	/** Recorded API requests since the start or the last reset(). */
@@ -183,12 +182,10 @@ class EnkashSandbox {
 	 */
 	changePassword(password) {
 		this.#options.password = password;
-		this.credentials.password = password;
 	}
 
 	reset() {
 		this.#options.password = this.#firstPassword;
-		this.credentials.password = this.#firstPassword;
 		this.#store = new Store(this.#options);
 		this.#faults = new FaultInjector();
 	}

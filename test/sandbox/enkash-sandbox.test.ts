@@ -8,9 +8,8 @@ import { ALLOCATE, ALLOCATION, BALANCE, REFERRAL } from './api';
 import { call, passwordGrant, sandbox, token, withSandbox } from './client';
 
 describe('Lifecycle', () => {
-	it('exposes its URL, port and credentials', () => {
-		expect(sandbox.url).toBe(`http://127.0.0.1:${sandbox.port}`);
-		expect(sandbox.port).toBeGreaterThan(0);
+	it('exposes its URL and credentials', () => {
+		expect(sandbox.url).toMatch(/^http:\/\/127\.0\.0\.1:[1-9][0-9]*$/);
 		expect(sandbox.credentials).toEqual({
 			clientId: 'sandbox-client',
 			clientSecret: 'sandbox-client-secret',
