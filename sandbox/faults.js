@@ -62,9 +62,8 @@ const FAULT_RESPONSES = {
 	},
 	// Any answer at all, for bodies the API is not documented to send.
 	custom(res, fault, exchange) {
-		const body = (fault.body ?? '')
-			.split('{{bearer}}')
-			.join(bearerToken(exchange.headers.authorization) ?? '');
+		const bearer = bearerToken(exchange.headers.authorization) ?? '';
+		const body = (fault.body ?? '').replaceAll('{{bearer}}', () => bearer);
 		sendText(res, fault.status ?? 200, fault.contentType ?? JSON_TYPE, body, fault.headers);
 	},
 };
