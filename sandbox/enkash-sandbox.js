@@ -92,16 +92,12 @@ class EnkashSandbox {
 	/** @param {ResolvedOptions} options */
 	static async start(options) {
 		const sandbox = new EnkashSandbox(options);
-		await sandbox.#listen();
-		return sandbox;
-	}
-
-	async #listen() {
-		const server = this.#server;
-		server.listen(this.#options.port, '127.0.0.1');
+		const server = sandbox.#server;
+		server.listen(options.port, '127.0.0.1');
 		await once(server, 'listening');
 		const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
-		this.url = `http://127.0.0.1:${port}`;
+		sandbox.url = `http://127.0.0.1:${port}`;
+		return sandbox;
 	}
 
 	/** The OAuth client and the API user's login, as of now. */
