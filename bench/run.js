@@ -20,9 +20,7 @@ const { EARLIER } = require('./scenarios');
 const { writeReport } = require('./report');
 const { runBenchmark } = require('./runner');
 
-(EARLIER ? Promise.resolve(EARLIER) : runBenchmark())
-	.then((measured) => measured && writeReport(measured))
-	.catch((error) => {
-		console.error(error instanceof Error ? error.message : error);
-		process.exit(1);
-	});
+(EARLIER ? Promise.resolve(EARLIER) : runBenchmark()).then(writeReport).catch((error) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});

@@ -17,12 +17,10 @@ const { paths } = require('../dev/runtime');
 const { summariseProfile } = require('./profile-summary');
 const {
 	MEASUREMENTS,
-	ONLY,
 	QUICK,
 	REPS,
 	SCENARIOS,
 	contender,
-	measuredIn,
 	resultKey,
 	workflowId,
 } = require('./scenarios');
@@ -170,7 +168,7 @@ async function measure({ n8n, sandbox, contender, size, label }) {
  * @property {string} date when it was measured, as YYYY-MM-DD
  */
 
-/** @returns {Promise<Measured | undefined>} nothing with BENCH_ONLY, whose runs make no report */
+/** @returns {Promise<Measured>} */
 async function runBenchmark() {
 	const benchStarted = Date.now();
 	log(`Benchmark: ${REPS} rounds${QUICK ? ', quick' : ''}, on ${os.cpus().length} CPUs`);
@@ -187,7 +185,7 @@ async function runBenchmark() {
 		const workflows = new Map();
 		for (const scenario of SCENARIOS)
 			for (const size of scenario.sizes)
-				for (const { kind, key } of measuredIn(scenario))
+				for (const { kind, key } of scenario.contenders.map(contender))
 					if (kind === 'n8n') workflows.set(workflowId(contender(key), size), [key, size]);
 		await n8n.importWorkflows(
 			[...workflows].map(([id, [key, size]]) =>
@@ -207,7 +205,7 @@ async function runBenchmark() {
 					},
 				]);
 				let counts = await control(sandbox.url, 'state');
-				const measured = measuredIn(scenario);
+				const measured = scenario.contenders.map(contender);
 				for (let round = 0; round < (scenario.reps ?? REPS); round++) {
 					for (const size of scenario.sizes) {
 						// Alternate the order from round to round.
@@ -244,18 +242,18 @@ async function runBenchmark() {
 						}
 					}
 				}
-				if (scenario.profile && !ONLY)
+				if (scenario.profile)
 					profile = await profileNode(n8n, sandbox.url, counts, Math.max(...scenario.sizes));
 			} finally {
 				await endProcess(sandbox.child);
 			}
 		}
-		if (ONLY || !profile) return;
 		/** @type {Measured} */
 		const measured = {
 			results,
 			cliStartupMs,
-			profile,
+			// Every run has a profiled scenario: the quick one at 1,000, the full one at 10,000.
+			profile: /** @type {Measured['profile']} */ (profile),
 			totalSeconds: (Date.now() - benchStarted) / 1000,
 			quick: QUICK,
 			reps: REPS,

@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * What the benchmark measures: its settings (BENCH_QUICK, BENCH_REPS,
- * BENCH_ONLY, BENCH_REPORT_ONLY), the contenders and the scenarios they run
- * in, and the names of their workflows and results.
+ * BENCH_REPORT_ONLY), the contenders and the scenarios they run in, and the
+ * names of their workflows and results.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -159,12 +159,6 @@ const byKey = new Map(CONTENDERS.map((contender) => [contender.key, contender]))
 /** @param {string} key */
 const contender = (key) => /** @type {Contender} */ (byKey.get(key));
 
-// For profiling some contenders, e.g. BENCH_ONLY=N,A,C; the report needs all of them.
-const ONLY = process.env.BENCH_ONLY?.split(',');
-/** @param {Scenario} scenario */
-const measuredIn = (scenario) =>
-	scenario.contenders.filter((key) => !ONLY || ONLY.includes(key)).map(contender);
-
 /** @param {Contender} each @param {number} size */
 function workflowId(each, size) {
 	return `Bench${each.key}x${size}`.padEnd(16, 'x').slice(0, 21);
@@ -179,12 +173,10 @@ module.exports = {
 	DEFAULT_CONCURRENCY,
 	EARLIER,
 	MEASUREMENTS,
-	ONLY,
 	QUICK,
 	REPS,
 	SCENARIOS,
 	contender,
-	measuredIn,
 	resultKey,
 	workflowId,
 };
