@@ -182,18 +182,17 @@ async function runBenchmark() {
 	/** @type {Awaited<ReturnType<typeof profileNode>> | undefined} */
 	let profile;
 	try {
+		// A contender at the same size in two scenarios runs the same workflow.
 		const workflows = new Map();
-		for (const scenario of SCENARIOS)
-			for (const size of scenario.sizes)
-				for (const { kind, key } of scenario.contenders.map(contender))
-					if (kind === 'n8n') workflows.set(workflowId(contender(key), size), [key, size]);
-		await n8n.importWorkflows(
-			[...workflows].map(([id, [key, size]]) =>
-				benchWorkflow(id, size, contender(key).node?.(sandboxUrl)),
-			),
-		);
+		for (const { size, contenders } of SCENARIOS)
+			for (const each of contenders.map(contender))
+				if (each.kind === 'n8n') {
+					const id = workflowId(each, size);
+					workflows.set(id, benchWorkflow(id, size, each.node?.(sandboxUrl)));
+				}
+		await n8n.importWorkflows([...workflows.values()]);
 
-		for (const scenario of SCENARIOS.filter(({ sizes }) => sizes.length > 0)) {
+		for (const scenario of SCENARIOS) {
 			const sandbox = await startSandboxProcess(scenario.sandbox, port);
 			try {
 				await control(sandbox.url, 'events', { companyId: COMPANY_ID, event: EVENT, amount: 1 });
@@ -206,44 +205,42 @@ async function runBenchmark() {
 				]);
 				let counts = await control(sandbox.url, 'state');
 				const measured = scenario.contenders.map(contender);
+				const { size } = scenario;
 				for (let round = 0; round < (scenario.reps ?? REPS); round++) {
-					for (const size of scenario.sizes) {
-						// Alternate the order from round to round.
-						const order = round % 2 === 0 ? measured : [...measured].reverse();
-						for (const each of order) {
-							const cpuBefore = cpuSeconds(/** @type {number} */ (sandbox.child.pid));
-							const run = await measure({
-								n8n,
-								sandbox,
-								contender: each,
-								size,
-								label: `${scenario.key}-${round}-${size}`,
-							});
-							const sandboxCpu = cpuSeconds(/** @type {number} */ (sandbox.child.pid)) - cpuBefore;
-							const rateLimitedBefore = counts.rateLimited;
-							counts = await verifyCredits(sandbox.url, run.userIds, counts);
-							if (each.key === 'N' && !cliStartupMs) cliStartupMs = run.wallMs - run.ms;
-							const entry = (results[resultKey(scenario, each, size)] ??= {
-								ms: [],
-								rss: [],
-								sandboxCpu: [],
-								rateLimited: [],
-							});
-							entry.ms.push(run.ms);
-							entry.rss.push(run.rss);
-							entry.sandboxCpu.push(sandboxCpu);
-							const throttled = counts.rateLimited - rateLimitedBefore;
-							entry.rateLimited.push(throttled);
-							log(
-								`${scenario.key.padEnd(10)} round ${round + 1}  ${String(size).padStart(6)} items  ${each.key.padEnd(3)} ` +
-									`${(run.ms / 1000).toFixed(2).padStart(7)} s  ${(run.rss / 2 ** 20).toFixed(0).padStart(5)} MB` +
-									(throttled > 0 ? `  ${throttled} × 429` : ''),
-							);
-						}
+					// Alternate the order from round to round.
+					const order = round % 2 === 0 ? measured : [...measured].reverse();
+					for (const each of order) {
+						const cpuBefore = cpuSeconds(/** @type {number} */ (sandbox.child.pid));
+						const run = await measure({
+							n8n,
+							sandbox,
+							contender: each,
+							size,
+							label: `${scenario.key}-${round}-${size}`,
+						});
+						const sandboxCpu = cpuSeconds(/** @type {number} */ (sandbox.child.pid)) - cpuBefore;
+						const rateLimitedBefore = counts.rateLimited;
+						counts = await verifyCredits(sandbox.url, run.userIds, counts);
+						if (each.key === 'N' && !cliStartupMs) cliStartupMs = run.wallMs - run.ms;
+						const entry = (results[resultKey(scenario, each, size)] ??= {
+							ms: [],
+							rss: [],
+							sandboxCpu: [],
+							rateLimited: [],
+						});
+						entry.ms.push(run.ms);
+						entry.rss.push(run.rss);
+						entry.sandboxCpu.push(sandboxCpu);
+						const throttled = counts.rateLimited - rateLimitedBefore;
+						entry.rateLimited.push(throttled);
+						log(
+							`${scenario.key.padEnd(10)} round ${round + 1}  ${String(size).padStart(6)} items  ${each.key.padEnd(3)} ` +
+								`${(run.ms / 1000).toFixed(2).padStart(7)} s  ${(run.rss / 2 ** 20).toFixed(0).padStart(5)} MB` +
+								(throttled > 0 ? `  ${throttled} × 429` : ''),
+						);
 					}
 				}
-				if (scenario.profile)
-					profile = await profileNode(n8n, sandbox.url, counts, Math.max(...scenario.sizes));
+				if (scenario.profile) profile = await profileNode(n8n, sandbox.url, counts, size);
 			} finally {
 				await endProcess(sandbox.child);
 			}
