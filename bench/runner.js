@@ -16,6 +16,7 @@ const { N8n, endProcess, freePort } = require('../dev/n8n');
 const { paths } = require('../dev/runtime');
 const { summariseProfile } = require('./profile-summary');
 const {
+	DEFAULT_CONCURRENCY,
 	MEASUREMENTS,
 	QUICK,
 	REPS,
@@ -111,18 +112,18 @@ async function measure({ n8n, sandbox, contender, size, label }) {
 		NODE_OPTIONS: `--require ${path.join(__dirname, 'max-rss.js')}`,
 		BENCH_RSS_FILE: rssFile,
 	};
-	if (contender.kind === 'raw') {
+	if (contender.script) {
 		const prefix = `${contender.key}-${label}-`;
 		// Asynchronously: a process blocked while the client runs would miss the sandbox
 		// closing an idle kept-alive connection, and its next control call would fail on it.
 		const { stdout } = await promisify(execFile)(
 			paths.nodeBin,
 			[
-				path.join(__dirname, /** @type {string} */ (contender.script)),
+				path.join(__dirname, contender.script),
 				sandbox.url,
 				sandbox.token,
 				String(size),
-				String(contender.concurrency),
+				String(DEFAULT_CONCURRENCY),
 				prefix,
 			],
 			{ env: { ...process.env, ...rssEnv }, encoding: 'utf8' },
@@ -186,7 +187,7 @@ async function runBenchmark() {
 		const workflows = new Map();
 		for (const { size, contenders } of SCENARIOS)
 			for (const each of contenders.map(contender))
-				if (each.kind === 'n8n') {
+				if (!each.script) {
 					const id = workflowId(each, size);
 					workflows.set(id, benchWorkflow(id, size, each.node?.(sandboxUrl)));
 				}

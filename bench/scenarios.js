@@ -25,52 +25,42 @@ const DEFAULT_CONCURRENCY = 20;
  * @typedef {object} Contender
  * @property {string} key
  * @property {string} label
- * @property {'n8n' | 'raw'} kind
- * @property {(sandboxUrl: string) => { name: string } | undefined} [node]
- * @property {number} [concurrency] requests in flight, for a client outside n8n
- * @property {string} [script] for a client outside n8n: its file in bench/
+ * @property {(sandboxUrl: string) => { name: string } | undefined} [node] in n8n: its allocating node
+ * @property {string} [script] outside n8n: its client in bench/, DEFAULT_CONCURRENCY in flight
  */
 
 /** @type {Contender[]} */
 const CONTENDERS = [
-	{ key: 'N', label: 'N: n8n only creating the items', kind: 'n8n', node: () => undefined },
-	{ key: 'A', label: 'A: Enkash Coins node, defaults', kind: 'n8n', node: () => enkashNode(0) },
+	{ key: 'N', label: 'N: n8n only creating the items', node: () => undefined },
+	{ key: 'A', label: 'A: Enkash Coins node, defaults', node: () => enkashNode(0) },
 	{
 		key: 'A5',
 		label: 'A5: Enkash Coins node, Max Concurrent Requests 5',
-		kind: 'n8n',
 		node: () => enkashNode(5),
 	},
 	{
 		key: 'F',
 		label: `F: floor node, only n8n's request helper, ${DEFAULT_CONCURRENCY} in flight`,
-		kind: 'n8n',
 		node: () => floorNode(DEFAULT_CONCURRENCY),
 	},
 	{
 		key: 'B',
 		label: 'B: HTTP Request node 4.5, defaults',
-		kind: 'n8n',
 		node: (url) => httpRequestNode(url, 0),
 	},
 	{
 		key: `B${DEFAULT_CONCURRENCY}`,
 		label: `B${DEFAULT_CONCURRENCY}: HTTP Request node 4.5, batches of ${DEFAULT_CONCURRENCY}`,
-		kind: 'n8n',
 		node: (url) => httpRequestNode(url, DEFAULT_CONCURRENCY),
 	},
 	{
 		key: 'H',
 		label: `H: n8n's HTTP client alone, outside n8n, ${DEFAULT_CONCURRENCY} in flight`,
-		kind: 'raw',
-		concurrency: DEFAULT_CONCURRENCY,
 		script: 'helper-client.js',
 	},
 	{
 		key: 'C',
 		label: `C: plain Node.js client, keep-alive, ${DEFAULT_CONCURRENCY} in flight`,
-		kind: 'raw',
-		concurrency: DEFAULT_CONCURRENCY,
 		script: 'raw-client.js',
 	},
 ];
