@@ -14,6 +14,7 @@ const { promisify } = require('node:util');
 
 const { N8n, endProcess, freePort } = require('../dev/n8n');
 const { paths } = require('../dev/runtime');
+const { nodeOutput } = require('../dev/workflows');
 const { summariseProfile } = require('./profile-summary');
 const {
 	DEFAULT_CONCURRENCY,
@@ -94,9 +95,7 @@ async function verifyCredits(url, userIds, before) {
 
 /** The users a run's workflow created items for, from n8n's run data. @param {any} run @returns {string[]} */
 function createdUserIds(run) {
-	return run.data.resultData.runData['One Item Per User'][0].data.main[0].map(
-		(/** @type {any} */ item) => item.json.userId,
-	);
+	return nodeOutput(run, 'One Item Per User').map((item) => item.json.userId);
 }
 
 /** @typedef {{ ms: number[], rss: number[], sandboxCpu: number[], rateLimited: number[] }} Measurements */
