@@ -95,9 +95,7 @@ function chart(entriesOf) {
 /** @param {Measured} measured */
 function report({ results, cliStartupMs, profile, totalSeconds, quick, reps, date }) {
 	const nodeVersion = execFileSync(paths.nodeBin, ['--version'], { encoding: 'utf8' }).trim();
-	const packageVersion = JSON.parse(
-		fs.readFileSync(path.join(paths.repoRoot, 'package.json'), 'utf8'),
-	).version;
+	const packageVersion = require('../package.json').version;
 	const entriesOf = entriesIn(results);
 	const lines = [
 		'# Benchmarks',
@@ -254,10 +252,9 @@ function limitsOf(entriesOf) {
 	const defaultCostsAtOnce =
 		atOnce !== undefined &&
 		(missesTarget(entriesOf, atOnce, 'A', 'A5') || atOnceRss('A') > atOnceRss('A5'));
-	const rateSize = rate.size;
 	const limited = entriesOf(rate);
 	const overThrottled = rate.contenders.filter(
-		(key) => throttledShare(limited(key), rateSize) >= THROTTLED_TARGET_PERCENT,
+		(key) => throttledShare(limited(key), rate.size) >= THROTTLED_TARGET_PERCENT,
 	);
 	return [
 		'## What limits the targets that are missed',
@@ -298,12 +295,12 @@ function limitsOf(entriesOf) {
 			? [
 					[
 						'- **Under a rate limit: the share answered 429**',
-						`(${overThrottled.map((key) => `${key} ${throttledShare(limited(key), rateSize).toFixed(1)} %`).join(', ')}).`,
+						`(${overThrottled.map((key) => `${key} ${throttledShare(limited(key), rate.size).toFixed(1)} %`).join(', ')}).`,
 						"The node learns the pace from Enkash's 429s:",
 						'until the first one it sends as fast as the requests in flight allow,',
 						"and that first second spends the limiter's burst and draws 429s;",
 						'afterwards it paces just under what Enkash accepted and probes upwards by 2 % a second.',
-						`In a run of ${rateSize.toLocaleString('en')} allocations the first second weighs more than in one of 10,000.`,
+						`In a run of ${rate.size.toLocaleString('en')} allocations the first second weighs more than in one of 10,000.`,
 					].join(' '),
 				]
 			: []),
