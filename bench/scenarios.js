@@ -1,8 +1,8 @@
 // @ts-check
 /**
- * What the benchmark measures: its settings (BENCH_QUICK, BENCH_REPS,
- * BENCH_REPORT_ONLY), the contenders and the scenarios they run in, and the
- * names of their workflows and results.
+ * What the benchmark measures: its settings (BENCH_QUICK, BENCH_REPORT_ONLY),
+ * the contenders and the scenarios they run in, and the names of their
+ * workflows and results.
  */
 const fs = require('node:fs');
 const path = require('node:path');
@@ -17,7 +17,7 @@ const EARLIER =
 		? /** @type {import('./runner').Measured} */ (JSON.parse(fs.readFileSync(MEASUREMENTS, 'utf8')))
 		: undefined;
 const QUICK = EARLIER?.quick ?? process.env.BENCH_QUICK === '1';
-const REPS = Number(process.env.BENCH_REPS ?? (QUICK ? 1 : 3));
+const REPS = QUICK ? 1 : 3;
 /** The node's default Max Concurrent Requests. */
 const DEFAULT_CONCURRENCY = 20;
 
