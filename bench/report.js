@@ -64,35 +64,30 @@ const seconds = (/** @type {number} */ ms) => (ms / 1000).toFixed(2);
 const megabytes = (/** @type {number} */ bytes) => (bytes / 2 ** 20).toFixed(0);
 
 /**
- * A scenario's measurements at a size, by contender key.
+ * A scenario's measurements, by contender key.
  * @param {Measured['results']} results
- * @returns {(scenario: Scenario, size: number) => (key: string) => Measurements}
+ * @returns {(scenario: Scenario) => (key: string) => Measurements}
  */
-const entriesIn = (results) => (scenario, size) => (key) =>
-	/** @type {Measurements} */ (results[resultKey(scenario, contender(key), size)]);
+const entriesIn = (results) => (scenario) => (key) =>
+	/** @type {Measurements} */ (results[resultKey(scenario, contender(key), scenario.size)]);
 
 /**
- * A contender's median time in a scenario, at the scenario's first size.
+ * A contender's median time in a scenario.
  * @param {ReturnType<typeof entriesIn>} entriesOf @param {Scenario} scenario @param {string} key
  */
-const medianMs = (entriesOf, scenario, key) =>
-	stats(entriesOf(scenario, scenario.sizes[0])(key).ms).median;
+const medianMs = (entriesOf, scenario, key) => stats(entriesOf(scenario)(key).ms).median;
 
-/** The chart of allocations per second against latency, at each scenario's first size. @param {ReturnType<typeof entriesIn>} entriesOf */
+/** The chart of allocations per second against latency. @param {ReturnType<typeof entriesIn>} entriesOf */
 function chart(entriesOf) {
-	const scenarios = SCENARIOS.filter(
-		({ key, sizes }) => CHARTED_SCENARIOS.includes(key) && sizes.length > 0,
-	);
+	const scenarios = SCENARIOS.filter(({ key }) => CHARTED_SCENARIOS.includes(key));
 	return chartSvg({
 		title: 'Allocations per second, by how fast the API answers (medians)',
 		series: Object.entries(CHARTED).map(([key, label]) => ({
 			label,
-			points: scenarios
-				.filter((scenario) => entriesOf(scenario, scenario.sizes[0])(key))
-				.map((scenario) => ({
-					latencyMs: scenario.sandbox.latencyMs ?? 0,
-					perSecond: scenario.sizes[0] / (medianMs(entriesOf, scenario, key) / 1000),
-				})),
+			points: scenarios.map((scenario) => ({
+				latencyMs: scenario.sandbox.latencyMs ?? 0,
+				perSecond: scenario.size / (medianMs(entriesOf, scenario, key) / 1000),
+			})),
 		})),
 	});
 }
@@ -100,9 +95,7 @@ function chart(entriesOf) {
 /** @param {Measured} measured */
 function report({ results, cliStartupMs, profile, totalSeconds, quick, reps, date }) {
 	const nodeVersion = execFileSync(paths.nodeBin, ['--version'], { encoding: 'utf8' }).trim();
-	const packageVersion = JSON.parse(
-		fs.readFileSync(path.join(paths.repoRoot, 'package.json'), 'utf8'),
-	).version;
+	const packageVersion = require('../package.json').version;
 	const entriesOf = entriesIn(results);
 	const lines = [
 		'# Benchmarks',
@@ -121,79 +114,76 @@ function report({ results, cliStartupMs, profile, totalSeconds, quick, reps, dat
 	];
 	for (const scenario of SCENARIOS) {
 		const limited = scenario.sandbox.rateLimit;
-		for (const size of scenario.sizes) {
-			const rounds = scenario.reps ?? reps;
-			lines.push(
-				`## ${scenario.title}: ${size.toLocaleString('en')} allocations${rounds !== reps ? ` (${rounds} round${rounds > 1 ? 's' : ''})` : ''}`,
-				'',
-				`| contender | time (s) | items/s | peak RSS (MB) | sandbox CPU (s) |${limited ? ' answered 429 |' : ''}`,
-				`|---|---|---|---|---|${limited ? '---|' : ''}`,
-			);
-			const entryOf = entriesOf(scenario, size);
-			for (const key of scenario.contenders) {
-				const entry = entryOf(key);
-				const time = stats(entry.ms);
-				const rss = stats(entry.rss);
-				const rate =
-					key === 'N' ? '–' : Math.round(size / (time.median / 1000)).toLocaleString('en');
-				const cells = [
-					contender(key).label,
-					`${seconds(time.median)} (${seconds(time.min)}–${seconds(time.max)})`,
-					rate,
-					`${megabytes(rss.median)} (${megabytes(rss.min)}–${megabytes(rss.max)})`,
-					stats(entry.sandboxCpu).median.toFixed(2),
-				];
-				if (limited)
-					cells.push(
-						`${stats(entry.rateLimited).median} (${throttledShare(entry, size).toFixed(1)} % of requests)`,
-					);
-				lines.push(`| ${cells.join(' | ')} |`);
-			}
-			lines.push('');
-			const median = (/** @type {string} */ key) => stats(entryOf(key).ms).median;
-			for (const { numerator, denominator, target, atSize } of scenario.ratios) {
-				const applies = target && (atSize === undefined || atSize === size);
-				lines.push(
-					`- Time ${numerator} / ${denominator}: ${(median(numerator) / median(denominator)).toFixed(2)}${applies ? ` (target ${target})` : ''}`,
+		const { size } = scenario;
+		const rounds = scenario.reps ?? reps;
+		lines.push(
+			`## ${scenario.title}: ${size.toLocaleString('en')} allocations${rounds !== reps ? ` (${rounds} round${rounds > 1 ? 's' : ''})` : ''}`,
+			'',
+			`| contender | time (s) | items/s | peak RSS (MB) | sandbox CPU (s) |${limited ? ' answered 429 |' : ''}`,
+			`|---|---|---|---|---|${limited ? '---|' : ''}`,
+		);
+		const entryOf = entriesOf(scenario);
+		for (const key of scenario.contenders) {
+			const entry = entryOf(key);
+			const time = stats(entry.ms);
+			const rss = stats(entry.rss);
+			const rate = key === 'N' ? '–' : Math.round(size / (time.median / 1000)).toLocaleString('en');
+			const cells = [
+				contender(key).label,
+				`${seconds(time.median)} (${seconds(time.min)}–${seconds(time.max)})`,
+				rate,
+				`${megabytes(rss.median)} (${megabytes(rss.min)}–${megabytes(rss.max)})`,
+				stats(entry.sandboxCpu).median.toFixed(2),
+			];
+			if (limited)
+				cells.push(
+					`${stats(entry.rateLimited).median} (${throttledShare(entry, size).toFixed(1)} % of requests)`,
 				);
-			}
-			for (const { inFlight, keys } of scenario.perRequest ?? []) {
-				const perRequest = keys.map(
-					(key) => `${key} ${((median(key) * inFlight) / size).toFixed(1)} ms`,
-				);
-				lines.push(
-					`- Time per request, ${inFlight} in flight: ${perRequest.join(', ')} (the API answers in ${scenario.sandbox.latencyMs} ms)`,
-				);
-			}
-			if (scenario.sandbox.latencyMs === undefined && !limited) {
-				const rssMedian = (/** @type {string} */ key) => stats(entryOf(key).rss).median;
-				const aboveN = (/** @type {string} */ key) =>
-					((rssMedian(key) - rssMedian('N')) / size / 1024).toFixed(1);
-				const againstA5 = scenario.contenders.includes('A5')
-					? `; A / A5: ${(rssMedian('A') / rssMedian('A5')).toFixed(2)} (target ≤ 1)`
-					: '';
-				lines.push(
-					`- Peak memory A / B: ${(rssMedian('A') / rssMedian('B')).toFixed(2)} (target ≤ 1)${againstA5}; ` +
-						`A above N: ${aboveN('A')} kB per item, F above N: ${aboveN('F')} kB, B above N: ${aboveN('B')} kB`,
-				);
-			}
-			if (limited) {
-				for (const key of scenario.contenders)
-					lines.push(
-						`- ${key}: ${Math.round((size / (median(key) / 1000) / limited.perSecond) * 100)} % of the limit (target ≥ 90 %), ` +
-							`${throttledShare(entryOf(key), size).toFixed(1)} % of requests answered 429 (target < ${THROTTLED_TARGET_PERCENT} %)`,
-					);
-				lines.push(
-					[
-						`- ${size.toLocaleString('en')} allocations, not 10,000: at ${limited.perSecond} a second,`,
-						"10,000 take over 3 minutes a contender, beyond the benchmark's 20 minutes.",
-						"The first second, before Enkash's first 429 sets the pace,",
-						'weighs more in the share of 429s here than in a longer run.',
-					].join(' '),
-				);
-			}
-			lines.push('');
+			lines.push(`| ${cells.join(' | ')} |`);
 		}
+		lines.push('');
+		const median = (/** @type {string} */ key) => stats(entryOf(key).ms).median;
+		for (const { numerator, denominator, target } of scenario.ratios) {
+			lines.push(
+				`- Time ${numerator} / ${denominator}: ${(median(numerator) / median(denominator)).toFixed(2)}${target ? ` (target ${target})` : ''}`,
+			);
+		}
+		for (const { inFlight, keys } of scenario.perRequest ?? []) {
+			const perRequest = keys.map(
+				(key) => `${key} ${((median(key) * inFlight) / size).toFixed(1)} ms`,
+			);
+			lines.push(
+				`- Time per request, ${inFlight} in flight: ${perRequest.join(', ')} (the API answers in ${scenario.sandbox.latencyMs} ms)`,
+			);
+		}
+		if (scenario.sandbox.latencyMs === undefined && !limited) {
+			const rssMedian = (/** @type {string} */ key) => stats(entryOf(key).rss).median;
+			const aboveN = (/** @type {string} */ key) =>
+				((rssMedian(key) - rssMedian('N')) / size / 1024).toFixed(1);
+			const againstA5 = scenario.contenders.includes('A5')
+				? `; A / A5: ${(rssMedian('A') / rssMedian('A5')).toFixed(2)} (target ≤ 1)`
+				: '';
+			lines.push(
+				`- Peak memory A / B: ${(rssMedian('A') / rssMedian('B')).toFixed(2)} (target ≤ 1)${againstA5}; ` +
+					`A above N: ${aboveN('A')} kB per item, F above N: ${aboveN('F')} kB, B above N: ${aboveN('B')} kB`,
+			);
+		}
+		if (limited) {
+			for (const key of scenario.contenders)
+				lines.push(
+					`- ${key}: ${Math.round((size / (median(key) / 1000) / limited.perSecond) * 100)} % of the limit (target ≥ 90 %), ` +
+						`${throttledShare(entryOf(key), size).toFixed(1)} % of requests answered 429 (target < ${THROTTLED_TARGET_PERCENT} %)`,
+				);
+			lines.push(
+				[
+					`- ${size.toLocaleString('en')} allocations, not 10,000: at ${limited.perSecond} a second,`,
+					"10,000 take over 3 minutes a contender, beyond the benchmark's 20 minutes.",
+					"The first second, before Enkash's first 429 sets the pace,",
+					'weighs more in the share of 429s here than in a longer run.',
+				].join(' '),
+			);
+		}
+		lines.push('');
 	}
 	lines.push(...limitsOf(entriesOf), '');
 	const profiled = profile.components.reduce((sum, { ms }) => sum + ms, 0);
@@ -250,23 +240,21 @@ function limitsOf(entriesOf) {
 		/** @type {Scenario} */ (SCENARIOS.find((each) => each.key === key));
 	const latencies = [scenario('latency25'), scenario('latency100')];
 	const rate = scenario('rateLimit');
-	if (latencies[0].sizes.length === 0 || rate.sizes.length === 0) return [];
-	const [size] = latencies[0].sizes;
 	const perRequest = (/** @type {string} */ key) =>
-		((medianMs(entriesOf, latencies[0], key) * DEFAULT_CONCURRENCY) / size).toFixed(1);
+		((medianMs(entriesOf, latencies[0], key) * DEFAULT_CONCURRENCY) / latencies[0].size).toFixed(1);
 	const slowerThanB = latencies.filter((each) => missesTarget(entriesOf, each, 'B', 'A'));
-	const atOnce = scenario('instant10k');
-	const [atOnceSize] = atOnce.sizes;
-	const atOnceTime = (/** @type {string} */ key) => medianMs(entriesOf, atOnce, key);
+	// Not measured in quick mode.
+	const atOnce = SCENARIOS.find((each) => each.key === 'instant10k');
+	const atOnceTime = (/** @type {string} */ key) =>
+		medianMs(entriesOf, /** @type {Scenario} */ (atOnce), key);
 	const atOnceRss = (/** @type {string} */ key) =>
-		stats(entriesOf(atOnce, atOnceSize)(key).rss).median;
+		stats(entriesOf(/** @type {Scenario} */ (atOnce))(key).rss).median;
 	const defaultCostsAtOnce =
-		atOnceSize !== undefined &&
+		atOnce !== undefined &&
 		(missesTarget(entriesOf, atOnce, 'A', 'A5') || atOnceRss('A') > atOnceRss('A5'));
-	const [rateSize] = rate.sizes;
-	const limited = entriesOf(rate, rateSize);
+	const limited = entriesOf(rate);
 	const overThrottled = rate.contenders.filter(
-		(key) => throttledShare(limited(key), rateSize) >= THROTTLED_TARGET_PERCENT,
+		(key) => throttledShare(limited(key), rate.size) >= THROTTLED_TARGET_PERCENT,
 	);
 	return [
 		'## What limits the targets that are missed',
@@ -282,7 +270,7 @@ function limitsOf(entriesOf) {
 		...(defaultCostsAtOnce
 			? [
 					[
-						`- **The default of ${DEFAULT_CONCURRENCY} in flight against 5, on an API that answers at once** (${atOnceSize.toLocaleString('en')} allocations:`,
+						`- **The default of ${DEFAULT_CONCURRENCY} in flight against 5, on an API that answers at once** (${atOnce.size.toLocaleString('en')} allocations:`,
 						`A ${seconds(atOnceTime('A'))} s and ${megabytes(atOnceRss('A'))} MB,`,
 						`A5 ${seconds(atOnceTime('A5'))} s and ${megabytes(atOnceRss('A5'))} MB).`,
 						'With nothing to wait for, more requests in flight add no throughput, only more connections open at once in n8n;',
@@ -307,12 +295,12 @@ function limitsOf(entriesOf) {
 			? [
 					[
 						'- **Under a rate limit: the share answered 429**',
-						`(${overThrottled.map((key) => `${key} ${throttledShare(limited(key), rateSize).toFixed(1)} %`).join(', ')}).`,
+						`(${overThrottled.map((key) => `${key} ${throttledShare(limited(key), rate.size).toFixed(1)} %`).join(', ')}).`,
 						"The node learns the pace from Enkash's 429s:",
 						'until the first one it sends as fast as the requests in flight allow,',
 						"and that first second spends the limiter's burst and draws 429s;",
 						'afterwards it paces just under what Enkash accepted and probes upwards by 2 % a second.',
-						`In a run of ${rateSize.toLocaleString('en')} allocations the first second weighs more than in one of 10,000.`,
+						`In a run of ${rate.size.toLocaleString('en')} allocations the first second weighs more than in one of 10,000.`,
 					].join(' '),
 				]
 			: []),

@@ -8,10 +8,9 @@
  * creates the items (N). Contenders alternate, each size is repeated, balances
  * are checked after every run, and the results go to BENCHMARKS.md.
  *
- * BENCH_QUICK=1 runs every scenario once at small sizes, for development;
- * BENCH_REPS overrides the number of rounds (3, or 1 when quick). The
- * measurements are kept in .e2e-runtime/bench-results.json, and
- * BENCH_REPORT_ONLY=1 writes BENCHMARKS.md again from them without measuring.
+ * Three rounds; BENCH_QUICK=1 runs every scenario once at small sizes, for
+ * development. The measurements are kept in .e2e-runtime/bench-results.json,
+ * and BENCH_REPORT_ONLY=1 writes BENCHMARKS.md again from them without measuring.
  *
  * scenarios.js defines the contenders and scenarios, runner.js measures them,
  * report.js writes BENCHMARKS.md.
@@ -20,9 +19,7 @@ const { EARLIER } = require('./scenarios');
 const { writeReport } = require('./report');
 const { runBenchmark } = require('./runner');
 
-(EARLIER ? Promise.resolve(EARLIER) : runBenchmark())
-	.then((measured) => measured && writeReport(measured))
-	.catch((error) => {
-		console.error(error instanceof Error ? error.message : error);
-		process.exit(1);
-	});
+(EARLIER ? Promise.resolve(EARLIER) : runBenchmark()).then(writeReport).catch((error) => {
+	console.error(error instanceof Error ? error.message : error);
+	process.exit(1);
+});

@@ -14,15 +14,15 @@ const { promisify } = require('node:util');
 
 const { N8n, endProcess, freePort } = require('../dev/n8n');
 const { paths } = require('../dev/runtime');
+const { nodeOutput } = require('../dev/workflows');
 const { summariseProfile } = require('./profile-summary');
 const {
+	DEFAULT_CONCURRENCY,
 	MEASUREMENTS,
-	ONLY,
 	QUICK,
 	REPS,
 	SCENARIOS,
 	contender,
-	measuredIn,
 	resultKey,
 	workflowId,
 } = require('./scenarios');
@@ -95,9 +95,7 @@ async function verifyCredits(url, userIds, before) {
 
 /** The users a run's workflow created items for, from n8n's run data. @param {any} run @returns {string[]} */
 function createdUserIds(run) {
-	return run.data.resultData.runData['One Item Per User'][0].data.main[0].map(
-		(/** @type {any} */ item) => item.json.userId,
-	);
+	return nodeOutput(run, 'One Item Per User').map((item) => item.json.userId);
 }
 
 /** @typedef {{ ms: number[], rss: number[], sandboxCpu: number[], rateLimited: number[] }} Measurements */
@@ -113,18 +111,18 @@ async function measure({ n8n, sandbox, contender, size, label }) {
 		NODE_OPTIONS: `--require ${path.join(__dirname, 'max-rss.js')}`,
 		BENCH_RSS_FILE: rssFile,
 	};
-	if (contender.kind === 'raw') {
+	if (contender.script) {
 		const prefix = `${contender.key}-${label}-`;
 		// Asynchronously: a process blocked while the client runs would miss the sandbox
 		// closing an idle kept-alive connection, and its next control call would fail on it.
 		const { stdout } = await promisify(execFile)(
 			paths.nodeBin,
 			[
-				path.join(__dirname, /** @type {string} */ (contender.script)),
+				path.join(__dirname, contender.script),
 				sandbox.url,
 				sandbox.token,
 				String(size),
-				String(contender.concurrency),
+				String(DEFAULT_CONCURRENCY),
 				prefix,
 			],
 			{ env: { ...process.env, ...rssEnv }, encoding: 'utf8' },
@@ -170,7 +168,7 @@ async function measure({ n8n, sandbox, contender, size, label }) {
  * @property {string} date when it was measured, as YYYY-MM-DD
  */
 
-/** @returns {Promise<Measured | undefined>} nothing with BENCH_ONLY, whose runs make no report */
+/** @returns {Promise<Measured>} */
 async function runBenchmark() {
 	const benchStarted = Date.now();
 	log(`Benchmark: ${REPS} rounds${QUICK ? ', quick' : ''}, on ${os.cpus().length} CPUs`);
@@ -184,18 +182,17 @@ async function runBenchmark() {
 	/** @type {Awaited<ReturnType<typeof profileNode>> | undefined} */
 	let profile;
 	try {
+		// A contender at the same size in two scenarios runs the same workflow.
 		const workflows = new Map();
-		for (const scenario of SCENARIOS)
-			for (const size of scenario.sizes)
-				for (const { kind, key } of measuredIn(scenario))
-					if (kind === 'n8n') workflows.set(workflowId(contender(key), size), [key, size]);
-		await n8n.importWorkflows(
-			[...workflows].map(([id, [key, size]]) =>
-				benchWorkflow(id, size, contender(key).node?.(sandboxUrl)),
-			),
-		);
+		for (const { size, contenders } of SCENARIOS)
+			for (const each of contenders.map(contender))
+				if (!each.script) {
+					const id = workflowId(each, size);
+					workflows.set(id, benchWorkflow(id, size, each.node?.(sandboxUrl)));
+				}
+		await n8n.importWorkflows([...workflows.values()]);
 
-		for (const scenario of SCENARIOS.filter(({ sizes }) => sizes.length > 0)) {
+		for (const scenario of SCENARIOS) {
 			const sandbox = await startSandboxProcess(scenario.sandbox, port);
 			try {
 				await control(sandbox.url, 'events', { companyId: COMPANY_ID, event: EVENT, amount: 1 });
@@ -207,55 +204,53 @@ async function runBenchmark() {
 					},
 				]);
 				let counts = await control(sandbox.url, 'state');
-				const measured = measuredIn(scenario);
+				const measured = scenario.contenders.map(contender);
+				const { size } = scenario;
 				for (let round = 0; round < (scenario.reps ?? REPS); round++) {
-					for (const size of scenario.sizes) {
-						// Alternate the order from round to round.
-						const order = round % 2 === 0 ? measured : [...measured].reverse();
-						for (const each of order) {
-							const cpuBefore = cpuSeconds(/** @type {number} */ (sandbox.child.pid));
-							const run = await measure({
-								n8n,
-								sandbox,
-								contender: each,
-								size,
-								label: `${scenario.key}-${round}-${size}`,
-							});
-							const sandboxCpu = cpuSeconds(/** @type {number} */ (sandbox.child.pid)) - cpuBefore;
-							const rateLimitedBefore = counts.rateLimited;
-							counts = await verifyCredits(sandbox.url, run.userIds, counts);
-							if (each.key === 'N' && !cliStartupMs) cliStartupMs = run.wallMs - run.ms;
-							const entry = (results[resultKey(scenario, each, size)] ??= {
-								ms: [],
-								rss: [],
-								sandboxCpu: [],
-								rateLimited: [],
-							});
-							entry.ms.push(run.ms);
-							entry.rss.push(run.rss);
-							entry.sandboxCpu.push(sandboxCpu);
-							const throttled = counts.rateLimited - rateLimitedBefore;
-							entry.rateLimited.push(throttled);
-							log(
-								`${scenario.key.padEnd(10)} round ${round + 1}  ${String(size).padStart(6)} items  ${each.key.padEnd(3)} ` +
-									`${(run.ms / 1000).toFixed(2).padStart(7)} s  ${(run.rss / 2 ** 20).toFixed(0).padStart(5)} MB` +
-									(throttled > 0 ? `  ${throttled} × 429` : ''),
-							);
-						}
+					// Alternate the order from round to round.
+					const order = round % 2 === 0 ? measured : [...measured].reverse();
+					for (const each of order) {
+						const cpuBefore = cpuSeconds(/** @type {number} */ (sandbox.child.pid));
+						const run = await measure({
+							n8n,
+							sandbox,
+							contender: each,
+							size,
+							label: `${scenario.key}-${round}-${size}`,
+						});
+						const sandboxCpu = cpuSeconds(/** @type {number} */ (sandbox.child.pid)) - cpuBefore;
+						const rateLimitedBefore = counts.rateLimited;
+						counts = await verifyCredits(sandbox.url, run.userIds, counts);
+						if (each.key === 'N' && !cliStartupMs) cliStartupMs = run.wallMs - run.ms;
+						const entry = (results[resultKey(scenario, each, size)] ??= {
+							ms: [],
+							rss: [],
+							sandboxCpu: [],
+							rateLimited: [],
+						});
+						entry.ms.push(run.ms);
+						entry.rss.push(run.rss);
+						entry.sandboxCpu.push(sandboxCpu);
+						const throttled = counts.rateLimited - rateLimitedBefore;
+						entry.rateLimited.push(throttled);
+						log(
+							`${scenario.key.padEnd(10)} round ${round + 1}  ${String(size).padStart(6)} items  ${each.key.padEnd(3)} ` +
+								`${(run.ms / 1000).toFixed(2).padStart(7)} s  ${(run.rss / 2 ** 20).toFixed(0).padStart(5)} MB` +
+								(throttled > 0 ? `  ${throttled} × 429` : ''),
+						);
 					}
 				}
-				if (scenario.profile && !ONLY)
-					profile = await profileNode(n8n, sandbox.url, counts, Math.max(...scenario.sizes));
+				if (scenario.profile) profile = await profileNode(n8n, sandbox.url, counts, size);
 			} finally {
 				await endProcess(sandbox.child);
 			}
 		}
-		if (ONLY || !profile) return;
 		/** @type {Measured} */
 		const measured = {
 			results,
 			cliStartupMs,
-			profile,
+			// Every run has a profiled scenario: the quick one at 1,000, the full one at 10,000.
+			profile: /** @type {Measured['profile']} */ (profile),
 			totalSeconds: (Date.now() - benchStarted) / 1000,
 			quick: QUICK,
 			reps: REPS,
