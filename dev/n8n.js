@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
-const { ensureRuntime, node24Env, paths } = require('./runtime');
+const { installRuntime, node24Env, paths } = require('./runtime');
 const { loginCheckWorkflow } = require('./workflows');
 
 /**
@@ -134,7 +134,7 @@ class N8n {
 	 * @param {{ env?: Record<string, string>, log?: (line: string) => void }} [options]
 	 */
 	static create({ env, log } = {}) {
-		ensureRuntime({ log });
+		installRuntime({ log });
 		const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-n8n-'));
 		const nodesDir = path.join(folder, '.n8n', 'nodes');
 		fs.mkdirSync(nodesDir, { recursive: true });
