@@ -205,32 +205,24 @@ class N8n {
 	 */
 	async cli(args, { timeoutMs = 180_000, env = {} } = {}) {
 		const outputDir = fs.mkdtempSync(path.join(this.userFolder, 'cli-'));
-		const files = {
-			stdout: path.join(outputDir, 'stdout'),
-			stderr: path.join(outputDir, 'stderr'),
-		};
-		const stdout = fs.openSync(files.stdout, 'w');
-		const stderr = fs.openSync(files.stderr, 'w');
+		const files = ['stdout', 'stderr'].map((name) => path.join(outputDir, name));
+		const fds = files.map((file) => fs.openSync(file, 'w'));
 		// Past the timeout Node kills it, which sets child.killed (nothing else here kills it).
 		const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
 			env: await this.env(env),
-			stdio: ['ignore', stdout, stderr],
+			stdio: ['ignore', ...fds],
 			timeout: timeoutMs,
 			killSignal: 'SIGKILL',
 		});
-		fs.closeSync(stdout);
-		fs.closeSync(stderr);
+		fds.forEach((fd) => fs.closeSync(fd));
 		const [code, signal] = await once(child, 'close');
-		const output = {
-			stdout: fs.readFileSync(files.stdout, 'utf8'),
-			stderr: fs.readFileSync(files.stderr, 'utf8'),
-		};
+		const [stdout, stderr] = files.map((file) => fs.readFileSync(file, 'utf8'));
 		fs.rmSync(outputDir, { recursive: true, force: true });
 		if (child.killed)
 			throw new Error(
-				`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${output.stdout}\n${output.stderr}`,
+				`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`,
 			);
-		return { code, signal, ...output };
+		return { code, signal, stdout, stderr };
 	}
 
 	/** @param {string[]} args */
