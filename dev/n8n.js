@@ -305,13 +305,20 @@ class N8n {
 	 * @param {{ id: string, name: string }} credential
 	 */
 	async acceptLogin(credential) {
-		const workflow = loginCheckWorkflow(credential);
+		await this.run(loginCheckWorkflow(credential));
+	}
+
+	/**
+	 * Imports a workflow and executes it from the CLI; returns n8n's run data,
+	 * or throws with n8n's output if it failed.
+	 * @param {{ id: string, name: string }} workflow
+	 */
+	async run(workflow) {
 		await this.importWorkflow(workflow);
-		const { ok, output } = await this.execute(workflow.id);
+		const { ok, run, output } = await this.execute(workflow.id);
 		if (!ok)
-			throw new Error(
-				`The login check of "${credential.name}" failed:\n${output.stdout.slice(-3000)}`,
-			);
+			throw new Error(`Workflow "${workflow.name}" failed:\n${output.stdout}\n${output.stderr}`);
+		return run;
 	}
 
 	/**
