@@ -14,35 +14,22 @@ const REFERRALS = [
 	{ referrerId: 'EKQZVMQK', referralId: 'REF-DEMO-1001' },
 ];
 
-/** @param {import('./n8n').N8n} n8n @param {any} workflow */
-async function run(n8n, workflow) {
-	await n8n.importWorkflow(workflow);
-	const result = await n8n.execute(workflow.id);
-	if (!result.ok)
-		throw new Error(
-			`Workflow "${workflow.name}" failed:\n${result.output.stdout}\n${result.output.stderr}`,
-		);
-	return result.run;
-}
-
 async function main() {
 	const started = Date.now();
 	const { sandbox, n8n, stop } = await startPlayground();
 	try {
 		const lines = [];
-		const eventRun = await run(n8n, loadExample('configure-event.json'));
+		const eventRun = await n8n.run(loadExample('configure-event.json'));
 		const created = nodeOutput(eventRun, 'Create Invoice Event')[0].json;
 		const updated = nodeOutput(eventRun, 'Read It Back')[0].json;
 
-		const allocationRun = await run(
-			n8n,
+		const allocationRun = await n8n.run(
 			manualVariant(loadExample('referral-webhook-allocate.json'), {
 				id: 'DemoReferralsRun',
 				sampleItems: REFERRALS.map((body) => ({ body })),
 			}),
 		);
-		const balanceRun = await run(
-			n8n,
+		const balanceRun = await n8n.run(
 			manualVariant(loadExample('scheduled-balance-check.json'), { id: 'DemoBalancesRun' }),
 		);
 		const flagged = new Set(

@@ -11,4 +11,4 @@ const { MATRIX, installCompatSet } = require('./test-compat');
 const { RUNTIMES, installRuntime } = require('./runtime');
 
 for (const entry of MATRIX) installCompatSet(entry);
-for (const name of [RUNTIMES.newest, RUNTIMES.floor]) installRuntime(name);
+for (const name of [RUNTIMES.newest, RUNTIMES.floor]) installRuntime({ name });

@@ -19,23 +19,18 @@ const { EXAMPLE_CREDENTIALS, manualWorkflow, nodeOutput } = require('./workflows
 const { TOKEN_PATH } = require('../sandbox/common');
 const { startSandbox } = require('../sandbox/enkash-sandbox');
 
-const VARIABLES = [
-	'BASE_URL',
-	'CLIENT_ID',
-	'CLIENT_SECRET',
-	'USERNAME',
-	'PASSWORD',
-	'COMPANY_ID',
-	'USER_ID',
-	'EVENT',
-	'EVENT_ID',
-].map((name) => `ENKASH_LIVE_${name}`);
-/** ENKASH_LIVE_CLIENT_ID → clientId @param {string} name */
-const keyOf = (name) =>
-	name
-		.slice(12)
-		.toLowerCase()
-		.replace(/_(.)/g, (_, c) => c.toUpperCase());
+/** The live check's settings, by the variable that gives each. */
+const VARIABLES = {
+	baseUrl: 'ENKASH_LIVE_BASE_URL',
+	clientId: 'ENKASH_LIVE_CLIENT_ID',
+	clientSecret: 'ENKASH_LIVE_CLIENT_SECRET',
+	username: 'ENKASH_LIVE_USERNAME',
+	password: 'ENKASH_LIVE_PASSWORD',
+	companyId: 'ENKASH_LIVE_COMPANY_ID',
+	userId: 'ENKASH_LIVE_USER_ID',
+	event: 'ENKASH_LIVE_EVENT',
+	eventId: 'ENKASH_LIVE_EVENT_ID',
+};
 const REPEAT = 'Allocate Again (same Request ID)';
 // Hop-by-hop headers, and those fetch() sets itself (it decompresses answers).
 const UNCOPIED =
@@ -241,7 +236,9 @@ function report(config, { target, exchanges, run, steps }) {
 
 /** @returns {Config} */
 function configFromEnv() {
-	const values = Object.fromEntries(VARIABLES.map((name) => [keyOf(name), process.env[name]]));
+	const values = Object.fromEntries(
+		Object.entries(VARIABLES).map(([key, name]) => [key, process.env[name]]),
+	);
 	const { ENKASH_LIVE_TOKEN_URL: tokenUrl, ENKASH_LIVE_ALLOCATE: allocate } = process.env;
 	return /** @type {Config} */ ({ ...values, tokenUrl, allocate: allocate === '1' });
 }
@@ -249,7 +246,7 @@ function configFromEnv() {
 async function main() {
 	const flags = toolFlags({ sandbox: { type: 'boolean' }, report: { type: 'string' } });
 	const reportFile = String(flags.report ?? 'live-report.md');
-	const missing = VARIABLES.filter((name) => !process.env[name]);
+	const missing = Object.values(VARIABLES).filter((name) => !process.env[name]);
 	if (!flags.sandbox && missing.length) {
 		console.error(
 			`Not run. Set ${missing.join(', ')}; optionally ENKASH_LIVE_TOKEN_URL (if not {base URL}/oauth/token) and ENKASH_LIVE_ALLOCATE=1 (credits the test user real coins, twice with the same Request ID). Or run it against a sandbox: npm run test:live -- --sandbox`,

@@ -47,21 +47,17 @@ function isRunning(pid) {
 }
 
 /**
- * Runs `work` holding `lockFile`, which names the holder's process ID; waits
- * while a running process holds it, and takes over one left by a process that
- * ended without removing it.
- * @param {string} lockFile
- * @param {() => void} onWait called once when it has to wait
- * @template T
- * @param {() => T} work
- * @returns {T} what `work` returns
+ * Takes `lockFile`, which names the holder's process ID: waits while a running
+ * process holds it, and takes over one left by a process that ended without
+ * removing it. The caller removes it when done.
+ * @param {string} lockFile @param {() => void} onWait called once when it has to wait
  */
-function whileHolding(lockFile, onWait, work) {
+function takeLock(lockFile, onWait) {
 	let waited = false;
 	for (;;) {
 		try {
 			fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-			break;
+			return;
 		} catch (error) {
 			if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
 		}
@@ -74,11 +70,6 @@ function whileHolding(lockFile, onWait, work) {
 		if (!waited) onWait();
 		waited = true;
 		sleepSync(1000);
-	}
-	try {
-		return work();
-	} finally {
-		fs.rmSync(lockFile, { force: true });
 	}
 }
 
@@ -109,7 +100,11 @@ function ensurePinnedInstall({
 		mustExist.every((file) => fs.existsSync(path.join(targetDir, file)));
 	if (installed()) return;
 
-	const install = () => {
+	fs.mkdirSync(path.dirname(targetDir), { recursive: true });
+	const lockFile = `${targetDir}.installing`;
+	takeLock(lockFile, () => log(`Waiting for another process to finish installing ${label}...`));
+	try {
+		if (installed()) return;
 		const started = Date.now();
 		log(
 			`Installing ${label} into ${path.relative(process.cwd(), targetDir) || targetDir} (first use only)...`,
@@ -128,16 +123,9 @@ function ensurePinnedInstall({
 			throw new Error(`${label} is incomplete: ${missing.join(', ')} missing in ${targetDir}`);
 		fs.writeFileSync(stampFile, `${hash}\n`);
 		log(`${label} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
-	};
-
-	fs.mkdirSync(path.dirname(targetDir), { recursive: true });
-	whileHolding(
-		`${targetDir}.installing`,
-		() => log(`Waiting for another process to finish installing ${label}...`),
-		() => {
-			if (!installed()) install();
-		},
-	);
+	} finally {
+		fs.rmSync(lockFile, { force: true });
+	}
 }
 
 module.exports = { cleanNpmEnv, ensurePinnedInstall };

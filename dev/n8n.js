@@ -12,7 +12,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
-const { ensureRuntime, node24Env, paths } = require('./runtime');
+const { installRuntime, node24Env, paths } = require('./runtime');
 const { loginCheckWorkflow } = require('./workflows');
 
 /**
@@ -54,15 +54,38 @@ async function endProcess(child, { signal = 'SIGTERM', graceMs = 20_000 } = {}) 
 }
 
 /** A free TCP port on the loopback interface. */
-function freePort() {
-	return new Promise((resolve, reject) => {
-		const server = net.createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const { port } = /** @type {net.AddressInfo} */ (server.address());
-			server.close(() => resolve(port));
-		});
-	});
+async function freePort() {
+	const server = net.createServer().listen(0, '127.0.0.1');
+	await once(server, 'listening');
+	const { port } = /** @type {net.AddressInfo} */ (server.address());
+	await once(server.close(), 'close');
+	return port;
+}
+
+/**
+ * Starts a long-running process and waits until `isReady` answers true (a
+ * failure of it counts as not yet). If the process exits first or is not
+ * ready within `timeoutMs`, it is ended and the error shows its output.
+ * @param {string} name @param {[string, string[]]} command the program and its arguments
+ * @param {import('node:child_process').SpawnOptions} options
+ * @param {() => Promise<boolean>} isReady @param {number} timeoutMs
+ */
+async function startProcess(name, [command, args], options, isReady, timeoutMs) {
+	const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] });
+	const output = { text: '' };
+	child.stdout?.on('data', (chunk) => (output.text += chunk));
+	child.stderr?.on('data', (chunk) => (output.text += chunk));
+	const deadline = Date.now() + timeoutMs;
+	while (child.exitCode === null && Date.now() < deadline) {
+		if (await isReady().catch(() => false)) return { child, output };
+		await sleep(250);
+	}
+	const why =
+		child.exitCode === null
+			? `was not ready within ${timeoutMs} ms`
+			: `exited with ${child.exitCode}`;
+	await endProcess(child);
+	throw new Error(`${name} ${why} while starting:\n${output.text}`);
 }
 
 /**
@@ -101,7 +124,7 @@ class N8n {
 		/** @type {import('node:child_process').ChildProcess | undefined} */
 		this.server = undefined;
 		this.port = 0;
-		this.serverLog = '';
+		this.output = { text: '' };
 		/** @type {string | undefined} */
 		this.cookie = undefined;
 	}
@@ -111,7 +134,7 @@ class N8n {
 	 * @param {{ env?: Record<string, string>, log?: (line: string) => void }} [options]
 	 */
 	static create({ env, log } = {}) {
-		ensureRuntime({ log });
+		installRuntime({ log });
 		const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-n8n-'));
 		const nodesDir = path.join(folder, '.n8n', 'nodes');
 		fs.mkdirSync(nodesDir, { recursive: true });
@@ -160,6 +183,10 @@ class N8n {
 			N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
 			N8N_SECURE_COOKIE: 'false',
 			N8N_LOG_LEVEL: 'warn',
+			// The editor and a worker's health check listen on loopback only.
+			N8N_LISTEN_ADDRESS: '127.0.0.1',
+			N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
+			N8N_HOST: 'localhost',
 			// The sandbox stands in for Enkash on loopback, which n8n's SSRF guard (off by
 			// default) refuses when an environment switches it on.
 			N8N_SSRF_PROTECTION_ENABLED: 'false',
@@ -178,32 +205,24 @@ class N8n {
 	 */
 	async cli(args, { timeoutMs = 180_000, env = {} } = {}) {
 		const outputDir = fs.mkdtempSync(path.join(this.userFolder, 'cli-'));
-		const files = {
-			stdout: path.join(outputDir, 'stdout'),
-			stderr: path.join(outputDir, 'stderr'),
-		};
-		const stdout = fs.openSync(files.stdout, 'w');
-		const stderr = fs.openSync(files.stderr, 'w');
+		const files = ['stdout', 'stderr'].map((name) => path.join(outputDir, name));
+		const fds = files.map((file) => fs.openSync(file, 'w'));
 		// Past the timeout Node kills it, which sets child.killed (nothing else here kills it).
 		const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
 			env: await this.env(env),
-			stdio: ['ignore', stdout, stderr],
+			stdio: ['ignore', ...fds],
 			timeout: timeoutMs,
 			killSignal: 'SIGKILL',
 		});
-		fs.closeSync(stdout);
-		fs.closeSync(stderr);
+		fds.forEach((fd) => fs.closeSync(fd));
 		const [code, signal] = await once(child, 'close');
-		const output = {
-			stdout: fs.readFileSync(files.stdout, 'utf8'),
-			stderr: fs.readFileSync(files.stderr, 'utf8'),
-		};
+		const [stdout, stderr] = files.map((file) => fs.readFileSync(file, 'utf8'));
 		fs.rmSync(outputDir, { recursive: true, force: true });
 		if (child.killed)
 			throw new Error(
-				`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${output.stdout}\n${output.stderr}`,
+				`n8n ${args.join(' ')} did not finish within ${timeoutMs} ms\n${stdout}\n${stderr}`,
 			);
-		return { code, signal, ...output };
+		return { code, signal, stdout, stderr };
 	}
 
 	/** @param {string[]} args */
@@ -286,13 +305,20 @@ class N8n {
 	 * @param {{ id: string, name: string }} credential
 	 */
 	async acceptLogin(credential) {
-		const workflow = loginCheckWorkflow(credential);
+		await this.run(loginCheckWorkflow(credential));
+	}
+
+	/**
+	 * Imports a workflow and executes it from the CLI; returns n8n's run data,
+	 * or throws with n8n's output if it failed.
+	 * @param {{ id: string, name: string }} workflow
+	 */
+	async run(workflow) {
 		await this.importWorkflow(workflow);
-		const { ok, output } = await this.execute(workflow.id);
+		const { ok, run, output } = await this.execute(workflow.id);
 		if (!ok)
-			throw new Error(
-				`The login check of "${credential.name}" failed:\n${output.stdout.slice(-3000)}`,
-			);
+			throw new Error(`Workflow "${workflow.name}" failed:\n${output.stdout}\n${output.stderr}`);
+		return run;
 	}
 
 	/**
@@ -332,33 +358,20 @@ class N8n {
 	 * @param {string[]} args @param {Record<string, string>} env
 	 */
 	async serve(args, env) {
-		const timeoutMs = 120_000;
-		const child = spawn(paths.nodeBin, [paths.n8nBin, ...args], {
-			env: await this.env({
-				N8N_LISTEN_ADDRESS: '127.0.0.1',
-				N8N_WORKER_SERVER_ADDRESS: '127.0.0.1',
-				N8N_HOST: 'localhost',
-				...env,
-			}),
-			stdio: ['ignore', 'pipe', 'pipe'],
-		});
-		this.server = child;
-		child.stdout?.on('data', (chunk) => (this.serverLog += chunk));
-		child.stderr?.on('data', (chunk) => (this.serverLog += chunk));
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			if (child.exitCode !== null)
-				throw new Error(`n8n exited with ${child.exitCode} while starting:\n${this.serverLog}`);
-			try {
-				const response = await fetch(`${this.baseUrl}/healthz/readiness`);
-				if (response.ok) return this;
-			} catch {
-				// Not listening yet.
-			}
-			await sleep(500);
-		}
-		await this.stop();
-		throw new Error(`n8n did not become ready within ${timeoutMs} ms:\n${this.serverLog}`);
+		const { child, output } = await startProcess(
+			'n8n',
+			[paths.nodeBin, [paths.n8nBin, ...args]],
+			{ env: await this.env(env) },
+			async () => (await fetch(`${this.baseUrl}/healthz/readiness`)).ok,
+			120_000,
+		);
+		[this.server, this.output] = [child, output];
+		return this;
+	}
+
+	/** What the server has printed so far. */
+	get serverLog() {
+		return this.output.text;
 	}
 
 	/**
@@ -461,4 +474,4 @@ class N8n {
 	}
 }
 
-module.exports = { N8n, endProcess, freePort, packPackage };
+module.exports = { N8n, endProcess, freePort, packPackage, startProcess };

@@ -57,10 +57,8 @@ async function startQueueMode({
 		log('Starting the main instance...');
 		await main.start({ port });
 
-		let named = 0;
 		const addWorker = async () => {
-			named += 1;
-			const worker = main.sibling(`worker-${named}`);
+			const worker = main.sibling(`worker-${running.length + 1}`);
 			running.push(worker);
 			await worker.startWorker();
 			return worker;

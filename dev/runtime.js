@@ -81,11 +81,11 @@ function nodeAbi() {
 }
 
 /**
- * Installs an n8n of dev/runtimes/ unless it is already there.
- * @param {string} name
- * @param {{ log?: (line: string) => void }} [options]
+ * Installs an n8n of dev/runtimes/, the selected one by default, unless it is
+ * already there.
+ * @param {{ name?: string, log?: (line: string) => void }} [options]
  */
-function installRuntime(name, { log = (line) => console.error(line) } = {}) {
+function installRuntime({ name = runtimeName, log } = {}) {
 	node24Home({ log });
 	const runtimeDir = path.join(RUNTIMES_DIR, name);
 	ensurePinnedInstall({
@@ -99,12 +99,4 @@ function installRuntime(name, { log = (line) => console.error(line) } = {}) {
 	});
 }
 
-/**
- * Installs the selected n8n unless it is already there.
- * @param {{ log?: (line: string) => void }} [options]
- */
-function ensureRuntime(options = {}) {
-	installRuntime(runtimeName, options);
-}
-
-module.exports = { RUNTIMES, ensureRuntime, installRuntime, node24Env, paths };
+module.exports = { RUNTIMES, installRuntime, node24Env, paths };

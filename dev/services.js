@@ -4,13 +4,14 @@
  * `postgresql` packages: each on a free loopback port, with its data in a
  * temporary folder that `stop()` removes.
  */
-const { execFileSync, spawn } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
+const { once } = require('node:events');
 const fs = require('node:fs');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { endProcess, freePort } = require('./n8n');
+const { endProcess, freePort, startProcess } = require('./n8n');
 
 const DEBIAN_PACKAGES = 'apt-get install redis-server postgresql';
 
@@ -45,52 +46,33 @@ function postgresBin(/** @type {string} */ name) {
 	return requireBinary(path.join(root, versions[0] ?? '<version>', 'bin', name), 'postgresql');
 }
 
-/** Resolves once something accepts connections on the port. */
-async function waitForPort(
-	/** @type {number} */ port,
-	/** @type {import('node:child_process').ChildProcess} */ child,
-	/** @type {() => string} */ log,
-	timeoutMs = 30_000,
-) {
-	const deadline = Date.now() + timeoutMs;
-	while (Date.now() < deadline) {
-		if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}:\n${log()}`);
-		const open = await new Promise((resolve) => {
-			const socket = net.connect(port, '127.0.0.1', () => {
-				socket.destroy();
-				resolve(true);
-			});
-			socket.on('error', () => resolve(false));
-		});
-		if (open) return;
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-	throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms:\n${log()}`);
-}
-
 /**
- * Starts a long-running server process and waits for its port.
+ * Starts a long-running server process and waits until it accepts connections
+ * on its port; `stop()` ends it and removes its folder.
  * @param {{ command: string, args: string[], port: number, folder: string, asUser?: string }} options
  */
 async function startServer({ command, args, port, folder, asUser }) {
-	const child = spawn(...commandAs(asUser, command, args), {
-		cwd: folder,
-		stdio: ['ignore', 'pipe', 'pipe'],
+	const listening = async () => {
+		const socket = net.connect(port, '127.0.0.1');
+		await once(socket, 'connect').finally(() => socket.destroy());
+		return true;
+	};
+	const removeFolder = () => fs.rmSync(folder, { recursive: true, force: true });
+	const { child } = await startProcess(
+		path.basename(command),
+		commandAs(asUser, command, args),
+		{ cwd: folder },
+		listening,
+		30_000,
+	).catch((error) => {
+		removeFolder();
+		throw error;
 	});
-	let log = '';
-	child.stdout?.on('data', (chunk) => (log += chunk));
-	child.stderr?.on('data', (chunk) => (log += chunk));
 	const stop = async () => {
 		await endProcess(child, { graceMs: 10_000 });
-		fs.rmSync(folder, { recursive: true, force: true });
+		removeFolder();
 	};
-	try {
-		await waitForPort(port, child, () => log);
-	} catch (error) {
-		await stop();
-		throw new Error(`${path.basename(command)} did not start: ${error.message}`);
-	}
-	return { port, stop, log: () => log };
+	return { port, stop };
 }
 
 /** Redis without persistence. */

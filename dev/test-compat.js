@@ -95,14 +95,10 @@ function main() {
 			`| ${label}${entry.name === 'pinned' ? ' (pinned)' : ''} | ${result.numPassedTests} / ${result.numTotalTests} | ${result.numFailedTests} | ${result.numRuntimeErrorTestSuites} |`,
 		);
 	}
-	const totals = runs.reduce(
-		(sum, { result }) => ({
-			numPassedTests: sum.numPassedTests + result.numPassedTests,
-			numFailedTests: sum.numFailedTests + result.numFailedTests,
-			numRuntimeErrorTestSuites: sum.numRuntimeErrorTestSuites + result.numRuntimeErrorTestSuites,
-		}),
-		{ numPassedTests: 0, numFailedTests: 0, numRuntimeErrorTestSuites: 0 },
-	);
+	const totals = { numPassedTests: 0, numFailedTests: 0, numRuntimeErrorTestSuites: 0 };
+	for (const { result } of runs)
+		for (const key of /** @type {Array<keyof typeof totals>} */ (Object.keys(totals)))
+			totals[key] += result[key];
 	writeTotals(totals, flags.outputFile);
 	const failed = totals.numFailedTests + totals.numRuntimeErrorTestSuites;
 	process.exit(failed > 0 || runs.some(({ result }) => result.numTotalTests === 0) ? 1 : 0);

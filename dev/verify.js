@@ -29,15 +29,6 @@ const SCANNER = '@n8n/scan-community-package';
 /** What the scanner lints in a published package's tarball (its SOURCE_FILE_PATTERNS cover the source). */
 const TARBALL_PATTERNS = ['**/*.js', 'package.json'];
 
-/** Builds and packs into `scratch` and unpacks there; returns the packed files and the unpacked folder. */
-function packAndUnpack(/** @type {string} */ scratch) {
-	const { tarball, files } = packPackage(scratch);
-	const unpacked = path.join(scratch, 'unpacked');
-	fs.mkdirSync(unpacked);
-	execFileSync('tar', ['-xzf', tarball, '-C', unpacked]);
-	return { packedFiles: files, tarballRoot: path.join(unpacked, 'package') };
-}
-
 /** The scanner's ESLint scan of the source and of the unpacked tarball. */
 async function scan(/** @type {string} */ tarballRoot) {
 	const scannerRoot = path.dirname(require.resolve(`${SCANNER}/package.json`));
@@ -109,7 +100,9 @@ async function main() {
 	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-verify-'));
 	let checks;
 	try {
-		const { packedFiles, tarballRoot } = packAndUnpack(scratch);
+		const { tarball, files: packedFiles } = packPackage(scratch);
+		execFileSync('tar', ['-xzf', tarball, '-C', scratch]);
+		const tarballRoot = path.join(scratch, 'package');
 		checks = [
 			...checkPackage({ manifest, packedFiles, sourceFiles, changelog, readme }),
 			...(await scan(tarballRoot)),
