@@ -66,26 +66,45 @@ async function waitForWebhookExamples(n8n) {
 }
 
 /**
- * The demo sandbox, and n8n with the examples imported, not started.
- * @param {{ sandboxPort?: number }} [options]
+ * The demo sandbox and what `start` runs against it: `start` cleans up after
+ * itself if it fails, and returns what it started with a `stop`; the result's
+ * `stop()` stops both.
+ * @template {{ stop: () => Promise<void> }} T
+ * @param {number} sandboxPort @param {(sandbox: import('../sandbox/enkash-sandbox').Sandbox) => Promise<T>} start
  */
-async function startPlayground({ sandboxPort = 0 } = {}) {
+async function onDemoSandbox(sandboxPort, start) {
 	const sandbox = await startDemoSandbox(sandboxPort);
-	/** @type {N8n | undefined} */
-	let n8n;
-	const stop = async () => {
-		await n8n?.dispose();
-		await sandbox.close();
-	};
+	let started;
 	try {
-		log('Preparing n8n with the Enkash Coins package...');
-		n8n = N8n.create();
-		await importExamples(n8n, sandbox);
+		started = await start(sandbox);
 	} catch (error) {
-		await stop();
+		await sandbox.close();
 		throw error;
 	}
-	return { sandbox, n8n, stop };
+	const running = started;
+	return {
+		...running,
+		sandbox,
+		async stop() {
+			await running.stop();
+			await sandbox.close();
+		},
+	};
+}
+
+/** @param {{ sandboxPort?: number }} [options] */
+async function startPlayground({ sandboxPort = 0 } = {}) {
+	return await onDemoSandbox(sandboxPort, async (sandbox) => {
+		log('Preparing n8n with the Enkash Coins package...');
+		const n8n = N8n.create();
+		try {
+			await importExamples(n8n, sandbox);
+		} catch (error) {
+			await n8n.dispose();
+			throw error;
+		}
+		return { n8n, stop: () => n8n.dispose() };
+	});
 }
 
 const OWNER = { email: 'owner@example.com', password: 'Enkash-Coins-2026' };
@@ -116,15 +135,8 @@ async function startEditor({ editorPort, sandboxPort } = {}) {
  * @param {{ editorPort?: number, sandboxPort?: number, workers?: number }} [options]
  */
 async function startQueueEditor({ editorPort, sandboxPort = 0, workers = 2 } = {}) {
-	const sandbox = await startDemoSandbox(sandboxPort);
-	/** @type {Awaited<ReturnType<typeof startQueueMode>> | undefined} */
-	let cluster;
-	const stop = async () => {
-		await cluster?.stop();
-		await sandbox.close();
-	};
-	try {
-		cluster = await startQueueMode({
+	return await onDemoSandbox(sandboxPort, async (sandbox) => {
+		const cluster = await startQueueMode({
 			workers,
 			port: editorPort,
 			prepare: async (main) => {
@@ -132,13 +144,15 @@ async function startQueueEditor({ editorPort, sandboxPort = 0, workers = 2 } = {
 				await publishWebhookExamples(main);
 			},
 		});
-		await waitForWebhookExamples(cluster.main);
-		await cluster.main.setupOwner(OWNER);
-	} catch (error) {
-		await stop();
-		throw error;
-	}
-	return { sandbox, cluster, owner: OWNER, stop };
+		try {
+			await waitForWebhookExamples(cluster.main);
+			await cluster.main.setupOwner(OWNER);
+		} catch (error) {
+			await cluster.stop();
+			throw error;
+		}
+		return { cluster, owner: OWNER, stop: cluster.stop };
+	});
 }
 
 module.exports = {
