@@ -61,7 +61,14 @@ function takeLock(lockFile, onWait) {
 		} catch (error) {
 			if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
 		}
-		const holder = Number(fs.readFileSync(lockFile, 'utf8'));
+		let holder;
+		try {
+			holder = Number(fs.readFileSync(lockFile, 'utf8'));
+		} catch (error) {
+			// The holder removed it since the try above: the next try takes it.
+			if (/** @type {NodeJS.ErrnoException} */ (error).code === 'ENOENT') continue;
+			throw error;
+		}
 		// An empty file is a holder that has created it and not yet written to it.
 		if (holder > 0 && !isRunning(holder)) {
 			fs.rmSync(lockFile, { force: true });
@@ -128,4 +135,4 @@ function ensurePinnedInstall({
 	}
 }
 
-module.exports = { cleanNpmEnv, ensurePinnedInstall };
+module.exports = { cleanNpmEnv, ensurePinnedInstall, takeLock };
