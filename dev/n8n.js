@@ -76,14 +76,14 @@ async function startProcess(name, [command, args], options, isReady, timeoutMs) 
 	child.stdout?.on('data', (chunk) => (output.text += chunk));
 	child.stderr?.on('data', (chunk) => (output.text += chunk));
 	const deadline = Date.now() + timeoutMs;
-	while (child.exitCode === null && Date.now() < deadline) {
+	const exited = () => child.exitCode !== null || child.signalCode !== null;
+	while (!exited() && Date.now() < deadline) {
 		if (await isReady().catch(() => false)) return { child, output };
 		await sleep(250);
 	}
-	const why =
-		child.exitCode === null
-			? `was not ready within ${timeoutMs} ms`
-			: `exited with ${child.exitCode}`;
+	const why = exited()
+		? `exited with ${child.exitCode ?? child.signalCode}`
+		: `was not ready within ${timeoutMs} ms`;
 	await endProcess(child);
 	throw new Error(`${name} ${why} while starting:\n${output.text}`);
 }

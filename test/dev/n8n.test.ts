@@ -53,6 +53,22 @@ describe('starting the servers of end-to-end runs (n8n, Redis, PostgreSQL)', () 
 		);
 	});
 
+	it('fails at once when the process is killed by a signal while starting', async () => {
+		const started = Date.now();
+		const start = startProcess(
+			'postgres',
+			node('console.error("out of memory"); process.kill(process.pid, "SIGKILL")'),
+			{},
+			async () => false,
+			60_000,
+		);
+
+		await expect(start).rejects.toThrow(
+			/^postgres exited with SIGKILL while starting:\nout of memory/,
+		);
+		expect(Date.now() - started).toBeLessThan(30_000);
+	});
+
 	it('ends the process and fails with its output when it is not ready in time', async () => {
 		const start = startProcess(
 			'n8n',
