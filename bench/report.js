@@ -69,7 +69,7 @@ const megabytes = (/** @type {number} */ bytes) => (bytes / 2 ** 20).toFixed(0);
  * @returns {(scenario: Scenario) => (key: string) => Measurements}
  */
 const entriesIn = (results) => (scenario) => (key) =>
-	/** @type {Measurements} */ (results[resultKey(scenario, contender(key), scenario.size)]);
+	/** @type {Measurements} */ (results[resultKey(scenario, contender(key))]);
 
 /**
  * A contender's median time in a scenario.

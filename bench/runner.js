@@ -222,7 +222,7 @@ async function runBenchmark() {
 						const rateLimitedBefore = counts.rateLimited;
 						counts = await verifyCredits(sandbox.url, run.userIds, counts);
 						if (each.key === 'N' && !cliStartupMs) cliStartupMs = run.wallMs - run.ms;
-						const entry = (results[resultKey(scenario, each, size)] ??= {
+						const entry = (results[resultKey(scenario, each)] ??= {
 							ms: [],
 							rss: [],
 							sandboxCpu: [],

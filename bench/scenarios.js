@@ -158,9 +158,9 @@ function workflowId(each, size) {
 	return `Bench${each.key}x${size}`.padEnd(16, 'x').slice(0, 21);
 }
 
-/** @param {Scenario} scenario @param {Contender} each @param {number} size */
-function resultKey(scenario, each, size) {
-	return `${scenario.key}/${each.key}@${size}`;
+/** @param {Scenario} scenario @param {Contender} each */
+function resultKey(scenario, each) {
+	return `${scenario.key}/${each.key}@${scenario.size}`;
 }
 
 module.exports = {
