@@ -135,4 +135,4 @@ function ensurePinnedInstall({
 	}
 }
 
-module.exports = { cleanNpmEnv, ensurePinnedInstall, takeLock };
+module.exports = { cleanNpmEnv, ensurePinnedInstall, isRunning, takeLock };

@@ -63,6 +63,17 @@ async function freePort() {
 }
 
 /**
+ * Whether something accepts connections on a loopback port: the readiness of a
+ * server with no health endpoint.
+ * @param {number} port
+ */
+async function acceptsConnections(port) {
+	const socket = net.connect(port, '127.0.0.1');
+	await once(socket, 'connect').finally(() => socket.destroy());
+	return true;
+}
+
+/**
  * Starts a long-running process and waits until `isReady` answers true (a
  * failure of it counts as not yet). If the process exits first or is not
  * ready within `timeoutMs`, it is ended and the error shows its output.
@@ -474,4 +485,4 @@ class N8n {
 	}
 }
 
-module.exports = { N8n, endProcess, freePort, packPackage, startProcess };
+module.exports = { N8n, acceptsConnections, endProcess, freePort, packPackage, startProcess };

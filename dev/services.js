@@ -5,13 +5,11 @@
  * temporary folder that `stop()` removes.
  */
 const { execFileSync } = require('node:child_process');
-const { once } = require('node:events');
 const fs = require('node:fs');
-const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
 
-const { endProcess, freePort, startProcess } = require('./n8n');
+const { acceptsConnections, endProcess, freePort, startProcess } = require('./n8n');
 
 const DEBIAN_PACKAGES = 'apt-get install redis-server postgresql';
 
@@ -52,17 +50,12 @@ function postgresBin(/** @type {string} */ name) {
  * @param {{ command: string, args: string[], port: number, folder: string, asUser?: string }} options
  */
 async function startServer({ command, args, port, folder, asUser }) {
-	const listening = async () => {
-		const socket = net.connect(port, '127.0.0.1');
-		await once(socket, 'connect').finally(() => socket.destroy());
-		return true;
-	};
 	const removeFolder = () => fs.rmSync(folder, { recursive: true, force: true });
 	const { child } = await startProcess(
 		path.basename(command),
 		commandAs(asUser, command, args),
 		{ cwd: folder },
-		listening,
+		() => acceptsConnections(port),
 		30_000,
 	).catch((error) => {
 		removeFolder();

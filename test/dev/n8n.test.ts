@@ -2,26 +2,11 @@
 import { once } from 'node:events';
 import * as net from 'node:net';
 
-import { endProcess, freePort, startProcess } from '../../dev/n8n';
+import { isRunning } from '../../dev/lockfile-install';
+import { acceptsConnections, endProcess, freePort, startProcess } from '../../dev/n8n';
 
 /** A Node process running `script`. */
 const node = (script: string): [string, string[]] => [process.execPath, ['-e', script]];
-
-/** Ready once something accepts connections on the port, as Redis and PostgreSQL are checked. */
-const listensOn = (port: number) => async () => {
-	const socket = net.connect(port, '127.0.0.1');
-	await once(socket, 'connect').finally(() => socket.destroy());
-	return true;
-};
-
-const isRunning = (pid: number) => {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch {
-		return false;
-	}
-};
 
 describe('starting the servers of end-to-end runs (n8n, Redis, PostgreSQL)', () => {
 	it('resolves once the process is ready, and leaves it running until ended', async () => {
@@ -30,7 +15,7 @@ describe('starting the servers of end-to-end runs (n8n, Redis, PostgreSQL)', () 
 			'server',
 			node(`require('net').createServer().listen(${port}, '127.0.0.1')`),
 			{},
-			listensOn(port),
+			() => acceptsConnections(port),
 			10_000,
 		);
 
@@ -96,7 +81,7 @@ describe('starting the servers of end-to-end runs (n8n, Redis, PostgreSQL)', () 
 				`process.on('SIGTERM', () => {}); require('net').createServer().listen(${port}, '127.0.0.1')`,
 			),
 			{},
-			listensOn(port),
+			() => acceptsConnections(port),
 			10_000,
 		);
 
