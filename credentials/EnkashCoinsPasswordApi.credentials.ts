@@ -8,16 +8,26 @@ import type {
 } from 'n8n-workflow';
 
 import { baseUrlProperty, bearerAuthentication, credentialTest } from './common/credential-parts';
+import { loginMemory } from './common/login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
 	SESSION_TOKEN_FIELD,
 	TOKEN_FAILURE_FIELD,
-	acceptedLoginOf,
+	failureMessage,
 	recordedTokenFailure,
 } from './common/password-grant';
-import { obtainToken } from './common/token-client';
+import { obtainToken, storedToken } from './common/token-client';
 
 const sendWithSessionToken = bearerAuthentication(SESSION_TOKEN_FIELD);
+
+/** Shaped as a 401 answer, which makes n8n call `preAuthentication` for a new token and send again. */
+class TokenNeedsRenewal extends Error {
+	readonly response = { status: 401 };
+
+	constructor() {
+		super('The Enkash token was issued for other values or has expired');
+	}
+}
 
 export class EnkashCoinsPasswordApi implements ICredentialType {
 	name = 'enkashCoinsPasswordApi';
@@ -40,16 +50,20 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
+		// Password fields, although not secrets: n8n's editor then receives them
+		// redacted and sends back what is stored, never the copy it loaded.
 		{
 			displayName: 'Token Failure',
 			name: TOKEN_FAILURE_FIELD,
 			type: 'hidden',
+			typeOptions: { password: true },
 			default: '',
 		},
 		{
 			displayName: 'Accepted Login',
 			name: ACCEPTED_LOGIN_FIELD,
 			type: 'hidden',
+			typeOptions: { password: true },
 			default: '',
 		},
 		baseUrlProperty,
@@ -109,23 +123,27 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 	/**
 	 * Without a token the token request has failed: stop before anything reaches
 	 * the API. A token Enkash issued for other values (the credential has been
-	 * edited since) is not sent: Enkash answers 401, and n8n then asks
-	 * `preAuthentication` for a token for the current values. n8n 2.x's Test
-	 * button asks for a token only that way once one is stored.
+	 * edited since), or one past its expiry, is not sent. For the credential's
+	 * Test, n8n is asked for a new token the way a 401 asks it, without sending
+	 * anything; an execution sends no token, Enkash answers 401, and the node
+	 * decides whether to renew (nodes/shared/transport/password-login.ts).
 	 */
 	authenticate = async (
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	) => {
 		if (!credentials[SESSION_TOKEN_FIELD]) {
+			const failure = recordedTokenFailure(credentials);
 			throw new Error(
-				recordedTokenFailure(credentials)?.message ??
-					'There is no Enkash token: the token request failed',
+				failure ? failureMessage(failure) : 'There is no Enkash token: the token request failed',
 			);
 		}
-		const tokenOfTheseValues = acceptedLoginOf(credentials) !== undefined;
+		const held = storedToken(credentials);
+		const usable = held !== undefined && Date.now() < Date.parse(held.acceptedLogin.expiresAt);
+		if (usable) return await sendWithSessionToken(credentials, requestOptions);
+		if (!loginMemory.isExecution(credentials)) throw new TokenNeedsRenewal();
 		return await sendWithSessionToken(
-			tokenOfTheseValues ? credentials : { ...credentials, [SESSION_TOKEN_FIELD]: '' },
+			{ ...credentials, [SESSION_TOKEN_FIELD]: '' },
 			requestOptions,
 		);
 	};

@@ -27,13 +27,30 @@ export function normalizeBaseUrl(baseUrl: unknown): string {
 /** The user whose balance the credentials' Test button reads. */
 export const CREDENTIAL_TEST_USER = 'n8n-credential-test';
 
-/** Reading a balance is harmless and needs a valid token: a refused token answers 401. */
+/** How Enkash (Spring Security OAuth2) names a token it does not accept, in a 401 or 403 answer. */
+const REFUSED_TOKEN_ERRORS = ['invalid_token', 'unauthorized', 'access_denied'];
+
+/**
+ * Reading a balance is harmless and needs a valid token. The Test passes once
+ * Enkash accepts the token, whatever it answers about the made-up user (a 404
+ * for a user it does not know, for example): only an answer refusing the
+ * token fails it.
+ */
 export const credentialTest: ICredentialTestRequest = {
 	request: {
 		baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 		url: '/api/v0/coins/balance',
 		qs: { userId: CREDENTIAL_TEST_USER },
+		ignoreHttpStatusErrors: true,
 	},
+	rules: REFUSED_TOKEN_ERRORS.map((error) => ({
+		type: 'responseSuccessBody' as const,
+		properties: {
+			key: 'error',
+			value: error,
+			message: `Enkash did not accept the token (${error}). With the Access Token credential, paste a new token; with the Password credential, click Test again in a minute.`,
+		},
+	})),
 };
 
 /**

@@ -1,4 +1,11 @@
-import { renewsAt, type AcceptedLogin, type TokenFailure } from './password-grant';
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
+import {
+	RETRY_WINDOW_SECONDS,
+	renewsAt,
+	type AcceptedLogin,
+	type TokenFailure,
+} from './password-grant';
 
 /** A token this process obtained or read, with the accepted-login record stored beside it. */
 export interface RememberedToken {
@@ -11,29 +18,84 @@ export function isFresh(token: RememberedToken | undefined, now: number): token 
 	return token !== undefined && now < renewsAt(token.acceptedLogin);
 }
 
+/** Token requests held back after failures that were not refusals. */
+export interface CoolDown {
+	/** Epoch milliseconds before which no token request is sent. */
+	until: number;
+	/** Failures in a row: the cool-down doubles with each. */
+	failures: number;
+	/** What the last failure was. */
+	message: string;
+}
+
+/** Refusals in a row for one account (token URL and username), across credentials. */
+export interface RefusalStreak {
+	count: number;
+	lastAt: number;
+}
+
 const tokens = new Map<string, RememberedToken>();
 const refusals = new Map<string, TokenFailure>();
+const coolDowns = new Map<string, CoolDown>();
+const refusalStreaks = new Map<string, RefusalStreak>();
+const retriesOffered = new Map<string, number>();
+let executionCredentials = new WeakSet<ICredentialDataDecryptedObject>();
 
 /**
  * What this n8n process last learned about each login (by its fingerprint):
- * the newest token Enkash issued for it, or Enkash's refusal of it.
+ * the newest token Enkash issued for it, or Enkash's refusal of it, and the
+ * cool-down after failures that were not refusals; and, per account, how many
+ * logins Enkash refused in a row.
  *
- * n8n stores both in the credential, but an execution reads the credential
- * once, when it starts: one that read it before the token or the refusal was
- * stored would otherwise ask Enkash again. Executions look here first, so a
- * process asks for a token once per token lifetime and sends a refused login
- * at most once. Processes share nothing in memory; they meet in the stored
- * credential, which an execution re-reads before it renews a token.
+ * n8n stores tokens and failures in the credential, but an execution reads the
+ * credential once, when it starts: one that read it before the token or the
+ * refusal was stored would otherwise ask Enkash again. Executions look here
+ * first, so a process asks for a token once per token lifetime and sends a
+ * refused login at most once. Processes share nothing in memory; they meet in
+ * the stored credential, which an execution re-reads before it renews a token.
  */
 export const loginMemory = {
-	rememberToken(token: RememberedToken): void {
-		tokens.set(token.acceptedLogin.login, token);
-		refusals.delete(token.acceptedLogin.login);
+	rememberToken(token: RememberedToken, account: string): void {
+		const { login } = token.acceptedLogin;
+		tokens.set(login, token);
+		refusals.delete(login);
+		coolDowns.delete(login);
+		refusalStreaks.delete(account);
 	},
 
 	rememberRefusal(refusal: TokenFailure): void {
 		refusals.set(refusal.login, refusal);
 		tokens.delete(refusal.login);
+	},
+
+	/** Counts a refusal Enkash has just sent for the account; returns the refusals in a row. */
+	countRefusal(account: string, now = Date.now()): RefusalStreak {
+		const streak = { count: (refusalStreaks.get(account)?.count ?? 0) + 1, lastAt: now };
+		refusalStreaks.set(account, streak);
+		return streak;
+	},
+
+	refusalStreak(account: string): RefusalStreak | undefined {
+		return refusalStreaks.get(account);
+	},
+
+	/** Holds token requests for the login back after a failure that was not a refusal. */
+	coolDown(
+		login: string,
+		message: string,
+		delayMs: (failures: number) => number,
+		now = Date.now(),
+	): CoolDown {
+		const failures = (coolDowns.get(login)?.failures ?? 0) + 1;
+		const coolDown = { until: now + delayMs(failures), failures, message };
+		coolDowns.set(login, coolDown);
+		return coolDown;
+	},
+
+	/** The login's cool-down, while it lasts. */
+	activeCoolDown(login: string, now = Date.now()): CoolDown | undefined {
+		const coolDown = coolDowns.get(login);
+		return coolDown && now < coolDown.until ? coolDown : undefined;
 	},
 
 	/** The login's token, unless it is time for this process to renew it. */
@@ -42,9 +104,23 @@ export const loginMemory = {
 		return isFresh(token, now) ? token : undefined;
 	},
 
-	/** Enkash's refusal of the login: the one `recorded` in the credential, or the one this process remembers. */
-	refusal(login: string, recorded?: TokenFailure): TokenFailure | undefined {
-		return recorded?.refused ? recorded : refusals.get(login);
+	/**
+	 * Enkash's refusal of the login: the one `recorded` in the credential, or the
+	 * one this process remembers. Either gives way to a login Enkash accepted
+	 * after it (`accepted`, stored in the credential by another process's Test).
+	 */
+	refusal(
+		login: string,
+		recorded: TokenFailure | undefined,
+		accepted?: AcceptedLogin,
+	): TokenFailure | undefined {
+		const refusal = recorded ?? refusals.get(login);
+		if (!refusal) return undefined;
+		if (accepted?.login === login && accepted.issuedAt > refusal.at) {
+			refusals.delete(login);
+			return undefined;
+		}
+		return refusal;
 	},
 
 	/** Enkash no longer accepts this token (it answered 401). */
@@ -52,9 +128,40 @@ export const loginMemory = {
 		if (tokens.get(login)?.value === value) tokens.delete(login);
 	},
 
+	/**
+	 * A Test that sent nothing offers to send one token request on the next Test
+	 * of the same values within the retry window; this takes that offer, once.
+	 */
+	takeOfferedRetry(login: string, now = Date.now()): boolean {
+		const offeredAt = retriesOffered.get(login);
+		retriesOffered.delete(login);
+		return offeredAt !== undefined && now - offeredAt <= RETRY_WINDOW_SECONDS * 1000;
+	},
+
+	offerRetry(login: string, now = Date.now()): void {
+		retriesOffered.set(login, now);
+	},
+
+	/**
+	 * Marks the credential data an execution of the Enkash Coins nodes sends
+	 * with: its token requests follow the execution's rules and never take a
+	 * retry offered to a person testing the credential.
+	 */
+	markExecution(credentials: ICredentialDataDecryptedObject): void {
+		executionCredentials.add(credentials);
+	},
+
+	isExecution(credentials: ICredentialDataDecryptedObject): boolean {
+		return executionCredentials.has(credentials);
+	},
+
 	/** Forgets everything, as a restarted process would. */
 	clear(): void {
 		tokens.clear();
 		refusals.clear();
+		coolDowns.clear();
+		refusalStreaks.clear();
+		retriesOffered.clear();
+		executionCredentials = new WeakSet();
 	},
 };

@@ -4,6 +4,8 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from './credential-parts';
 
+import { LOGIN_BLOCKING_KINDS, type TokenFailureKind } from './token-answer';
+
 /**
  * What the Enkash Coins Password API credential stores about its logins, in
  * hidden fields of the credential itself, and what the nodes read from them.
@@ -14,24 +16,31 @@ import { normalizeBaseUrl } from './credential-parts';
  * error n8n wraps around the failure, whose details older n8n versions drop.
  *
  * Enkash locks an account after 3 refused token requests in a row: once Enkash
- * has refused a login, the same login is not sent again until the user edits
- * the credential, which changes the fingerprint and so clears the record.
+ * has refused a login, no execution sends it again. A person gets it back by
+ * changing the values, or by testing the credential twice (token-client.ts).
+ * Failures that are not refusals only hold token requests back for a cool-down.
+ *
+ * The fields are password fields, so that n8n's editor receives them redacted
+ * and sends back what is stored, never a copy it loaded earlier.
  */
 export interface TokenFailure {
 	/** {@link loginFingerprint} of the values that failed. */
 	login: string;
 	/** When it failed, as an ISO date. */
 	at: string;
-	/** What the user is told, for example "Enkash refused the token request (HTTP 400: Bad credentials)". */
+	kind: TokenFailureKind;
+	/** What happened, for example "Enkash refused the token request (HTTP 400: Bad credentials)". */
 	message: string;
-	/** Enkash answered and refused the login; asking again with it counts towards the lockout. */
-	refused: boolean;
+	/** What to do about it. */
+	advice: string;
+	/** For a failure that is not a refusal: when the next token request may be sent, as an ISO date. */
+	retryAt?: string;
 }
 
 /**
  * The login Enkash last accepted, kept in the credential with the token it
  * issued. A login Enkash has accepted once is *proven*: only a proven login
- * may be sent by executions nobody watches (see unattended.ts).
+ * may be sent by executions nobody watches (see nodes/shared/transport/password-login.ts).
  */
 export interface AcceptedLogin {
 	/** {@link loginFingerprint} of the values Enkash accepted. */
@@ -53,9 +62,6 @@ export const ACCEPTED_LOGIN_FIELD = 'acceptedLogin';
  */
 export const DOCUMENTED_TOKEN_LIFETIME_SECONDS = 300;
 
-export const TOKEN_FAILURE_ADVICE =
-	'Check the client ID, client secret, username and password of the Enkash Coins Password API credential. Enkash locks the account after 3 failed token requests in a row, so a refused login is not sent again until the credential is edited.';
-
 export function tokenUrlOf(credentials: ICredentialDataDecryptedObject): string {
 	const tokenUrl = String(credentials.tokenUrl ?? '').trim();
 	return tokenUrl || `${normalizeBaseUrl(credentials.baseUrl)}/oauth/token`;
@@ -67,6 +73,14 @@ export function loginFingerprint(credentials: ICredentialDataDecryptedObject): s
 	return createHash('sha256')
 		.update(JSON.stringify([tokenUrlOf(credentials), clientId, clientSecret, username, password]))
 		.digest('hex');
+}
+
+/**
+ * The account a login logs in to: Enkash counts refusals per user, whatever
+ * client or credential sends them.
+ */
+export function accountOf(credentials: ICredentialDataDecryptedObject): string {
+	return JSON.stringify([tokenUrlOf(credentials), String(credentials.username ?? '').trim()]);
 }
 
 function parseRecord<T>(stored: unknown): Partial<T> | undefined {
@@ -83,15 +97,19 @@ function parseRecord<T>(stored: unknown): Partial<T> | undefined {
 export function recordedTokenFailure(
 	credentials: ICredentialDataDecryptedObject,
 ): TokenFailure | undefined {
-	const failure = parseRecord<TokenFailure>(credentials[TOKEN_FAILURE_FIELD]);
+	const failure = parseRecord<TokenFailure & { refused?: boolean }>(
+		credentials[TOKEN_FAILURE_FIELD],
+	);
 	if (typeof failure?.message !== 'string' || typeof failure.at !== 'string') return undefined;
 	if (failure.login !== loginFingerprint(credentials)) return undefined;
-	return failure as TokenFailure;
+	// Records stored before failures had kinds said only whether Enkash refused the login.
+	const kind = failure.kind ?? (failure.refused ? 'refused' : 'unavailable');
+	return { advice: '', ...failure, kind } as TokenFailure;
 }
 
 export function tokenFailureRecord(
 	credentials: ICredentialDataDecryptedObject,
-	failure: { message: string; refused: boolean },
+	failure: Omit<TokenFailure, 'login' | 'at'>,
 	now = new Date(),
 ): string {
 	const record: TokenFailure = {
@@ -102,14 +120,55 @@ export function tokenFailureRecord(
 	return JSON.stringify(record);
 }
 
+/** Whether the failure is about the login itself, so that sending it again counts towards the lockout. */
+export function blocksLogin(failure: TokenFailure | undefined): failure is TokenFailure {
+	return failure !== undefined && LOGIN_BLOCKING_KINDS.has(failure.kind);
+}
+
+/** A time as the messages show it: `2026-11-26 08:00:00 UTC`. */
+export function utcTime(at: string | number): string {
+	return `${new Date(at).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** Refusals in a row for one account after which only a person's second Test sends its login. */
+export const LOCKOUT_GUARD_REFUSALS = 2;
+
+/** A failure as the user reads it: for a cool-down, when the next token request may be sent. */
+export function failureMessage(
+	failure: Pick<TokenFailure, 'message' | 'retryAt'>,
+	now = Date.now(),
+): string {
+	if (!failure.retryAt) return failure.message;
+	const seconds = Math.max(0, Math.ceil((Date.parse(failure.retryAt) - now) / 1000));
+	return `${failure.message}; the next token request is sent after ${utcTime(failure.retryAt)} (in ${seconds} s)`;
+}
+
+/** How long a person has, after a Test that sent nothing, to click Retry and send one token request. */
+export const RETRY_WINDOW_SECONDS = 60;
+
 /**
- * The message for a recorded failure. A refusal remembered from an earlier
- * execution says when it happened, and that the login was not sent again.
+ * An execution stopped by a refusal remembered from earlier: when it happened,
+ * that nothing was sent, and the two ways back.
  */
-export function tokenFailureMessage(failure: TokenFailure, remembered: boolean): string {
-	if (!remembered || !failure.refused) return failure.message;
-	const when = `${failure.at.slice(0, 19).replace('T', ' ')} UTC`;
-	return `${failure.message} at ${when}; not sent again until the credential is edited`;
+export function storedRefusalMessage(failure: TokenFailure): string {
+	return `${failure.message} at ${utcTime(failure.at)}; not sent again until the credential is changed and saved, or tested twice`;
+}
+
+export const STORED_REFUSAL_ADVICE = `Nothing was sent to Enkash. Fix the values in the Enkash Coins Password API credential and save it; or, once Enkash has restored the password or unlocked the account, open the credential and click Test twice (the second click, within ${RETRY_WINDOW_SECONDS} s, sends one token request).`;
+
+/** What the credential's Test says when it sends nothing for a refused login, and how to send one request. */
+export function testHeldBackMessage(failure: TokenFailure): string {
+	const what =
+		failure.kind === 'locked'
+			? `Enkash locked the account at ${utcTime(failure.at)} (${failure.message}). Ask Enkash to unlock it.`
+			: `Enkash refused these values at ${utcTime(failure.at)} (${failure.message}). If you have changed them, save the credential.`;
+	return `${what} Nothing was sent now. Once Enkash has restored the password or unlocked the account, click Retry within ${RETRY_WINDOW_SECONDS} s: that sends one token request.`;
+}
+
+/** What the credential's Test says when the account is one refusal away from being locked. */
+export function testLockoutWarning(streak: { count: number; lastAt: number } | undefined): string {
+	const { count = LOCKOUT_GUARD_REFUSALS, lastAt = Date.now() } = streak ?? {};
+	return `Enkash has refused ${count} logins in a row for this username (the last at ${utcTime(lastAt)}): one more refused token request locks the account. Nothing was sent now. Check every value, then click Retry within ${RETRY_WINDOW_SECONDS} s to send one token request.`;
 }
 
 /** The credential's accepted login, if it is the current one: the login is proven. */
@@ -146,11 +205,9 @@ export function acceptedLoginRecord(
 /** Seeds this process's draws: each n8n process has its own. */
 const PROCESS_SEED = String(Math.random());
 
-/** A number in [0, 1) this process draws for a token: the same on every call, another for the next token. */
-function processDraw(accepted: AcceptedLogin, purpose: string): number {
-	const digest = createHash('sha256')
-		.update(`${PROCESS_SEED}/${accepted.issuedAt}/${purpose}`)
-		.digest();
+/** A number in [0, 1) this process draws for a seed (a token's issue time, a failure's time): the same on every call, another for the next seed. */
+function processDraw(seed: string, purpose: string): number {
+	const digest = createHash('sha256').update(`${PROCESS_SEED}/${seed}/${purpose}`).digest();
 	return digest.readUInt32BE(0) / 2 ** 32;
 }
 
@@ -162,7 +219,7 @@ function processDraw(accepted: AcceptedLogin, purpose: string): number {
  * the credential; the others re-read it at their own moment and send nothing.
  */
 export function renewalShare(accepted: AcceptedLogin): number {
-	return 0.05 + 0.2 * processDraw(accepted, 'share');
+	return 0.05 + 0.2 * processDraw(accepted.issuedAt, 'share');
 }
 
 /** When this process renews the token of an accepted login, in epoch milliseconds. */
@@ -177,12 +234,13 @@ export const MAX_RENEWAL_WAIT_MS = 5000;
 
 /**
  * How long this process waits before renewing a token that has already expired
- * or that Enkash has just refused (HTTP 401), drawn like renewalShare. Every
+ * or that Enkash has just refused (HTTP 401), or before asking again after a
+ * token request that failed without a refusal, drawn like renewalShare. Every
  * process then finds the token unusable at the same moment (the first
  * executions after a quiet spell, or Enkash revoking its tokens), so each waits
  * its own time, and the first to renew has stored the new token, or Enkash's
  * refusal, before the others re-read the credential.
  */
-export function renewalWaitMs(accepted: AcceptedLogin | undefined): number {
-	return accepted ? Math.round(processDraw(accepted, 'wait') * MAX_RENEWAL_WAIT_MS) : 0;
+export function renewalWaitMs(seed: string | undefined): number {
+	return seed ? Math.round(processDraw(seed, 'wait') * MAX_RENEWAL_WAIT_MS) : 0;
 }

@@ -1,20 +1,42 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
 
-import { loginMemory, type RememberedToken } from './login-memory';
+import {
+	loginMemory,
+	isFresh,
+	type CoolDown,
+	type RefusalStreak,
+	type RememberedToken,
+} from './login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
 	SESSION_TOKEN_FIELD,
 	TOKEN_FAILURE_FIELD,
+	LOCKOUT_GUARD_REFUSALS,
+	accountOf,
 	acceptedLoginOf,
 	acceptedLoginRecord,
+	blocksLogin,
+	failureMessage,
 	loginFingerprint,
 	recordedTokenFailure,
-	tokenFailureMessage,
+	storedRefusalMessage,
+	testHeldBackMessage,
+	testLockoutWarning,
 	tokenFailureRecord,
 	tokenLifetimeSeconds,
 	tokenUrlOf,
+	utcTime,
+	type AcceptedLogin,
+	type TokenFailure,
 } from './password-grant';
 import { singleFlight } from './single-flight';
+import {
+	LOGIN_BLOCKING_KINDS,
+	TOKEN_REQUEST_TIMEOUT_MS,
+	classifyTokenFailure,
+	type ClassifiedFailure,
+	type TokenAttempt,
+} from './token-answer';
 
 /** What n8n stores in the credential after a token request: a token, or why there is none. */
 export type TokenOutcome = {
@@ -23,51 +45,30 @@ export type TokenOutcome = {
 	[ACCEPTED_LOGIN_FIELD]?: string;
 };
 
-class TokenRequestFailed extends Error {
-	constructor(
-		message: string,
-		/** Enkash answered and refused the login (HTTP 4xx). */
-		readonly refused = false,
-	) {
-		super(message);
+/** The first cool-down after a failure that is not a refusal; it doubles with each failure in a row. */
+const FIRST_COOL_DOWN_MS = 2000;
+const LONGEST_COOL_DOWN_MS = 60_000;
+/** The longest Retry-After honoured: a longer one is taken as this. */
+const LONGEST_RETRY_AFTER_MS = 300_000;
+
+function coolDownMs(failure: ClassifiedFailure, failures: number): number {
+	if (failure.retryAfterMs !== undefined) {
+		return Math.min(Math.max(failure.retryAfterMs, FIRST_COOL_DOWN_MS), LONGEST_RETRY_AFTER_MS);
 	}
+	return Math.min(FIRST_COOL_DOWN_MS * 2 ** (failures - 1), LONGEST_COOL_DOWN_MS);
 }
 
-function refusalOf(error: unknown): TokenRequestFailed {
-	const response = (error as { response?: { status?: number; data?: unknown } }).response;
-	if (!response?.status) {
-		return new TokenRequestFailed(
-			`Enkash refused the token request (the token endpoint could not be reached (${(error as { code?: string }).code ?? (error as Error).message}))`,
-		);
-	}
-	let data = response.data;
-	if (typeof data === 'string') {
-		try {
-			data = JSON.parse(data);
-		} catch {
-			// Not JSON: the status alone explains it.
-		}
-	}
-	const details = data && typeof data === 'object' ? (data as IDataObject) : {};
-	const reason = details.error_description ?? details.error ?? details.message;
-	return new TokenRequestFailed(
-		`Enkash refused the token request (HTTP ${response.status}${typeof reason === 'string' ? `: ${reason}` : ''})`,
-		response.status >= 400 && response.status < 500,
-	);
-}
+class UnusableTokenAnswer extends Error {}
 
 function parseTokenResponse(response: unknown): IDataObject {
 	if (typeof response !== 'string') return (response ?? {}) as IDataObject;
-	let body: IDataObject | undefined;
 	try {
-		body = JSON.parse(response) as IDataObject;
+		const body: unknown = JSON.parse(response);
+		if (body && typeof body === 'object') return body as IDataObject;
 	} catch {
 		// Reported below.
 	}
-	if (!body) {
-		throw new TokenRequestFailed('Enkash answered the token request with a body that is not JSON');
-	}
-	return body;
+	throw new UnusableTokenAnswer('answered with a body that is not JSON');
 }
 
 /**
@@ -80,15 +81,25 @@ export function readTokenAnswer(response: unknown): { token: string; lifetimeSec
 	const body = parseTokenResponse(response);
 	const token = body.access_token ?? body.accessToken;
 	if (typeof token !== 'string' || token === '') {
-		throw new TokenRequestFailed('Enkash answered the token request without an access_token');
+		throw new UnusableTokenAnswer('answered without an access_token');
 	}
 	return { token, lifetimeSeconds: tokenLifetimeSeconds(body.expires_in ?? body.expiresIn) };
+}
+
+/** The network code of a request that got no answer, or its error's text. */
+function networkFailureOf(error: unknown): string {
+	const { code, message } = error as { code?: unknown; message?: unknown };
+	if (typeof code === 'string' && code !== '') return code;
+	const named = /\b(E[A-Z]{4,})\b/.exec(String(message ?? ''))?.[1];
+	if (named) return named;
+	return /timeout/i.test(String(message)) ? 'ECONNABORTED' : String(message ?? 'no answer');
 }
 
 async function requestToken(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
-): Promise<{ token: string; lifetimeSeconds: number }> {
+): Promise<{ token: string; lifetimeSeconds: number } | TokenAttempt> {
+	const tokenUrl = tokenUrlOf(credentials);
 	const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString(
 		'base64',
 	);
@@ -96,7 +107,7 @@ async function requestToken(
 	try {
 		response = await helper.helpers.httpRequest({
 			method: 'POST',
-			url: tokenUrlOf(credentials),
+			url: tokenUrl,
 			headers: {
 				Authorization: `Basic ${basic}`,
 				'Content-Type': 'application/x-www-form-urlencoded',
@@ -108,11 +119,23 @@ async function requestToken(
 				grant_type: 'password',
 				clientId: String(credentials.clientId),
 			}).toString(),
+			timeout: TOKEN_REQUEST_TIMEOUT_MS,
 		});
 	} catch (error) {
-		throw refusalOf(error);
+		const answer = (
+			error as { response?: { status?: number; data?: unknown; headers?: IDataObject } }
+		).response;
+		if (answer?.status) {
+			return { tokenUrl, status: answer.status, body: answer.data, headers: answer.headers };
+		}
+		return { tokenUrl, networkFailure: networkFailureOf(error) };
 	}
-	return readTokenAnswer(response);
+	try {
+		return readTokenAnswer(response);
+	} catch (error) {
+		if (error instanceof UnusableTokenAnswer) return { tokenUrl, unusableAnswer: error.message };
+		throw error;
+	}
 }
 
 function outcomeOf(token: RememberedToken): TokenOutcome {
@@ -123,48 +146,133 @@ function outcomeOf(token: RememberedToken): TokenOutcome {
 	};
 }
 
-/** Asks Enkash for a token. A failure is returned, not thrown, so that n8n stores it. */
+/**
+ * Asks Enkash for a token and remembers what it answered. A failure is
+ * returned, not thrown, so that n8n stores it in the credential.
+ */
 async function tokenRequestOutcome(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<TokenOutcome> {
-	try {
-		const { token, lifetimeSeconds } = await requestToken(helper, credentials);
-		const acceptedLogin = acceptedLoginRecord(credentials, lifetimeSeconds);
-		const remembered = { value: token, acceptedLogin: JSON.parse(acceptedLogin) };
-		loginMemory.rememberToken(remembered);
+	const answer = await requestToken(helper, credentials);
+	const login = loginFingerprint(credentials);
+	const account = accountOf(credentials);
+	if ('token' in answer) {
+		const acceptedLogin = JSON.parse(
+			acceptedLoginRecord(credentials, answer.lifetimeSeconds),
+		) as AcceptedLogin;
+		const remembered = { value: answer.token, acceptedLogin };
+		loginMemory.rememberToken(remembered, account);
 		return outcomeOf(remembered);
-	} catch (error) {
-		const { message, refused } = error as TokenRequestFailed;
-		const record = tokenFailureRecord(credentials, { message, refused: refused === true });
-		const failure = recordedTokenFailure({ ...credentials, [TOKEN_FAILURE_FIELD]: record });
-		if (failure?.refused) loginMemory.rememberRefusal(failure);
-		return { [SESSION_TOKEN_FIELD]: '', [TOKEN_FAILURE_FIELD]: record };
 	}
+	const failure = classifyTokenFailure(answer);
+	const { kind, message, advice } = failure;
+	let retryAt: string | undefined;
+	if (LOGIN_BLOCKING_KINDS.has(kind)) {
+		loginMemory.countRefusal(account);
+	} else {
+		const coolDown = loginMemory.coolDown(login, message, (failures) =>
+			coolDownMs(failure, failures),
+		);
+		retryAt = new Date(coolDown.until).toISOString();
+	}
+	const record = tokenFailureRecord(credentials, { kind, message, advice, retryAt });
+	const stored = recordedTokenFailure({ ...credentials, [TOKEN_FAILURE_FIELD]: record });
+	if (blocksLogin(stored)) loginMemory.rememberRefusal(stored);
+	return { [SESSION_TOKEN_FIELD]: '', [TOKEN_FAILURE_FIELD]: record };
 }
 
 const sharedTokenRequest = singleFlight<TokenOutcome>();
 
+/** Why the credential's login may not be sent now, as far as the credential and this process know. */
+export interface LoginHold {
+	/** Enkash refused this login (or locked its account), and no later login of it was accepted. */
+	refusal?: TokenFailure;
+	/** Enkash refused this many logins of the account in a row: one more may lock it. */
+	streak?: RefusalStreak;
+}
+
 /**
- * A token for the credential's login, asking Enkash only when needed: a login
- * Enkash refused (recorded in the credential or remembered by this process) is
- * not sent again, since three refusals in a row lock the account; a token this
- * process already holds is used as it is; requests that need a token at the
- * same moment share one token request.
+ * What holds the credential's login back. Both give way to a login Enkash
+ * accepted after them, which another process may have stored.
+ */
+export function loginHold(credentials: ICredentialDataDecryptedObject): LoginHold {
+	const login = loginFingerprint(credentials);
+	const recorded = recordedTokenFailure(credentials);
+	const accepted = acceptedLoginOf(credentials);
+	const refusal = loginMemory.refusal(
+		login,
+		blocksLogin(recorded) ? recorded : undefined,
+		accepted,
+	);
+	const streak = loginMemory.refusalStreak(accountOf(credentials));
+	const streakHolds =
+		streak !== undefined &&
+		streak.count >= LOCKOUT_GUARD_REFUSALS &&
+		!(accepted && Date.parse(accepted.issuedAt) > streak.lastAt);
+	return { refusal, streak: streakHolds ? streak : undefined };
+}
+
+/** The message that stops an execution during a cool-down. */
+export function coolDownMessage(coolDown: CoolDown): string {
+	return failureMessage({
+		message: coolDown.message,
+		retryAt: new Date(coolDown.until).toISOString(),
+	});
+}
+
+/** The message that stops an execution for a hold, with what to do. */
+export function holdMessage(hold: LoginHold): string | undefined {
+	if (hold.refusal) return storedRefusalMessage(hold.refusal);
+	if (hold.streak) {
+		return `Enkash has refused ${hold.streak.count} logins in a row for this username (the last at ${utcTime(hold.streak.lastAt)}), and one more locks the account: nothing is sent for it until the credential is tested and Enkash accepts it`;
+	}
+	return undefined;
+}
+
+/**
+ * A token for the credential's login, asking Enkash only when needed.
+ *
+ * Executions of the Enkash Coins nodes never send a login Enkash refused, nor
+ * one of an account that Enkash refused twice in a row, nor one in a
+ * cool-down. A person testing the credential gets no request for those on the
+ * first Test either (n8n's editor tests on every Save and each time the dialog
+ * opens), but is told so, and the next Test within the retry window sends one
+ * token request. A token this process already holds is used as it is, and
+ * requests that need a token at the same moment share one token request.
  */
 export async function obtainToken(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<TokenOutcome> {
 	const login = loginFingerprint(credentials);
-	const refusal = loginMemory.refusal(login, recordedTokenFailure(credentials));
-	if (refusal) throw new Error(tokenFailureMessage(refusal, true));
+	const hold = loginHold(credentials);
+	if (loginMemory.isExecution(credentials)) {
+		const held = holdMessage(hold);
+		if (held) throw new Error(held);
+		const coolDown = loginMemory.activeCoolDown(login);
+		if (coolDown) throw new Error(coolDownMessage(coolDown));
+	} else if (hold.refusal || hold.streak) {
+		if (!loginMemory.takeOfferedRetry(login)) {
+			loginMemory.offerRetry(login);
+			throw new Error(
+				hold.refusal ? testHeldBackMessage(hold.refusal) : testLockoutWarning(hold.streak),
+			);
+		}
+		return await sharedTokenRequest(login, () => tokenRequestOutcome(helper, credentials));
+	} else {
+		// n8n's older Test asks for a token on every Test, whether the stored one is fresh or not.
+		const held = storedToken(credentials);
+		if (held && isFresh(held, Date.now())) return outcomeOf(held);
+	}
 	const remembered = loginMemory.freshToken(login);
-	if (remembered) return outcomeOf(remembered);
+	if (remembered && remembered.value !== credentials[SESSION_TOKEN_FIELD]) {
+		return outcomeOf(remembered);
+	}
 	return await sharedTokenRequest(login, () => tokenRequestOutcome(helper, credentials));
 }
 
-/** The token the credential holds, as this process remembers tokens. */
+/** The token the credential holds for its current values, as this process remembers tokens. */
 export function storedToken(
 	credentials: ICredentialDataDecryptedObject,
 ): RememberedToken | undefined {

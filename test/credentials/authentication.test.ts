@@ -1,4 +1,6 @@
 /** The two credentials at work: tokens fetched, renewed and kept, and a refused login that is never sent twice. */
+import { sleep } from 'n8n-workflow';
+
 import { useAllocationSandbox } from '../helpers/allocate';
 import { ALLOCATE_FROM_INPUT, referralItems } from '../helpers/fixtures';
 import { runNode, type NodeSettings } from '../helpers/n8n-engine';
@@ -49,7 +51,9 @@ describe('authentication', () => {
 		expect(items).toHaveLength(8);
 		for (const [index, item] of (items ?? []).entries()) {
 			expect(item.json.error).toBe('Enkash refused the token request (HTTP 400: Bad credentials)');
-			expect(item.json.description).toMatch(/locks the account after 3 failed token requests/);
+			expect(item.json.description).toMatch(
+				/^Check the Username and Password .* locks the account after 3 refused token requests in a row/,
+			);
 			expect(item.pairedItem).toEqual({ item: index });
 		}
 	});
@@ -172,9 +176,9 @@ describe('a refused login, across executions', () => {
 		);
 		for (const later of runs.slice(1)) {
 			expect(later.error?.message).toMatch(
-				/^Enkash refused the token request \(HTTP 400: Bad credentials\) at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; not sent again until the credential is edited$/,
+				/^Enkash refused the token request \(HTTP 400: Bad credentials\) at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; not sent again until the credential is changed and saved, or tested twice$/,
 			);
-			expect(later.error?.description).toMatch(/not sent again until the credential is edited/);
+			expect(later.error?.description).toMatch(/click Test twice/);
 		}
 	});
 
@@ -188,7 +192,9 @@ describe('a refused login, across executions', () => {
 		expect(apiRequests(sandbox())).toHaveLength(0);
 		expect(items).toHaveLength(3);
 		for (const [index, item] of (items ?? []).entries()) {
-			expect(item.json.error).toMatch(/not sent again until the credential is edited$/);
+			expect(item.json.error).toMatch(
+				/not sent again until the credential is changed and saved, or tested twice$/,
+			);
 			expect(item.pairedItem).toEqual({ item: index });
 		}
 	});
@@ -222,20 +228,28 @@ describe('a refused login, across executions', () => {
 		},
 	);
 
-	it('does not remember a token endpoint that could not be reached: the next execution tries again', async () => {
+	it('does not hold back a login whose token endpoint could not be reached: after a short cool-down, the next execution tries again', async () => {
 		const store = credentialsFor(sandbox(), 'password', {
 			tokenUrl: 'http://127.0.0.1:9/oauth/token',
 		});
 		const first = await runScheduled(store);
 		expect(first.error?.message).toMatch(
-			/^Enkash refused the token request \(the token endpoint could not be reached/,
+			/^Enkash's token endpoint could not be reached \(connection refused\); the next token request is sent after .* UTC \(in 2 s\)$/,
 		);
+		const failure = JSON.parse(String(store[PASSWORD_CREDENTIAL].tokenFailure));
+		expect(failure).toMatchObject({ kind: 'unavailable', retryAt: expect.any(String) });
 
-		store[PASSWORD_CREDENTIAL] = { ...store[PASSWORD_CREDENTIAL], tokenUrl: '' };
-		// The same login as before the outage: nothing to edit, and nothing refused it.
-		const { items } = await runScheduled(store);
+		const during = await runScheduled(store);
+		expect(during.error?.message).toMatch(/^Enkash's token endpoint could not be reached/);
+		// Nothing was sent during the cool-down: the record is the first execution's.
+		expect(JSON.parse(String(store[PASSWORD_CREDENTIAL].tokenFailure))).toEqual(failure);
+		await sleep(Date.parse(failure.retryAt) - Date.now() + 50);
+		const after = await runScheduled(store);
 
-		expect(items?.map(({ json }) => json.allocated)).toEqual([true, true, true]);
+		// The execution after the cool-down asked again, and waits twice as long after this failure.
+		expect(after.error?.message).toMatch(
+			/^Enkash's token endpoint could not be reached.*\(in 4 s\)$/,
+		);
 	});
 
 	it('never stores a secret in the remembered refusal', async () => {
@@ -246,8 +260,9 @@ describe('a refused login, across executions', () => {
 		expect(JSON.parse(remembered)).toEqual({
 			login: expect.stringMatching(/^[0-9a-f]{64}$/),
 			at: expect.any(String),
+			kind: 'refused',
 			message: 'Enkash refused the token request (HTTP 400: Bad credentials)',
-			refused: true,
+			advice: expect.stringMatching(/^Check the Username and Password/),
 		});
 		for (const secret of ['wrong-password', sandbox().credentials.clientSecret]) {
 			expect(remembered).not.toContain(secret);

@@ -199,7 +199,11 @@ describe('one process remembers its last token and refusal', () => {
 		expect(runs.slice(6).map(({ error }) => error?.message)).toEqual(
 			runs
 				.slice(6)
-				.map(() => expect.stringMatching(/not sent again until the credential is edited$/)),
+				.map(() =>
+					expect.stringMatching(
+						/not sent again until the credential is changed and saved, or tested twice$/,
+					),
+				),
 		);
 		expect(sandbox().allocations()).toEqual([]);
 	});
@@ -270,15 +274,18 @@ describe('renewing a token before it expires', () => {
 		const staleRead = storedByAnotherProcess(store, {
 			[SESSION_TOKEN_FIELD]: '',
 			[TOKEN_FAILURE_FIELD]: tokenFailureRecord(data, {
+				kind: 'refused',
 				message: 'Enkash refused the token request (HTTP 400: Bad credentials)',
-				refused: true,
+				advice: 'Check the Username and Password.',
 			}),
 		});
 		const sentBefore = sandbox().requests.length;
 
 		const { error } = await allocateWith({ store, staleRead });
 
-		expect(error?.message).toMatch(/not sent again until the credential is edited$/);
+		expect(error?.message).toMatch(
+			/not sent again until the credential is changed and saved, or tested twice$/,
+		);
 		expect(sandbox().requests.length).toBe(sentBefore);
 	});
 });

@@ -7,17 +7,27 @@ import {
 } from '../../../credentials/common/login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
+	RETRY_WINDOW_SECONDS,
 	SESSION_TOKEN_FIELD,
-	TOKEN_FAILURE_ADVICE,
+	STORED_REFUSAL_ADVICE,
+	TOKEN_FAILURE_FIELD,
+	accountOf,
 	acceptedLoginOf,
+	blocksLogin,
+	failureMessage,
 	loginFingerprint,
 	recordedTokenFailure,
 	renewalWaitMs,
 	renewsAt,
-	tokenFailureMessage,
+	type TokenFailure,
 } from '../../../credentials/common/password-grant';
 import { singleFlight } from '../../../credentials/common/single-flight';
-import { storedToken } from '../../../credentials/common/token-client';
+import {
+	coolDownMessage,
+	holdMessage,
+	loginHold,
+	storedToken,
+} from '../../../credentials/common/token-client';
 
 /**
  * Execution modes in which a login Enkash has not accepted yet may be sent: a
@@ -35,6 +45,14 @@ export const UNPROVEN_LOGIN_MESSAGE =
 export const UNPROVEN_LOGIN_ADVICE =
 	'Enkash locks the account after 3 refused token requests in a row, so workflows that run unattended (webhooks, schedules, triggers, queue-mode workers) only send a login Enkash has already accepted. A new or edited Enkash Coins Password API credential is accepted by its Test button or by one manual run of a workflow that uses it; nothing has been sent to Enkash.';
 
+export const CHANGED_WHILE_RUNNING_MESSAGE =
+	'The Enkash Coins Password API credential was changed while this execution ran: nothing more was sent with the values it started with';
+
+const CHANGED_WHILE_RUNNING_ADVICE =
+	'Run the workflow again: it then uses the credential as it is now. Items already sent are in the output; with a stable Request ID, a rerun credits nobody twice.';
+
+const LOCKOUT_GUARD_ADVICE = `Nothing was sent to Enkash. Check the Username and Password with Enkash, fix the credential, then open it and click Test twice (the second click, within ${RETRY_WINDOW_SECONDS} s, sends one token request). Once Enkash accepts a login of this username, workflows run again.`;
+
 /** What stops the execution from sending anything, with what the user is told. */
 export interface LoginProblem {
 	message: string;
@@ -51,6 +69,9 @@ export class PasswordLogin {
 
 	private readonly unproven: boolean;
 
+	/** A re-read found the stored credential's login changed since the execution began. */
+	private changedWhileRunning = false;
+
 	/** The token whose renewal time {@link renewalTime} holds. */
 	private timedToken: unknown;
 
@@ -61,72 +82,106 @@ export class PasswordLogin {
 		mode: WorkflowExecuteMode,
 	) {
 		this.login = loginFingerprint(data);
+		loginMemory.markExecution(data);
 		this.adopt(loginMemory.freshToken(this.login));
 		this.earlierFailureAt = recordedTokenFailure(data)?.at;
 		this.unproven = !ATTENDED_MODES.has(mode) && acceptedLoginOf(data) === undefined;
 	}
 
 	/**
-	 * Why nothing may be sent: Enkash refused the login (in this execution, an
-	 * earlier one or another in this process), or the login is not proven and
-	 * nobody is watching. A token request that failed without a refusal (the
-	 * token endpoint unreachable) stops this execution only.
+	 * Why nothing may be sent: the credential changed while the execution ran;
+	 * a token request failed in this execution; Enkash refused the login (in an
+	 * earlier execution, another process or another of this process's
+	 * executions), or refused the account's logins twice in a row; token
+	 * requests are in a cool-down after a failure that was not a refusal; or
+	 * the login is not proven and nobody is watching.
 	 */
 	problem(): LoginProblem | undefined {
+		if (this.changedWhileRunning) {
+			return { message: CHANGED_WHILE_RUNNING_MESSAGE, description: CHANGED_WHILE_RUNNING_ADVICE };
+		}
 		const recorded = recordedTokenFailure(this.data);
-		const failedHere = recorded && recorded.at !== this.earlierFailureAt ? recorded : undefined;
-		const failure = failedHere ?? loginMemory.refusal(this.login, recorded);
-		if (failure) {
+		if (recorded && recorded.at !== this.earlierFailureAt) {
+			return { message: failureMessage(recorded), description: recorded.advice };
+		}
+		const hold = loginHold(this.data);
+		const held = holdMessage(hold);
+		if (held) {
 			return {
-				message: tokenFailureMessage(failure, failure !== failedHere),
-				description: TOKEN_FAILURE_ADVICE,
+				message: held,
+				description: hold.refusal ? STORED_REFUSAL_ADVICE : LOCKOUT_GUARD_ADVICE,
 			};
 		}
+		const coolDown = this.coolDown(recorded);
+		if (coolDown) return coolDown;
 		if (this.unproven)
 			return { message: UNPROVEN_LOGIN_MESSAGE, description: UNPROVEN_LOGIN_ADVICE };
+		return undefined;
+	}
+
+	/** A cool-down after a failure that was not a refusal: this process's, or one stored by another. */
+	private coolDown(recorded: TokenFailure | undefined): LoginProblem | undefined {
+		const remembered = loginMemory.activeCoolDown(this.login);
+		if (remembered) {
+			return { message: coolDownMessage(remembered), description: COOL_DOWN_ADVICE };
+		}
+		if (recorded?.retryAt && Date.now() < Date.parse(recorded.retryAt)) {
+			return { message: failureMessage(recorded), description: recorded.advice };
+		}
 		return undefined;
 	}
 
 	/**
 	 * Keeps the token fresh before a send. A token this process obtained since
 	 * the execution began is used as it is. When the token is due for renewal
-	 * (see renewalShare) or Enkash has just answered 401 with
-	 * `rejectedToken`, the stored credential is read again first, after this
-	 * process's wait if the token is already unusable (renewalWaitMs):
-	 * another process may have renewed the token, or been refused, and then
-	 * nothing is sent. Otherwise the token is emptied, so that n8n asks the
-	 * credential for a new one on the next send.
+	 * (see renewalShare), Enkash has just answered 401 with `rejectedToken`, or
+	 * an earlier token request failed, the stored credential is read again
+	 * first, after this process's wait if the token is already unusable
+	 * (renewalWaitMs): another process may have renewed the token, been
+	 * refused, or the credential may have been changed, and then nothing is
+	 * sent with this execution's values. Otherwise the token is emptied, so
+	 * that n8n asks the credential for a new one on the next send.
 	 */
 	async refresh(
 		readStoredCredential: () => Promise<ICredentialDataDecryptedObject>,
 		rejectedToken?: unknown,
 	): Promise<void> {
 		const now = Date.now();
+		const heldValue = this.data[SESSION_TOKEN_FIELD];
 		if (rejectedToken !== undefined) {
 			// Another request of this execution has renewed it meanwhile.
-			if (this.data[SESSION_TOKEN_FIELD] !== rejectedToken) return;
+			if (heldValue !== rejectedToken) return;
 			loginMemory.forgetToken(this.login, rejectedToken);
-		} else if (!this.data[SESSION_TOKEN_FIELD] || now < this.renewalTimeOfHeldToken()) {
+		} else if (heldValue ? now < this.renewalTimeOfHeldToken() : !recordedTokenFailure(this.data)) {
+			// A token not yet due, or none ever: n8n asks the credential for the first one.
 			return;
 		}
 		if (this.adopt(loginMemory.freshToken(this.login, now))) return;
+		if (this.problem()) return;
 
 		const held = storedToken(this.data);
 		const unusable =
 			rejectedToken !== undefined || !held || now >= Date.parse(held.acceptedLogin.expiresAt);
+		const waitSeed = held?.acceptedLogin.issuedAt ?? recordedTokenFailure(this.data)?.at;
 		const stored = await sharedRead(this.login, async () => {
-			if (unusable) await sleep(renewalWaitMs(held?.acceptedLogin));
+			if (unusable) await sleep(renewalWaitMs(waitSeed));
 			return await readStoredCredential();
 		});
+		if (loginFingerprint(stored) !== this.login) {
+			this.changedWhileRunning = true;
+			return;
+		}
 		if (this.adopt(loginMemory.freshToken(this.login))) return;
 		const renewed = storedToken(stored);
 		if (renewed?.value !== rejectedToken && isFresh(renewed, now)) {
-			loginMemory.rememberToken(renewed);
+			loginMemory.rememberToken(renewed, accountOf(stored));
 			this.adopt(renewed);
 			return;
 		}
-		const refusal = recordedTokenFailure(stored);
-		if (refusal?.refused && refusal.login === this.login) loginMemory.rememberRefusal(refusal);
+		const failure = recordedTokenFailure(stored);
+		if (blocksLogin(failure)) loginMemory.rememberRefusal(failure);
+		// Another process's cool-down holds this execution back too (see problem()).
+		if (failure?.retryAt) this.data[TOKEN_FAILURE_FIELD] = stored[TOKEN_FAILURE_FIELD];
 		this.data[SESSION_TOKEN_FIELD] = '';
 	}
 
@@ -147,6 +202,9 @@ export class PasswordLogin {
 		return true;
 	}
 }
+
+const COOL_DOWN_ADVICE =
+	'The login was not refused: nothing counts towards the lockout. Enkash’s token endpoint failed a moment ago, so this n8n process waits before asking again; the next run after that time tries again.';
 
 /** Executions of one process that renew at the same moment share one read of the stored credential. */
 const sharedRead = singleFlight<ICredentialDataDecryptedObject>();

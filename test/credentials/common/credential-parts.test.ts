@@ -33,12 +33,19 @@ describe('baseUrlProperty', () => {
 });
 
 describe('credentialTest', () => {
-	it('reads the balance of the test user, harmless and refused without a valid token', () => {
+	it('reads the balance of the test user, harmless, and fails only on an answer refusing the token', () => {
 		expect(credentialTest.request).toMatchObject({
 			url: endpoints.balance,
 			qs: { userId: CREDENTIAL_TEST_USER },
+			ignoreHttpStatusErrors: true,
 		});
-		expect(credentialTest.rules).toBeUndefined();
+		expect(credentialTest.rules?.map(({ properties }) => properties)).toEqual(
+			['invalid_token', 'unauthorized', 'access_denied'].map((value) => ({
+				key: 'error',
+				value,
+				message: expect.stringMatching(/^Enkash did not accept the token/),
+			})),
+		);
 	});
 
 	it.each([

@@ -8,7 +8,9 @@ import {
 	renewsAt,
 	tokenLifetimeSeconds,
 	recordedTokenFailure,
-	tokenFailureMessage,
+	failureMessage,
+	storedRefusalMessage,
+	testHeldBackMessage,
 	tokenFailureRecord,
 	tokenUrlOf,
 } from '../../../credentials/common/password-grant';
@@ -22,8 +24,9 @@ const LOGIN = {
 	password: 'wrong-password',
 };
 const REFUSAL = {
+	kind: 'refused' as const,
 	message: 'Enkash refused the token request (HTTP 400: Bad credentials)',
-	refused: true,
+	advice: 'Check the Username and Password.',
 };
 
 describe('tokenUrlOf', () => {
@@ -78,31 +81,49 @@ describe('recordedTokenFailure', () => {
 	});
 });
 
-describe('tokenFailureMessage', () => {
+describe('the messages of a recorded failure', () => {
 	const refusedAt = new Date('2026-11-26T08:00:00Z');
 	const failure = recordedTokenFailure({
 		...LOGIN,
 		tokenFailure: tokenFailureRecord(LOGIN, REFUSAL, refusedAt),
 	})!;
 
-	it('is the refusal itself in the execution that was refused', () => {
-		expect(tokenFailureMessage(failure, false)).toBe(REFUSAL.message);
-	});
-
-	it('says when, and that it was not sent again, when remembered from an earlier execution', () => {
-		expect(tokenFailureMessage(failure, true)).toBe(
-			'Enkash refused the token request (HTTP 400: Bad credentials) at 2026-11-26 08:00:00 UTC; not sent again until the credential is edited',
+	it('an execution stopped by a refusal remembered from earlier: when, and the two ways back', () => {
+		expect(storedRefusalMessage(failure)).toBe(
+			'Enkash refused the token request (HTTP 400: Bad credentials) at 2026-11-26 08:00:00 UTC; not sent again until the credential is changed and saved, or tested twice',
 		);
 	});
 
-	it('keeps a failure that was not a refusal as it is: nothing is held back for it', () => {
-		const unreachable = {
-			...failure,
-			refused: false,
-			message:
-				'Enkash refused the token request (the token endpoint could not be reached (ECONNREFUSED))',
-		};
-		expect(tokenFailureMessage(unreachable, true)).toBe(unreachable.message);
+	it("the credential's Test that sent nothing: when, why, and that Retry within 60 s sends one token request", () => {
+		expect(testHeldBackMessage(failure)).toBe(
+			'Enkash refused these values at 2026-11-26 08:00:00 UTC (Enkash refused the token request (HTTP 400: Bad credentials)). If you have changed them, save the credential. Nothing was sent now. Once Enkash has restored the password or unlocked the account, click Retry within 60 s: that sends one token request.',
+		);
+		expect(testHeldBackMessage({ ...failure, kind: 'locked' })).toMatch(
+			/^Enkash locked the account at 2026-11-26 08:00:00 UTC \(.*\)\. Ask Enkash to unlock it\./,
+		);
+	});
+
+	it('a failure that was not a refusal says when the next token request is sent', () => {
+		const retryAt = '2026-11-26T08:00:05.000Z';
+		expect(
+			failureMessage(
+				{ message: "Enkash's token endpoint failed (HTTP 503)", retryAt },
+				Date.parse('2026-11-26T08:00:01Z'),
+			),
+		).toBe(
+			"Enkash's token endpoint failed (HTTP 503); the next token request is sent after 2026-11-26 08:00:05 UTC (in 4 s)",
+		);
+		expect(failureMessage(failure)).toBe(REFUSAL.message);
+	});
+
+	it('reads a record stored before failures had kinds', () => {
+		const old = JSON.stringify({
+			login: loginFingerprint(LOGIN),
+			at: 'x',
+			message: 'm',
+			refused: true,
+		});
+		expect(recordedTokenFailure({ ...LOGIN, tokenFailure: old })?.kind).toBe('refused');
 	});
 });
 
@@ -173,12 +194,12 @@ describe('renewalShare and renewalWaitMs', () => {
 
 	it('are the same for the same token every time this process asks', () => {
 		expect(renewalShare(tokens[0])).toBe(renewalShare({ ...tokens[0] }));
-		expect(renewalWaitMs(tokens[0])).toBe(renewalWaitMs({ ...tokens[0] }));
+		expect(renewalWaitMs(tokens[0].issuedAt)).toBe(renewalWaitMs(tokens[0].issuedAt));
 	});
 
 	it('are drawn anew for each token: a share between 5 % and 25 %, a wait of 0 to 5 s', () => {
 		const shares = tokens.map(renewalShare);
-		const waits = tokens.map(renewalWaitMs);
+		const waits = tokens.map(({ issuedAt }) => renewalWaitMs(issuedAt));
 
 		expect(Math.min(...shares)).toBeGreaterThanOrEqual(0.05);
 		expect(Math.max(...shares)).toBeLessThan(0.25);

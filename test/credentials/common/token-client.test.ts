@@ -40,15 +40,11 @@ describe('readTokenAnswer', () => {
 	it.each([{}, { access_token: '' }, { accessToken: 42 }])(
 		'fails without a token: %p',
 		(answer) => {
-			expect(() => readTokenAnswer(answer)).toThrow(
-				'Enkash answered the token request without an access_token',
-			);
+			expect(() => readTokenAnswer(answer)).toThrow('answered without an access_token');
 		},
 	);
 
 	it('fails on a body that is not JSON', () => {
-		expect(() => readTokenAnswer('<html>')).toThrow(
-			'Enkash answered the token request with a body that is not JSON',
-		);
+		expect(() => readTokenAnswer('<html>')).toThrow('answered with a body that is not JSON');
 	});
 });
