@@ -180,6 +180,22 @@ class EnkashSandbox {
 		this.#options.password = password;
 	}
 
+	/**
+	 * Whether Enkash has locked the user's account (after 3 refused logins in a row).
+	 * @param {string} [username]
+	 */
+	isLocked(username = this.#options.username) {
+		return this.#store.isLocked(username);
+	}
+
+	/**
+	 * Unlocks the user's account, as Enkash's support does on request.
+	 * @param {string} [username]
+	 */
+	unlockAccount(username = this.#options.username) {
+		this.#store.failedLogins.delete(username);
+	}
+
 	reset() {
 		this.#options.password = this.#firstPassword;
 		this.#store = new Store(this.#options);

@@ -105,10 +105,15 @@ class Store {
 		return clientId === this.options.clientId && clientSecret === this.options.clientSecret;
 	}
 
+	/** @param {string} username */
+	isLocked(username) {
+		return (this.failedLogins.get(username) ?? 0) >= MAX_FAILED_LOGINS;
+	}
+
 	/** @param {string} username @param {string} password @returns {'accepted' | 'rejected' | 'locked'} */
 	login(username, password) {
 		const failures = this.failedLogins.get(username) ?? 0;
-		if (failures >= MAX_FAILED_LOGINS) return 'locked';
+		if (this.isLocked(username)) return 'locked';
 		if (username === this.options.username && password === this.options.password) {
 			this.failedLogins.delete(username);
 			return 'accepted';

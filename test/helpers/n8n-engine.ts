@@ -11,7 +11,13 @@
  * engine, and `preAuthentication` filling the expirable field, persisting it
  * and refreshing it when asked to.
  */
-import { ExecutionLifecycleHooks, PollContext, WorkflowExecute } from 'n8n-core';
+import {
+	ExecuteContext,
+	ExecutionLifecycleHooks,
+	PollContext,
+	RoutingNode,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
@@ -282,6 +288,106 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 		run,
 		credentialsHelper,
 	};
+}
+
+/** What n8n's credential Test answers: the dialog shows the message. */
+export interface CredentialTestResult {
+	status: 'OK' | 'Error';
+	message: string;
+}
+
+/**
+ * The credential's Test button, as n8n's CredentialsTester runs it: the
+ * credential's test request through n8n-core's RoutingNode, in a temporary
+ * node that references the stored credential, with the data the editor sends
+ * (the stored values, with the person's changes), and the test's rules.
+ */
+export async function testCredential(
+	store: CredentialStore,
+	type: string,
+	changes: ICredentialDataDecryptedObject = {},
+): Promise<CredentialTestResult> {
+	const { test } = credentialTypes[type];
+	if (!test || !('request' in test)) throw new Error(`${type} has no test request`);
+	const credentialsHelper = new EngineCredentialsHelper(store);
+	const credentialsDecrypted = {
+		id: `${type}-1`,
+		name: `${type} test credential`,
+		type,
+		data: { ...store[type], ...changes },
+	};
+	const testNodeType: INodeType = {
+		description: {
+			displayName: 'Temp',
+			name: 'credentialTest',
+			group: [],
+			version: 1,
+			description: '',
+			defaults: {},
+			inputs: [],
+			outputs: [],
+			credentials: [{ name: type, required: true }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					routing: { request: test.request },
+					default: '',
+				},
+			],
+		},
+	};
+	const node: INode = {
+		id: 'temp',
+		name: 'Temp-Node',
+		type: 'credentialTest',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: {},
+		credentials: { [type]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name } },
+	};
+	const nodeTypes = {
+		getByName: () => testNodeType,
+		getByNameAndVersion: () => testNodeType,
+		getKnownTypes: () => ({}),
+	} as unknown as INodeTypes;
+	const workflow = new Workflow({ nodes: [node], connections: {}, active: false, nodeTypes });
+	const context = new ExecuteContext(
+		workflow,
+		node,
+		engineAdditionalData(credentialsHelper),
+		'internal',
+		createRunExecutionData({}),
+		0,
+		[],
+		{ main: [[{ json: {} }]] },
+		{ node, data: {}, source: null },
+		[],
+	);
+	let response;
+	try {
+		response = await new RoutingNode(context, testNodeType, credentialsDecrypted).runNode();
+	} catch (error) {
+		const { cause, message } = error as {
+			cause?: { response?: { status: number } };
+			message: string;
+		};
+		if (cause?.response) {
+			return { status: 'Error', message: `Received HTTP status code: ${cause.response.status}` };
+		}
+		return { status: 'Error', message };
+	}
+	const body = response?.[0]?.[0]?.json ?? {};
+	for (const rule of test.rules ?? []) {
+		if (
+			rule.type === 'responseSuccessBody' &&
+			body[rule.properties.key] === rule.properties.value
+		) {
+			return { status: 'Error', message: rule.properties.message };
+		}
+	}
+	return { status: 'OK', message: 'Connection successful!' };
 }
 
 export interface PollResult {

@@ -73,6 +73,19 @@ describe('Lifecycle', () => {
 		expect((await passwordGrant()).status).toBe(200);
 	});
 
+	it('locks the account after 3 refused logins in a row, and unlockAccount() unlocks it, as Enkash support would', async () => {
+		for (let refusal = 0; refusal < 3; refusal++) {
+			expect((await passwordGrant({ password: 'wrong' })).status).toBe(400);
+		}
+		expect(sandbox.isLocked()).toBe(true);
+		expect((await passwordGrant()).json).toMatchObject({ error_description: 'User account is locked' });
+
+		sandbox.unlockAccount();
+
+		expect(sandbox.isLocked()).toBe(false);
+		expect((await passwordGrant()).status).toBe(200);
+	});
+
 	it('setBalances() sets balances, as spending coins elsewhere would', async () => {
 		sandbox.setBalances({ EK1: 40, EK2: 0 });
 
