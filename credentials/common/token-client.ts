@@ -133,8 +133,8 @@ async function requestToken(
 	try {
 		return readTokenAnswer(response);
 	} catch (error) {
-		if (error instanceof UnusableTokenAnswer) return { tokenUrl, unusableAnswer: error.message };
-		throw error;
+		// readTokenAnswer throws nothing but an UnusableTokenAnswer.
+		return { tokenUrl, unusableAnswer: (error as UnusableTokenAnswer).message };
 	}
 }
 

@@ -283,7 +283,7 @@ describe('a refused password in n8n', () => {
 		for (const later of errors.slice(1)) {
 			for (const error of later)
 				expect(error).toMatch(
-					/^Enkash refused the token request \(HTTP 400: Bad credentials\) at .+ UTC; not sent again until the credential is edited$/,
+					/^Enkash refused the token request \(HTTP 400: Bad credentials\) at .+ UTC; not sent again until the credential is changed and saved, or tested twice$/,
 				);
 		}
 	});

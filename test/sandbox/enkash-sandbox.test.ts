@@ -78,7 +78,9 @@ describe('Lifecycle', () => {
 			expect((await passwordGrant({ password: 'wrong' })).status).toBe(400);
 		}
 		expect(sandbox.isLocked()).toBe(true);
-		expect((await passwordGrant()).json).toMatchObject({ error_description: 'User account is locked' });
+		expect((await passwordGrant()).json).toMatchObject({
+			error_description: 'User account is locked',
+		});
 
 		sandbox.unlockAccount();
 
