@@ -35,6 +35,12 @@ module.exports = {
 			{ path: '^nodes/EnkashCoins/' },
 		),
 		forbid(
+			'action-node-apart-from-trigger',
+			'What the action node shares with the trigger belongs in nodes/shared/.',
+			{ path: '^nodes/EnkashCoins/' },
+			{ path: '^nodes/EnkashCoinsTrigger/' },
+		),
+		forbid(
 			'flow-control-through-its-index',
 			'Flow control is used through nodes/shared/flow-control/index.ts alone.',
 			{ pathNot: '^nodes/shared/flow-control/' },

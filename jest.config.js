@@ -11,6 +11,10 @@ const path = require('node:path');
  * - e2e: the packed package inside a real n8n;
  * - ui: the editor in a real browser;
  * - queue: the package in n8n's queue mode, with PostgreSQL, Redis and workers.
+ *
+ * `npm run test:file -- <file>` runs only the files named, in whichever project
+ * holds them (`jest --runTestsByPath`): after `--selectProjects`, jest would take
+ * a path for one more project name and run the whole project.
  */
 const compatDir = process.env.N8N_COMPAT_DIR;
 const compatModules = compatDir

@@ -5,7 +5,6 @@
  */
 import { N8n } from '../../dev/n8n';
 import {
-	EXAMPLE_CREDENTIALS,
 	loadExample,
 	manualVariant,
 	manualWorkflow,
@@ -13,12 +12,11 @@ import {
 	sandboxCredentials,
 } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
-import { everyOperation } from '../helpers/operations';
+import { everyOperationNodes, NODE_TYPE } from '../helpers/every-operation-workflow';
 import { COMPANY_ID, EVENT_NAME, USER_ID } from '../helpers/fixtures';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 
-const NODE_TYPE = 'n8n-nodes-enkash-coins.enkashCoins';
 let sandbox: Sandbox;
 let n8n: N8n;
 
@@ -36,78 +34,6 @@ afterAll(async () => {
 
 // The sandbox is not reset between tests: that would revoke the token stored in
 // the imported credential. Each test uses its own events, users and request ids.
-
-function enkashNode(
-	name: string,
-	x: number,
-	authentication: 'accessToken' | 'password',
-	parameters: Record<string, unknown>,
-) {
-	const credential =
-		authentication === 'password' ? EXAMPLE_CREDENTIALS.password : EXAMPLE_CREDENTIALS.token;
-	return {
-		id: `${name.replace(/\W/g, '')}-${authentication}`,
-		name,
-		type: NODE_TYPE,
-		typeVersion: 1,
-		position: [x, 0],
-		parameters: { authentication, ...parameters },
-		credentials: { [credential.type]: { id: credential.id, name: credential.name } },
-	};
-}
-
-/** The nodes of the "every operation" workflow, one per operation in the registry, in the order they run. */
-function everyOperationNodes(
-	authentication: 'accessToken' | 'password',
-	event: string,
-	userId: string,
-) {
-	return [
-		enkashNode('Create Event', 200, authentication, {
-			resource: 'event',
-			operation: 'create',
-			companyId: COMPANY_ID,
-			eventName: event,
-			amount: 20,
-		}),
-		enkashNode('Get Event', 400, authentication, {
-			resource: 'event',
-			operation: 'get',
-			coinConfigId: '={{ $json.coinConfigId }}',
-		}),
-		enkashNode('Update Event', 600, authentication, {
-			resource: 'event',
-			operation: 'update',
-			coinConfigId: '={{ $json.coinConfigId }}',
-			updateFields: { amount: 30, configuration: 'CUSTOM' },
-		}),
-		enkashNode('Allocate Coins', 800, authentication, {
-			resource: 'allocation',
-			operation: 'allocate',
-			companyId: COMPANY_ID,
-			eventName: '={{ $json.event }}',
-			userId,
-			requestId: `REQ-${userId}`,
-		}),
-		enkashNode('Get Balance', 1000, authentication, {
-			resource: 'balance',
-			operation: 'get',
-			userId: '={{ $json.userId }}',
-			options: { fullResponse: true },
-		}),
-	];
-}
-
-it('the "every operation" workflow has a node for each operation in the registry', () => {
-	const covered = everyOperationNodes('accessToken', 'EVENT', 'USER').map(({ parameters }) => {
-		const { resource, operation } = parameters as Record<string, unknown>;
-		return `${String(resource)}/${String(operation)}`;
-	});
-	const missing = everyOperation
-		.filter(({ resource, operation }) => !covered.includes(`${resource.value}/${operation.value}`))
-		.map(({ label }) => label);
-	expect(missing).toEqual([]);
-});
 
 describe.each(['accessToken', 'password'] as const)(
 	'every operation, authenticated by %s',

@@ -5,6 +5,19 @@ import { EnkashCoins } from '../../../nodes/EnkashCoins/EnkashCoins.node';
 import { resources } from '../../../nodes/EnkashCoins/resources';
 import { everyOperation } from '../../helpers/operations';
 
+/**
+ * The fields of each operation (`resource/operation`), in the order the
+ * panel shows them: the names saved workflows hold, never renamed.
+ * Every operation of the registry must have an entry.
+ */
+const CONTRACT_FIELDS: Record<string, string[]> = {
+	'allocation/allocate': ['companyId', 'eventName', 'userId', 'requestId'],
+	'balance/get': ['userId'],
+	'event/create': ['companyId', 'eventName', 'amount', 'configuration'],
+	'event/get': ['coinConfigId'],
+	'event/update': ['coinConfigId', 'updateFields'],
+};
+
 describe('the node description (the workflow contract)', () => {
 	const { description } = new EnkashCoins();
 	const property = (name: string, resource?: string) =>
@@ -99,20 +112,22 @@ describe('the node description (the workflow contract)', () => {
 		expect(new Set(actions).size).toBe(actions.length);
 	});
 
-	it('has the contract’s fields for each operation', () => {
-		expect({
-			eventCreate: fieldsOf('event', 'create'),
-			eventGet: fieldsOf('event', 'get'),
-			eventUpdate: fieldsOf('event', 'update'),
-			allocationAllocate: fieldsOf('allocation', 'allocate'),
-			balanceGet: fieldsOf('balance', 'get'),
-		}).toEqual({
-			eventCreate: ['companyId', 'eventName', 'amount', 'configuration'],
-			eventGet: ['coinConfigId'],
-			eventUpdate: ['coinConfigId', 'updateFields'],
-			allocationAllocate: ['companyId', 'eventName', 'userId', 'requestId'],
-			balanceGet: ['userId'],
+	it.each(everyOperation)('has the contract’s fields for $label', ({ resource, operation }) => {
+		const key = `${resource.value}/${operation.value}`;
+		// A new operation needs its line in CONTRACT_FIELDS below: the fields saved workflows will hold.
+		expect({ [key]: CONTRACT_FIELDS[key] ?? 'no entry in CONTRACT_FIELDS' }).toEqual({
+			[key]: fieldsOf(resource.value, operation.value),
 		});
+	});
+
+	it('has no contract fields for an operation the registry lacks', () => {
+		const registered = everyOperation.map(
+			({ resource, operation }) => `${resource.value}/${operation.value}`,
+		);
+		expect(Object.keys(CONTRACT_FIELDS).filter((key) => !registered.includes(key))).toEqual([]);
+	});
+
+	it('has the contract’s update fields', () => {
 		const updateFields = description.properties.find(({ name }) => name === 'updateFields');
 		expect((updateFields?.options as INodeProperties[]).map(({ name }) => name)).toEqual([
 			'amount',
