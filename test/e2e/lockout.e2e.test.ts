@@ -7,33 +7,25 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { N8n } from '../../dev/n8n';
-import { OWNER } from '../../dev/playground';
-import { sandboxCredentials, webhookVariant } from '../../dev/workflows';
+import type { N8n } from '../../dev/n8n';
 import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/shared/transport/password-login';
-import { startSandbox } from '../../sandbox/enkash-sandbox';
-import type { Sandbox } from '../helpers/sandbox';
-import { COMPANY_ID, EVENT_NAME } from '../helpers/fixtures';
+import {
+	credentialData,
+	postReferral as postTo,
+	startWebhookScenarios,
+	testCredential as testWith,
+	tokenRequestsSince,
+	webhookScenario,
+	type WebhookScenario as Scenario,
+} from '../helpers/webhook-scenarios';
 
 const RUNS = 5;
-const EVENT = { companyId: COMPANY_ID, event: EVENT_NAME, amount: 50 };
 
 let n8n: N8n;
 const figures: string[] = [];
 
-interface Scenario {
-	credential: { id: string; name: string; type: string };
-	sandbox?: Sandbox;
-	tokenTtlSeconds: number;
-	workflowId: string;
-	path: string;
-}
-const scenario = (key: string, name: string, tokenTtlSeconds = 3600): Scenario => ({
-	credential: { id: `EnkashLockout${key}`, name, type: 'enkashCoinsPasswordApi' },
-	tokenTtlSeconds,
-	workflowId: `EnkashLockoutW${key}`,
-	path: `enkash-lockout-${key.toLowerCase()}`,
-});
+const scenario = (key: string, name: string, tokenTtlSeconds?: number) =>
+	webhookScenario('EnkashLockout', key, name, tokenTtlSeconds);
 /** Tokens of the cost scenario: short, so that one is due for renewal within seconds. */
 const SHORT_TOKEN_SECONDS = 6;
 const SCENARIOS = {
@@ -43,31 +35,11 @@ const SCENARIOS = {
 	cost: scenario('Co', 'Enkash, tokens of 6 s', SHORT_TOKEN_SECONDS),
 };
 
-function credentialData({ sandbox }: Scenario, overrides: Record<string, string> = {}) {
-	const { data } = sandboxCredentials(sandbox!)[1];
-	return { ...data, ...overrides };
-}
-
 beforeAll(async () => {
-	n8n = N8n.create();
-	for (const each of Object.values(SCENARIOS)) {
-		each.sandbox = await startSandbox({ tokenTtlSeconds: each.tokenTtlSeconds });
-		each.sandbox.createEvent(EVENT);
-	}
-	await n8n.importCredentials(
-		Object.values(SCENARIOS).map((each) => ({
-			...each.credential,
-			data: credentialData(each, each === SCENARIOS.unproven ? { password: 'wrong' } : {}),
-		})),
-	);
-	const workflows = Object.values(SCENARIOS).map(({ workflowId, path, credential }) =>
-		webhookVariant('referral-webhook-allocate.json', { id: workflowId, path, credential }),
-	);
-	await n8n.importWorkflows(workflows);
-	for (const { id } of workflows) await n8n.publishWorkflow(id);
-	await n8n.start();
-	for (const { path } of Object.values(SCENARIOS)) await n8n.waitForWebhook(path);
-	await n8n.setupOwner(OWNER);
+	n8n = await startWebhookScenarios(Object.values(SCENARIOS), {
+		dataOf: (each) =>
+			credentialData(each, each === SCENARIOS.unproven ? { password: 'wrong' } : {}),
+	});
 }, 600_000);
 
 afterAll(async () => {
@@ -76,35 +48,13 @@ afterAll(async () => {
 	process.stdout.write(`\nProduction webhooks in one n8n process\n\n${figures.join('\n')}\n\n`);
 });
 
-let referrals = 0;
-/** Posts a referral to the scenario's published webhook; answers what the workflow responded. */
-async function postReferral({ path }: Scenario) {
-	referrals += 1;
-	const response = await fetch(`${n8n.baseUrl}/webhook/${path}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({ referrerId: `EKL${referrals}`, referralId: `REF-LOCKOUT-${referrals}` }),
-	});
-	return (await response.json()) as { allocated?: boolean; error?: string };
-}
+const postReferral = (each: Scenario) => postTo(n8n, each);
+const testCredential = (each: Scenario, data: Record<string, unknown>) => testWith(n8n, each, data);
 
 async function sixAtOnceThenThree(each: Scenario) {
 	const answers = await Promise.all(Array.from({ length: 6 }, () => postReferral(each)));
 	for (let call = 0; call < 3; call++) answers.push(await postReferral(each));
 	return answers;
-}
-
-/** What the sandbox's token endpoint received from `since` (an index into its requests) on. */
-function tokenRequestsSince(sandbox: Sandbox, since: number) {
-	const sent = sandbox.requests.slice(since).filter(({ path }) => path === '/oauth/token');
-	return { sent: sent.length, refused: sent.filter(({ outcome }) => outcome !== 'ok').length };
-}
-
-/** The credential's Test button, as the editor sends it. */
-async function testCredential(each: Scenario, data: Record<string, unknown>) {
-	return (await n8n.rest('POST', '/credentials/test', {
-		credentials: { ...each.credential, data },
-	})) as { status: string; message: string };
 }
 
 describe('production webhooks in one n8n process, with the password credential', () => {

@@ -9,57 +9,41 @@
  */
 import { sleep } from 'n8n-workflow';
 
-import { N8n } from '../../dev/n8n';
-import { OWNER } from '../../dev/playground';
-import { sandboxCredentials, webhookVariant } from '../../dev/workflows';
+import type { N8n } from '../../dev/n8n';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
-import type { Sandbox } from '../helpers/sandbox';
-import { COMPANY_ID, EVENT_NAME } from '../helpers/fixtures';
-
-const EVENT = { companyId: COMPANY_ID, event: EVENT_NAME, amount: 50 };
+import {
+	REFERRAL_EVENT,
+	credentialData,
+	postReferral as postTo,
+	startWebhookScenarios,
+	testCredential,
+	tokenRequestsSince,
+	webhookScenario,
+	type WebhookScenario as Scenario,
+} from '../helpers/webhook-scenarios';
 
 let n8n: N8n;
 
-interface Scenario {
-	credential: { id: string; name: string; type: string };
-	sandbox?: Sandbox;
-	workflowId: string;
-	path: string;
-}
-const scenario = (key: string, name: string): Scenario => ({
-	credential: { id: `EnkashWayBack${key}`, name, type: 'enkashCoinsPasswordApi' },
-	workflowId: `EnkashWayBackW${key}`,
-	path: `enkash-way-back-${key.toLowerCase()}`,
-});
+const scenario = (key: string, name: string, tokenTtlSeconds?: number) =>
+	webhookScenario('EnkashWayBack', key, name, tokenTtlSeconds);
+/** Tokens of the outage scenario: short, so that the one held has expired when the outage starts. */
+const DOWN_TOKEN_SECONDS = 3;
 const SCENARIOS = {
 	restored: scenario('Re', 'Enkash, password changed and restored at Enkash'),
 	locked: scenario('Lo', 'Enkash, account locked then unlocked'),
 	throttled: scenario('Th', 'Enkash, token endpoint throttled once'),
 	address: scenario('Ad', 'Enkash, wrong Token URL'),
+	down: scenario('Do', 'Enkash, token endpoint down then back', DOWN_TOKEN_SECONDS),
+	shared: scenario('Sh', 'Enkash, one username in three credentials'),
 };
-
-function credentialData({ sandbox }: Scenario, overrides: Record<string, string> = {}) {
-	const { data } = sandboxCredentials(sandbox!)[1];
-	return { ...data, ...overrides };
-}
+/** Two more credentials with the username of SCENARIOS.shared, each with its own wrong password. */
+const SAME_USERNAME = ['Sh2', 'Sh3'].map((key) => scenario(key, `Enkash, same username ${key}`));
 
 beforeAll(async () => {
-	n8n = N8n.create();
-	for (const each of Object.values(SCENARIOS)) {
-		each.sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
-		each.sandbox.createEvent(EVENT);
-	}
-	await n8n.importCredentials(
-		Object.values(SCENARIOS).map((each) => ({ ...each.credential, data: credentialData(each) })),
-	);
-	const workflows = Object.values(SCENARIOS).map(({ workflowId, path, credential }) =>
-		webhookVariant('referral-webhook-allocate.json', { id: workflowId, path, credential }),
-	);
-	await n8n.importWorkflows(workflows);
-	for (const { id } of workflows) await n8n.publishWorkflow(id);
-	await n8n.start();
-	for (const { path } of Object.values(SCENARIOS)) await n8n.waitForWebhook(path);
-	await n8n.setupOwner(OWNER);
+	n8n = await startWebhookScenarios(Object.values(SCENARIOS), {
+		sharing: SAME_USERNAME,
+		dataOf: (each) => credentialData(SAME_USERNAME.includes(each) ? SCENARIOS.shared : each),
+	});
 }, 600_000);
 
 afterAll(async () => {
@@ -67,29 +51,12 @@ afterAll(async () => {
 	for (const each of Object.values(SCENARIOS)) await each.sandbox?.close();
 });
 
-let referrals = 0;
-async function postReferral({ path }: Scenario) {
-	referrals += 1;
-	const response = await fetch(`${n8n.baseUrl}/webhook/${path}`, {
-		method: 'POST',
-		headers: { 'content-type': 'application/json' },
-		body: JSON.stringify({
-			referrerId: `EKW${referrals}`,
-			referralId: `REF-WAY-BACK-${referrals}`,
-		}),
-	});
-	return (await response.json()) as { allocated?: boolean; error?: string };
-}
+const postReferral = (each: Scenario) => postTo(n8n, each);
 
 async function nineCalls(each: Scenario) {
 	const answers = [];
 	for (let call = 0; call < 9; call++) answers.push(await postReferral(each));
 	return answers;
-}
-
-function tokenRequestsSince(sandbox: Sandbox, since: number) {
-	const sent = sandbox.requests.slice(since).filter(({ path }) => path === '/oauth/token');
-	return { sent: sent.length, refused: sent.filter(({ outcome }) => outcome !== 'ok').length };
 }
 
 /** The credential as the editor loads it when its dialog opens: password fields redacted. */
@@ -102,11 +69,8 @@ async function openDialog(each: Scenario): Promise<Record<string, unknown>> {
 }
 
 /** The dialog's Test (and the test n8n's editor runs when the dialog opens or is saved). */
-async function clickTest(each: Scenario, data: Record<string, unknown>) {
-	return (await n8n.rest('POST', '/credentials/test', {
-		credentials: { ...each.credential, data },
-	})) as { status: string; message: string };
-}
+const clickTest = (each: Scenario, data: Record<string, unknown>) =>
+	testCredential(n8n, each, data);
 
 describe('ways back, as the editor drives the credential', () => {
 	it('proven, then refused after its password changed at Enkash; Enkash restores it; opening the credential and testing twice sends exactly 1 token request, and calls answer again', async () => {
@@ -212,5 +176,57 @@ describe('ways back, as the editor drives the credential', () => {
 		});
 		expect(await clickTest(each, fixed)).toMatchObject({ status: 'OK' });
 		expect((await postReferral(each)).allocated).toBe(true);
+	});
+
+	it('the token endpoint down (connection refused), then back: no refusal stored, a cool-down rather than a request per call, and calls answer once it is back', async () => {
+		const each = SCENARIOS.down;
+		expect(await clickTest(each, await openDialog(each))).toMatchObject({ status: 'OK' });
+		const port = Number(new URL(each.sandbox!.url).port);
+		await sleep(DOWN_TOKEN_SECONDS * 1000);
+		await each.sandbox!.close();
+
+		const during = [];
+		for (let call = 0; call < 6; call++) during.push((await postReferral(each)).error ?? '');
+		expect(during).toEqual(
+			during.map(() =>
+				expect.stringMatching(
+					/^Enkash's token endpoint could not be reached \(connection refused\)/,
+				),
+			),
+		);
+		// One token request failed: every call names the same next attempt, which a second failure would have moved.
+		const nextAttempts = during.map((error) => /sent after (.* UTC)/.exec(error)?.[1]);
+		expect(new Set(nextAttempts).size).toBe(1);
+
+		each.sandbox = await startSandbox({ port, tokenTtlSeconds: 3600 });
+		each.sandbox.createEvent(REFERRAL_EVENT);
+		let back = await postReferral(each);
+		for (let wait = 0; !back.allocated && wait < 15; wait++) {
+			await sleep(1000);
+			back = await postReferral(each);
+		}
+
+		expect(back.allocated).toBe(true);
+		expect(tokenRequestsSince(each.sandbox, 0)).toEqual({ sent: 1, refused: 0 });
+	});
+
+	it('three credentials with one username, each with a different wrong password, each tested once: the third sends nothing and warns; the account is not locked', async () => {
+		const sandbox = SCENARIOS.shared.sandbox!;
+		const since = sandbox.requests.length;
+		const answers = [];
+		for (const [index, each] of [SCENARIOS.shared, ...SAME_USERNAME].entries()) {
+			const data = { ...(await openDialog(each)), password: `wrong-${index}` };
+			answers.push(await clickTest(each, data));
+		}
+
+		expect(answers.map(({ message }) => message)).toEqual([
+			expect.stringMatching(/^Enkash refused the token request \(HTTP 400: Bad credentials\)/),
+			expect.stringMatching(/^Enkash refused the token request \(HTTP 400: Bad credentials\)/),
+			expect.stringMatching(
+				/one more refused token request locks the account\. Nothing was sent now\./,
+			),
+		]);
+		expect(tokenRequestsSince(sandbox, since)).toEqual({ sent: 2, refused: 2 });
+		expect(sandbox.isLocked()).toBe(false);
 	});
 });

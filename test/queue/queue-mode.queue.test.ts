@@ -58,6 +58,7 @@ const SCENARIOS: Record<string, PasswordScenario> = {
 	rotated: passwordScenario('Rot', 'Enkash, password rotated', 30),
 	expiring: passwordScenario('Exp', 'Enkash, tokens of 30 s', 30),
 	renewing: passwordScenario('Ren', 'Enkash, slow token endpoint', 3600),
+	edited: passwordScenario('Edi', 'Enkash, edited mid-campaign', 30),
 };
 
 /** The campaign's Enkash, with the examples' credentials. */
@@ -322,6 +323,47 @@ describe(`the password credential on ${WORKERS} workers`, () => {
 				Math.ceil(ROTATION_TRIALS * 0.9),
 			);
 		}
+	});
+
+	it('the password changed at Enkash and in n8n while a campaign runs on 3 workers: no token request with the old values after the edit', async () => {
+		await liveWorkers(WORKERS);
+		const scenario = SCENARIOS.edited;
+		const sandbox = scenario.sandbox!;
+		const oldPassword = credentialData(scenario).password;
+		expect(await testCredential(scenario, credentialData(scenario))).toMatchObject({
+			status: 'OK',
+		});
+		const started = Date.now();
+		let editedAt = Infinity;
+		const edit = (async () => {
+			await sleep(5000);
+			sandbox.changePassword('changed-in-both');
+			const data = credentialData(scenario);
+			await editCredential(scenario, data);
+			editedAt = sandbox.requests.length;
+			expect(await testCredential(scenario, data)).toMatchObject({ status: 'OK' });
+		})();
+
+		const result = await sendCampaign(
+			webhookUrl(scenario.path),
+			campaignAllocations('E', 400_000),
+			{ batchSize: 100, inFlight: 3, resend: false, stopWhen: () => Date.now() - started > 45_000 },
+		);
+		await edit;
+
+		const withOldValues = sandbox.requests
+			.slice(editedAt)
+			.filter(
+				({ path, body }) =>
+					path === '/oauth/token' && (body as { password?: string }).password === oldPassword,
+			);
+		expect(withOldValues).toEqual([]);
+		expect(creditTally(sandbox, result.sent, CAMPAIGN_EVENT.amount).twice).toBe(0);
+		figures.push(
+			`password changed at Enkash and in n8n mid-campaign, ${WORKERS} workers, tokens of 30 s: ` +
+				`${withOldValues.length} token requests with the old values after the edit, ` +
+				`${tokenRequests(sandbox, editedAt).sent} in all after it`,
+		);
 	});
 
 	it('tokens of 30 s expiring during a 70 s campaign: far fewer token requests than one per worker and expiry', async () => {
