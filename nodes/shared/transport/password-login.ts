@@ -53,6 +53,9 @@ const CHANGED_WHILE_RUNNING_ADVICE =
 
 const LOCKOUT_GUARD_ADVICE = `Nothing was sent to Enkash. Check the Username and Password with Enkash, fix the credential, then open it and click Test twice (the second click, within ${RETRY_WINDOW_SECONDS} s, sends one token request). Once Enkash accepts a login of this username, workflows run again.`;
 
+const COOL_DOWN_ADVICE =
+	'The login was not refused: nothing counts towards the lockout. Enkash’s token endpoint failed a moment ago, so this n8n process waits before asking again; the next run after that time tries again.';
+
 /** What stops the execution from sending anything, with what the user is told. */
 export interface LoginProblem {
 	message: string;
@@ -202,9 +205,6 @@ export class PasswordLogin {
 		return true;
 	}
 }
-
-const COOL_DOWN_ADVICE =
-	'The login was not refused: nothing counts towards the lockout. Enkash’s token endpoint failed a moment ago, so this n8n process waits before asking again; the next run after that time tries again.';
 
 /** Executions of one process that renew at the same moment share one read of the stored credential. */
 const sharedRead = singleFlight<ICredentialDataDecryptedObject>();
