@@ -59,7 +59,8 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: '',
-			description: 'The OAuth client ID Enkash issued for your integration',
+			description:
+				'The client ID Enkash issues, with its Client Secret, when it sets up API access for your company. Ask your Enkash contact for it.',
 		},
 		{
 			displayName: 'Client Secret',
@@ -68,6 +69,7 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
+			description: 'The client secret Enkash issued together with the Client ID',
 		},
 		{
 			displayName: 'Username',
@@ -75,7 +77,8 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: '',
-			description: 'The Enkash API user',
+			description:
+				'The user name of the API user Enkash set up for your company’s integration, given to you by Enkash with its password',
 		},
 		{
 			displayName: 'Password',

@@ -40,16 +40,39 @@ function operationProperty(resource: EnkashResource): INodeProperties {
 	};
 }
 
+/**
+ * An operation's notice, shown for that operation only. It is not a field of
+ * the operation (nothing is saved or sent), so it is shown by the operation
+ * and hidden for the other resources rather than listed among the fields.
+ */
+function noticeProperty(resource: EnkashResource, operation: EnkashOperation): INodeProperties[] {
+	if (!operation.notice) return [];
+	const otherResources = resources.filter(({ value }) => value !== resource.value);
+	return [
+		{
+			displayName: operation.notice,
+			name: `${operation.value}Notice`,
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				show: { operation: [operation.value] },
+				hide: { resource: otherResources.map(({ value }) => value) },
+			},
+		},
+	];
+}
+
 /** The operation selector and the fields of every operation, each shown only for its own operation. */
 export function operationProperties(): INodeProperties[] {
 	return resources.flatMap((resource) => [
 		operationProperty(resource),
-		...resource.operations.flatMap((operation) =>
-			operation.fields.map((field) => ({
+		...resource.operations.flatMap((operation) => [
+			...noticeProperty(resource, operation),
+			...operation.fields.map((field) => ({
 				...field,
 				displayOptions: { show: { resource: [resource.value], operation: [operation.value] } },
 			})),
-		),
+		]),
 	]);
 }
 
