@@ -24,7 +24,7 @@ const TOKEN_REFUSED_ADVICE: Record<string, string> = {
 	[CREDENTIAL_TYPES.accessToken]:
 		'The access token was refused: it may have expired. Generate a new one, or use the Enkash Coins Password API credential, which renews tokens automatically.',
 	[CREDENTIAL_TYPES.password]:
-		'Enkash refused the token it had issued to this credential, even after the node fetched a new one. Check with Enkash that the API user may use the Coins API, then try again.',
+		'Enkash issued this credential a token but refused it for this call, also when the node tried once more, so the login itself works. Check with Enkash that the API user may use the Coins API, then try again.',
 };
 
 /** What to tell the user about a request that failed: what happened to which call, and what to check. */

@@ -54,7 +54,7 @@ describe('Include Input Fields', () => {
 				pairedItem: { item: 1 },
 			},
 		]);
-		expect(apiRequests(sandbox()).map(({ body }) => body?.userId)).toEqual([
+		expect(apiRequests(sandbox()).map(({ body }) => (body as { userId?: string }).userId)).toEqual([
 			'EKROW001',
 			'EKROW003',
 		]);
