@@ -73,7 +73,19 @@ export async function runOperation(
 			pairedItem: { item: itemIndex },
 		};
 	}
-	const errorItem = (error: Error, itemIndex: number) => outputItem(itemIndex, errorJson(error));
+	// n8n sends an item to the error output (On Error: "Continue (using error output)")
+	// only when the item carries its error, or its JSON holds nothing but `error`.
+	const toErrorOutput = context.getNode().onError === 'continueErrorOutput';
+	function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+		const item = outputItem(itemIndex, errorJson(error));
+		if (toErrorOutput) {
+			item.error =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(context.getNode(), error, { itemIndex });
+		}
+		return item;
+	}
 
 	async function runItem(itemIndex: number): Promise<void> {
 		const request = requests[itemIndex];

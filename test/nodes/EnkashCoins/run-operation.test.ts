@@ -98,4 +98,22 @@ describe('Include Input Fields', () => {
 		expect(sandbox().balanceOf('EKROW003')).toBe(EVENT_AMOUNT);
 		expect(apiRequests(sandbox())).toHaveLength(2);
 	});
+
+	it('with On Error: Continue (using error output), sends the blank row’s error to the error output and the other rows on', async () => {
+		const { items, run } = await allocate(ROWS, {
+			parameters: withInputFields,
+			settings: { onError: 'continueErrorOutput' },
+		});
+		const errorOutput = run.data.resultData.runData['Enkash Coins'][0].data?.main[1];
+
+		expect(items?.map(({ json }) => [json.name, json.allocated])).toEqual([
+			['Asha', true],
+			['Meera', true],
+		]);
+		// n8n rebuilds an error output item from its error (and, in a workflow, the paired input item).
+		expect(errorOutput?.map(({ json, pairedItem }) => [json, pairedItem])).toEqual([
+			[{ error: '"User ID" is required but is empty [item 1]' }, { item: 1 }],
+		]);
+		expect(apiRequests(sandbox())).toHaveLength(2);
+	});
 });
