@@ -50,6 +50,7 @@ export class EnkashCoinsTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
+		// On the canvas: the event's menu name, and the threshold it crosses ("Balance Fell Below 100").
 		subtitle: `={{ ${JSON.stringify(EVENT_NAMES)}[$parameter["event"]] + (${JSON.stringify(THRESHOLD_EVENTS)}.includes($parameter["event"]) ? " " + $parameter["threshold"] : "") }}`,
 		description:
 			'Starts the workflow when a user’s Enkash coin balance changes or crosses a threshold',
