@@ -41,9 +41,10 @@ function operationProperty(resource: EnkashResource): INodeProperties {
 }
 
 /**
- * An operation's notice, shown for that operation only. It is not a field of
- * the operation (nothing is saved or sent), so it is shown by the operation
- * and hidden for the other resources rather than listed among the fields.
+ * An operation's notice, shown above its fields while the operation is
+ * selected. A notice is not a field (nothing is saved or sent), so unlike the
+ * fields it is not shown by resource: it is shown by operation and hidden for
+ * the other resources, and lists of an operation's fields leave it out.
  */
 function noticeProperty(resource: EnkashResource, operation: EnkashOperation): INodeProperties[] {
 	if (!operation.notice) return [];
