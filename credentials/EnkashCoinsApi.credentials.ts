@@ -25,7 +25,7 @@ export class EnkashCoinsApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'A bearer token from the Enkash token API. Enkash tokens expire within minutes: for scheduled workflows use the Enkash Coins Password API credential instead.',
+				'A bearer token from Enkash’s token API (POST {Base URL}/oauth/token with your API user’s credentials). It expires after 5 minutes: for schedules, webhooks and the Enkash Coins Trigger, use the Enkash Coins Password API credential, which renews it.',
 		},
 	];
 

@@ -73,7 +73,8 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: '',
-			description: 'The OAuth client ID Enkash issued for your integration',
+			description:
+				'The client ID Enkash issues, with its Client Secret, when it sets up API access for your company. Ask your Enkash contact for it.',
 		},
 		{
 			displayName: 'Client Secret',
@@ -82,6 +83,7 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			typeOptions: { password: true },
 			required: true,
 			default: '',
+			description: 'The client secret Enkash issued together with the Client ID',
 		},
 		{
 			displayName: 'Username',
@@ -89,7 +91,8 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			type: 'string',
 			required: true,
 			default: '',
-			description: 'The Enkash API user',
+			description:
+				'The user name of the API user Enkash set up for your company’s integration, given to you by Enkash with its password',
 		},
 		{
 			displayName: 'Password',

@@ -7,7 +7,12 @@
 const { startSandbox } = require('../sandbox/enkash-sandbox');
 const { N8n } = require('./n8n');
 const { startQueueMode } = require('./queue-mode');
-const { EXAMPLE_CREDENTIALS, loadExample, sandboxCredentials } = require('./workflows');
+const {
+	EXAMPLE_CREDENTIALS,
+	SANDBOX_VALUES,
+	loadExample,
+	sandboxCredentials,
+} = require('./workflows');
 
 const log = (/** @type {string} */ line) => console.error(line);
 
@@ -17,13 +22,15 @@ const EXAMPLE_FILES = [
 	'configure-event.json',
 	'campaign-batch-allocate.json',
 	'low-balance-alert-trigger.json',
+	'csv-campaign-allocate.json',
 ];
 /** The examples a webhook starts: published, so that their webhooks answer. */
 const WEBHOOK_EXAMPLES = ['referral-webhook-allocate.json', 'campaign-batch-allocate.json'];
+/** The events the examples credit, configured in the demo sandbox. */
 const DEMO_EVENTS = [
-	{ companyId: 'CEK0TCW2W8', event: 'REFERRAL_EVENT', amount: 50 },
-	{ companyId: 'CEK0TCW2W8', event: 'CAMPAIGN_BONUS', amount: 10 },
-];
+	{ event: SANDBOX_VALUES.YOUR_REFERRAL_EVENT, amount: 50 },
+	{ event: SANDBOX_VALUES.YOUR_CAMPAIGN_EVENT, amount: 10 },
+].map((event) => ({ companyId: SANDBOX_VALUES.YOUR_COMPANY_ID, ...event }));
 
 /** The sandbox as a person exploring the editor meets it: the examples' events, long-lived tokens. */
 async function startDemoSandbox(/** @type {number} */ port) {

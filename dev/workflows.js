@@ -23,9 +23,37 @@ const EXAMPLE_CREDENTIALS = {
 	},
 };
 
-/** @param {string} file e.g. 'referral-webhook-allocate.json' */
+/**
+ * The examples' placeholders for what each company has its own of, and the
+ * sandbox's values that loadExample puts in their place.
+ */
+const SANDBOX_VALUES = {
+	YOUR_COMPANY_ID: 'CEK0TCW2W8',
+	YOUR_REFERRAL_EVENT: 'REFERRAL_EVENT',
+	YOUR_CAMPAIGN_EVENT: 'CAMPAIGN_BONUS',
+	YOUR_INVOICE_EVENT: 'INVOICE_PAYMENT',
+};
+const PLACEHOLDER = new RegExp(`\\b(${Object.keys(SANDBOX_VALUES).join('|')})\\b`, 'g');
+
+/**
+ * An example workflow as shipped, with its placeholders.
+ * @param {string} file e.g. 'referral-webhook-allocate.json'
+ */
+function readExample(file) {
+	return fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8');
+}
+
+/**
+ * An example workflow with the sandbox's values in place of its placeholders.
+ * @param {string} file e.g. 'referral-webhook-allocate.json'
+ */
 function loadExample(file) {
-	return JSON.parse(fs.readFileSync(path.join(EXAMPLES_DIR, file), 'utf8'));
+	return JSON.parse(
+		readExample(file).replace(
+			PLACEHOLDER,
+			(placeholder) => SANDBOX_VALUES[/** @type {keyof typeof SANDBOX_VALUES} */ (placeholder)],
+		),
+	);
 }
 
 /**
@@ -223,11 +251,13 @@ function nodeOutput(run, nodeName) {
 
 module.exports = {
 	EXAMPLE_CREDENTIALS,
+	SANDBOX_VALUES,
 	loadExample,
 	loginCheckWorkflow,
 	manualVariant,
 	manualWorkflow,
 	nodeOutput,
+	readExample,
 	sandboxCredentials,
 	webhookVariant,
 };

@@ -14,7 +14,8 @@ export const baseUrlProperty: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: 'https://pay-uat.enkash.in',
-	description: 'The Enkash API host given to you by Enkash, with or without a trailing slash',
+	description:
+		'The Enkash host the API calls go to, with or without a trailing slash. For testing: Enkash’s UAT host, https://pay-uat.enkash.in. For live use: https://pay.enkash.in is the host Enkash uses for its other live products; confirm it with Enkash before going live.',
 };
 
 /** The Base URL as requests are built from it: trimmed, without trailing slashes. */

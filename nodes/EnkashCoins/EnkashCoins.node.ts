@@ -8,7 +8,11 @@ import {
 } from 'n8n-workflow';
 
 import { findOperation, operationProperties, resourceProperty } from './resources';
-import { authenticationProperty, credentialsByAuthentication } from '../shared/authentication';
+import {
+	accessTokenNotice,
+	authenticationProperty,
+	credentialsByAuthentication,
+} from '../shared/authentication';
 import { optionsCollection } from '../shared/input/options';
 import { runOperation } from './run-operation';
 
@@ -31,6 +35,7 @@ export class EnkashCoins implements INodeType {
 		credentials: credentialsByAuthentication,
 		properties: [
 			authenticationProperty,
+			accessTokenNotice,
 			resourceProperty,
 			...operationProperties(),
 			optionsCollection,

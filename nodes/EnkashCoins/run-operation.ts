@@ -12,7 +12,7 @@ import { loginStopsRun, openSession } from '../shared/transport/session';
 import type { EnkashOperation, EnkashRequest } from '../shared/types';
 import { readOptions } from '../shared/input/options';
 import { FieldError } from '../shared/input/validation';
-import { PayloadError } from '../shared/output';
+import { PayloadError, withInputFields } from '../shared/output';
 
 function inputError(context: IExecuteFunctions, error: unknown, itemIndex: number): Error {
 	if (error instanceof FieldError) {
@@ -26,11 +26,11 @@ function inputError(context: IExecuteFunctions, error: unknown, itemIndex: numbe
 		: new NodeOperationError(context.getNode(), String(error), { itemIndex });
 }
 
-function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+function errorJson(error: Error): IDataObject {
 	const json: IDataObject = { error: error.message };
 	const description = (error as NodeApiError).description;
 	if (description) json.description = description;
-	return { json, pairedItem: { item: itemIndex } };
+	return json;
 }
 
 /**
@@ -44,7 +44,7 @@ export async function runOperation(
 	operation: EnkashOperation,
 ): Promise<INodeExecutionData[]> {
 	const items = context.getInputData();
-	const { fullResponse, ...sessionOptions } = readOptions(
+	const { fullResponse, includeInputFields, ...sessionOptions } = readOptions(
 		context.getNodeParameter('options', 0, {}) as IDataObject,
 	);
 	const continueOnFail = context.continueOnFail();
@@ -67,6 +67,26 @@ export async function runOperation(
 	const output: INodeExecutionData[] = new Array(items.length);
 	let stopError: Error | undefined;
 
+	function outputItem(itemIndex: number, json: IDataObject): INodeExecutionData {
+		return {
+			json: includeInputFields ? withInputFields(items[itemIndex].json, json) : json,
+			pairedItem: { item: itemIndex },
+		};
+	}
+	// n8n sends an item to the error output (On Error: "Continue (using error output)")
+	// only when the item carries its error, or its JSON holds nothing but `error`.
+	const toErrorOutput = context.getNode().onError === 'continueErrorOutput';
+	function errorItem(error: Error, itemIndex: number): INodeExecutionData {
+		const item = outputItem(itemIndex, errorJson(error));
+		if (toErrorOutput) {
+			item.error =
+				error instanceof NodeApiError || error instanceof NodeOperationError
+					? error
+					: new NodeOperationError(context.getNode(), error, { itemIndex });
+		}
+		return item;
+	}
+
 	async function runItem(itemIndex: number): Promise<void> {
 		const request = requests[itemIndex];
 		if (request instanceof Error) {
@@ -80,7 +100,7 @@ export async function runOperation(
 		try {
 			const envelope = await sendEnkashRequest(context, session, request, itemIndex);
 			const json = fullResponse ? envelope : operation.toOutput(envelope.payload, request);
-			output[itemIndex] = { json, pairedItem: { item: itemIndex } };
+			output[itemIndex] = outputItem(itemIndex, json);
 		} catch (caught) {
 			const error =
 				caught instanceof PayloadError

@@ -8,7 +8,11 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { authenticationProperty, credentialsByAuthentication } from '../shared/authentication';
+import {
+	accessTokenNotice,
+	authenticationProperty,
+	credentialsByAuthentication,
+} from '../shared/authentication';
 import type { BalanceReading } from '../shared/balance';
 import { FieldError } from '../shared/input/validation';
 import { readBalances } from './read-balances';
@@ -26,6 +30,9 @@ import {
 
 const DEFAULT_EVENT: WatchEvent = 'balanceChanged';
 const THRESHOLD_EVENTS: WatchEvent[] = ['balanceBelow', 'balanceAbove'];
+const EVENT_NAMES = Object.fromEntries(
+	Object.entries(WATCH_EVENTS).map(([value, { name }]) => [value, name]),
+);
 
 /** What the trigger keeps between polls, in the workflow's static data. */
 interface PollState {
@@ -43,7 +50,8 @@ export class EnkashCoinsTrigger implements INodeType {
 		},
 		group: ['trigger'],
 		version: 1,
-		subtitle: '={{$parameter["event"]}}',
+		// On the canvas: the event's menu name, and the threshold it crosses ("Balance Fell Below 100").
+		subtitle: `={{ ${JSON.stringify(EVENT_NAMES)}[$parameter["event"]] + (${JSON.stringify(THRESHOLD_EVENTS)}.includes($parameter["event"]) ? " " + $parameter["threshold"] : "") }}`,
 		description:
 			'Starts the workflow when a user’s Enkash coin balance changes or crosses a threshold',
 		defaults: {
@@ -55,6 +63,7 @@ export class EnkashCoinsTrigger implements INodeType {
 		credentials: credentialsByAuthentication,
 		properties: [
 			authenticationProperty,
+			accessTokenNotice,
 			{
 				displayName: USER_IDS_DISPLAY_NAME,
 				name: 'userIds',
@@ -64,7 +73,7 @@ export class EnkashCoinsTrigger implements INodeType {
 				default: '',
 				placeholder: 'EKQZVMQK\nEK7TBX2A',
 				description:
-					'The Enkash IDs of the users to watch: one per line or separated by commas, or an expression giving a list. Each poll reads every balance.',
+					'The Enkash IDs of the users to watch: one per line or separated by commas, or an expression giving a list. Every poll sends one balance request per watched user: 50 users polled every minute are 50 requests a minute.',
 			},
 			{
 				displayName: 'Trigger On',
@@ -101,6 +110,14 @@ export class EnkashCoinsTrigger implements INodeType {
 						description:
 							'Whether the first poll after activation fires for the current state (every user for Balance Changed, users already past the threshold otherwise). Off: the first poll only records the balances.',
 					},
+					{
+						displayName: 'Skip Unreadable Users',
+						name: 'skipUnreadableUsers',
+						type: 'boolean',
+						default: false,
+						description:
+							'Whether a user whose balance cannot be read (an unknown ID, a failed request) is skipped so that the others still fire. A skipped user is named in n8n’s log, keeps their last reading and is read again on the next poll. Off: the poll fails naming the user and nothing fires, so that a mistyped ID is noticed at once instead of going unwatched.',
+					},
 				],
 			},
 		],
@@ -123,9 +140,14 @@ export class EnkashCoinsTrigger implements INodeType {
 				description: error instanceof FieldError ? error.hint : undefined,
 			});
 		}
-		const { fireOnFirstPoll } = this.getNodeParameter('options', {}) as IDataObject;
+		const { fireOnFirstPoll, skipUnreadableUsers } = this.getNodeParameter(
+			'options',
+			{},
+		) as IDataObject;
 
-		const readings = await readBalances(this, this.getNodeParameter('authentication'), userIds);
+		const readings = await readBalances(this, this.getNodeParameter('authentication'), userIds, {
+			skipUnreadableUsers: skipUnreadableUsers === true,
+		});
 		const state = this.getWorkflowStaticData('node') as PollState;
 		const before = state.balances ?? {};
 		const item = ({ userId, balance }: BalanceReading): BalanceEvent => ({
@@ -144,7 +166,14 @@ export class EnkashCoinsTrigger implements INodeType {
 				isEvent(watch, before[userId], balance, firstPoll && fireOnFirstPoll === true),
 			)
 			.map(item);
-		state.balances = Object.fromEntries(readings.map(({ userId, balance }) => [userId, balance]));
+		const read = Object.fromEntries(readings.map(({ userId, balance }) => [userId, balance]));
+		// A skipped user keeps their last reading, so that the next poll compares with it.
+		state.balances = Object.fromEntries(
+			userIds.flatMap((userId) => {
+				const balance = read[userId] ?? before[userId];
+				return balance === undefined ? [] : [[userId, balance]];
+			}),
+		);
 		return events.length > 0 ? [this.helpers.returnJsonArray(events)] : null;
 	}
 }

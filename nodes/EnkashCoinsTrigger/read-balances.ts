@@ -8,13 +8,16 @@ import { loginStopsRun, openSession } from '../shared/transport/session';
 /**
  * Reads the balance of every user, with the action node's transport, retries
  * and defaults (Max Concurrent Requests, Timeout). A refused token stops at the
- * first request; a user that cannot be read fails the poll, naming the user,
- * so that no crossing is missed or recorded from a partial reading.
+ * first request. A user that cannot be read fails the poll, naming the user,
+ * so that no crossing is missed or recorded from a partial reading; with
+ * `skipUnreadableUsers` the poll goes on with the others instead, and the
+ * skipped users are written to n8n's log.
  */
 export async function readBalances(
 	context: IPollFunctions,
 	authentication: unknown,
 	userIds: string[],
+	{ skipUnreadableUsers }: { skipUnreadableUsers: boolean },
 ): Promise<BalanceReading[]> {
 	const session = await openSession(context, authentication, readOptions({}));
 	const readings: BalanceReading[] = new Array(userIds.length);
@@ -38,13 +41,15 @@ export async function readBalances(
 
 	if (tokenFailure) throw tokenFailure;
 	if (failures.length > 0) {
-		throw new NodeOperationError(
-			context.getNode(),
-			`Could not read the balance of ${failures.length} of ${userIds.length} watched users`,
-			{
-				description: `${failures.join('\n')}\nNothing fires until every balance can be read: correct or remove these user IDs.`,
-			},
+		const summary = `Could not read the balance of ${failures.length} of ${userIds.length} watched users`;
+		if (!skipUnreadableUsers) {
+			throw new NodeOperationError(context.getNode(), summary, {
+				description: `${failures.join('\n')}\nNothing fires until every balance can be read: correct or remove these user IDs, or turn on "Skip Unreadable Users".`,
+			});
+		}
+		context.logger.warn(
+			`${summary}; skipped them, they keep their last reading (workflow ${context.getWorkflow().id}, node "${context.getNode().name}"):\n${failures.join('\n')}`,
 		);
 	}
-	return readings;
+	return readings.filter((reading) => reading !== undefined);
 }

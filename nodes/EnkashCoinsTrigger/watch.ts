@@ -63,6 +63,7 @@ export function parseUserIds(value: unknown): string[] {
 		throw new FieldError(
 			USER_IDS_DISPLAY_NAME,
 			`"${USER_IDS_DISPLAY_NAME}" is required but is empty`,
+			'Type the IDs of the users to watch, one per line or separated by commas.',
 		);
 	}
 	return [...new Set(ids)];
@@ -74,6 +75,7 @@ export function requireThreshold(value: unknown): number {
 		throw new FieldError(
 			THRESHOLD_DISPLAY_NAME,
 			`"${THRESHOLD_DISPLAY_NAME}" must be a number, got ${JSON.stringify(value) ?? 'nothing'}`,
+			'Give the threshold as a number of coins, such as 100.',
 		);
 	}
 	return threshold;

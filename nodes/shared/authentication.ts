@@ -30,6 +30,16 @@ export const authenticationProperty: INodeProperties = {
 	default: DEFAULT_AUTHENTICATION,
 };
 
+/** Shown under Authentication while it is Access Token, the default, on both nodes. */
+export const accessTokenNotice: INodeProperties = {
+	displayName:
+		'Enkash’s access tokens expire after 5 minutes. For schedules, webhooks and the Enkash Coins Trigger, choose Authentication: Password, whose credential renews the token itself.',
+	name: 'accessTokenNotice',
+	type: 'notice',
+	default: '',
+	displayOptions: { show: { authentication: ['accessToken'] } },
+};
+
 /** The nodes' credentials, each shown for its value of Authentication. */
 export const credentialsByAuthentication: INodeCredentialDescription[] = Object.entries(
 	CREDENTIAL_TYPES,

@@ -28,3 +28,12 @@ export function asBalance(payload: unknown): number {
 	}
 	return balance;
 }
+
+/**
+ * An output item's JSON with the input item's fields next to it (Include Input
+ * Fields): the node's own fields win, so that `error` or a result is never
+ * hidden by an input field of the same name.
+ */
+export function withInputFields(input: IDataObject, own: IDataObject): IDataObject {
+	return { ...input, ...own };
+}

@@ -26,6 +26,8 @@ export interface EnkashOperation {
 	name: string;
 	description: string;
 	action: string;
+	/** What the user must know before using the operation, shown as a notice above its fields. */
+	notice?: string;
 	/** Fields shown for this operation; the resource adds the `displayOptions`. */
 	fields: INodeProperties[];
 	/** Reads and validates the item's parameters. Throws FieldError for bad input. */

@@ -79,7 +79,10 @@ describe('a published webhook workflow', () => {
 	it('answers with the error when the referral cannot be credited', async () => {
 		const response = await postReferral({ referrerId: '', referralId: 'REF-WEBHOOK-2' });
 
-		expect(await response.json()).toEqual({ error: '"User ID" is required but is empty [item 0]' });
+		expect(await response.json()).toEqual({
+			error: '"User ID" is required but is empty [item 0]',
+			description: expect.stringMatching(/^If some input items have no "User ID", filter them out/),
+		});
 	});
 });
 

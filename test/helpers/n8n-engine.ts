@@ -427,17 +427,25 @@ export function triggerPoller(options: {
 	});
 	const additionalData = engineAdditionalData(credentialsHelper);
 	const trigger = nodeTypes.getByNameAndVersion(TRIGGER_TYPE);
+	const warnings: string[] = [];
 	return {
 		credentialsHelper,
 		/** What the trigger keeps between polls. */
 		staticData: () => workflow.getStaticData('node', node),
+		/** What the polls wrote to n8n's log as warnings. */
+		warnings: () => warnings,
 		async poll(mode: 'trigger' | 'manual' = 'trigger'): Promise<PollResult> {
 			const context = new PollContext(workflow, node, additionalData, mode, 'activate');
+			const warn = jest
+				.spyOn(context.logger, 'warn')
+				.mockImplementation((message: string) => void warnings.push(message));
 			try {
 				const output = await trigger.poll!.call(context);
 				return { items: output?.[0]?.map(({ json }) => json), error: undefined };
 			} catch (error) {
 				return { items: undefined, error: error as PollResult['error'] };
+			} finally {
+				warn.mockRestore();
 			}
 		},
 	};

@@ -2,8 +2,8 @@
 /**
  * The editor as a person sees it, in a real browser: `npm start`'s n8n, with
  * the node on the canvas, its panel and its credential dialog.
- * Screenshots go to .e2e-runtime/screenshots/; with UPDATE_SCREENSHOTS=1 they
- * also replace the README's pictures in docs/images/.
+ * Screenshots go to .e2e-runtime/screenshots/; the README's pictures are
+ * written to docs/images/ on every run, so that they show what the editor shows.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -25,11 +25,48 @@ let page: Page;
 
 async function screenshot(name: string) {
 	fs.mkdirSync(SCREENSHOTS, { recursive: true });
-	const file = path.join(SCREENSHOTS, `${name}.png`);
-	await page.screenshot({ path: file });
-	if (process.env.UPDATE_SCREENSHOTS === '1')
-		fs.copyFileSync(file, path.join(README_IMAGES, `${name}.png`));
+	await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
+
+async function readmePicture(name: string) {
+	await page.screenshot({ path: path.join(README_IMAGES, `${name}.png`) });
+}
+
+/**
+ * Rests the pointer on a field's help icon, where n8n shows the field's
+ * description, until the description shows `text`. The icon appears when the
+ * pointer is on the label; a dialog that re-renders as it opens can take the
+ * first hover away.
+ */
+async function expectDescription(label: Locator, text: RegExp) {
+	const description = page.getByText(text).filter({ visible: true }).first();
+	for (let attempt = 0; attempt < 3; attempt++) {
+		await label.hover();
+		await label.locator('[data-icon=circle-help]').hover();
+		const shown = await description.waitFor({ timeout: 5000 }).then(
+			() => true,
+			() => false,
+		);
+		if (shown) return;
+		await page.mouse.move(0, 0);
+	}
+	throw new Error(`n8n did not show the description ${text}`);
+}
+
+/** Widens the output panel of the open node by dragging the parameters panel to the left edge. */
+async function dragParametersPanelLeft() {
+	const handle = await page
+		.locator('[data-test-id=ndv] [data-test-id=panel-drag-button]')
+		.boundingBox();
+	if (!handle) throw new Error('The node panel has no drag handle');
+	const y = handle.y + handle.height / 2;
+	await page.mouse.move(handle.x + handle.width / 2, y);
+	await page.mouse.down();
+	await page.mouse.move(100, y, { steps: 20 });
+	await page.mouse.up();
+}
+
+const notices = () => page.locator('[data-test-id=ndv] [data-test-id=node-parameters] .notice');
 
 beforeAll(async () => {
 	editor = await startEditor({ editorPort: await freePort(), sandboxPort: 0 });
@@ -125,7 +162,17 @@ describe('the workflow canvas', () => {
 		});
 		expect(loaded).toBe(true);
 		await expect(page.locator('text=create: event').first().isVisible()).resolves.toBe(true);
-		await screenshot('canvas');
+		await readmePicture('canvas');
+	});
+
+	it('shows the Enkash Coins Trigger’s event and threshold as its subtitle', async () => {
+		await page.goto(`${editor.n8n.baseUrl}/workflow/EnkashLowBalTrig`);
+		const subtitle = page.locator(
+			'[data-test-id=canvas-node][data-node-name="Balance Fell Below 100"] [class*=subtitle]',
+		);
+		await subtitle.waitFor();
+
+		await expect(subtitle.textContent()).resolves.toBe('Balance Fell Below 100');
 	});
 });
 
@@ -134,10 +181,12 @@ describe('the node panel', () => {
 		await openNode('EnkashConfigEvnt', 'Create Invoice Event');
 	});
 
-	// The README's picture of the panel: a node of the webhook example that really allocates.
-	afterAll(async () => {
-		await openNode('EnkashReferralWh', 'Allocate Referral Coins');
-		await screenshot('allocate-panel');
+	it('warns that Access Token, the default, expires after 5 minutes', async () => {
+		await expect(notices().allTextContents()).resolves.toEqual([
+			expect.stringMatching(
+				/access tokens expire after 5 minutes\. For schedules, webhooks and the Enkash Coins Trigger, choose Authentication: Password/,
+			),
+		]);
 	});
 
 	it('lists the resources and the operations of each', async () => {
@@ -148,7 +197,7 @@ describe('the node panel', () => {
 				.filter(({ resource }) => resource.value === 'event')
 				.map(({ operation }) => operation.name),
 		);
-		await screenshot('node-panel');
+		await readmePicture('node-panel');
 	});
 
 	// A collection (Update Fields) shows as a button, not as a parameter input.
@@ -166,6 +215,21 @@ describe('the node panel', () => {
 		expect(await visibleParameters()).toEqual(['resource', 'operation', ...fields]);
 	});
 
+	it('teaches Request ID’s rule in its placeholder and description', async () => {
+		await selectOptions('resource', 'Allocation');
+		await selectOptions('operation', 'Allocate');
+
+		await expect(
+			page
+				.locator('[data-test-id=ndv] [data-test-id=parameter-input-requestId] input')
+				.getAttribute('placeholder'),
+		).resolves.toBe('e.g. DIWALI-2026-{{ $json.userId }}');
+		await expectDescription(
+			page.locator('[data-test-id=ndv] label[for=requestId]'),
+			/same for a user and campaign every time the workflow runs.*Never use a random value/,
+		);
+	});
+
 	it('offers "Update Fields" for Update', async () => {
 		await selectOptions('resource', 'Event');
 		await selectOptions('operation', 'Update');
@@ -173,6 +237,20 @@ describe('the node panel', () => {
 		await expect(
 			page.locator('[data-test-id=ndv] >> text=Update Fields').first().isVisible(),
 		).resolves.toBe(true);
+	});
+});
+
+describe('the Allocate panel', () => {
+	// The README's picture of the panel: a node of the webhook example that really allocates.
+	it('says that the event’s configured amount is credited', async () => {
+		await openNode('EnkashReferralWh', 'Allocate Referral Coins');
+
+		await expect(notices().allTextContents()).resolves.toEqual([
+			expect.stringMatching(
+				/credited with the Amount configured for the event \(Event › Create or Update\): an allocation carries no amount of its own/,
+			),
+		]);
+		await readmePicture('allocate-panel');
 	});
 });
 
@@ -192,7 +270,15 @@ describe('the trigger panel', () => {
 			'Balance Fell Below',
 			'Balance Rose Above',
 		]);
-		await screenshot('trigger-panel');
+	});
+
+	it('says how many requests each poll sends', async () => {
+		await expectDescription(
+			page.locator('[data-test-id=ndv] label[for=userIds]'),
+			/Every poll sends one balance request per watched user/,
+		);
+		await readmePicture('trigger-panel');
+		await page.mouse.move(0, 0);
 	});
 
 	it('fetches a test event: every watched user’s balance', async () => {
@@ -218,7 +304,7 @@ describe('the credential dialog', () => {
 			dialog.locator('[data-test-id=parameter-input-accessToken]').isVisible(),
 		).resolves.toBe(true);
 		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
-		await screenshot('credential-dialog');
+		await readmePicture('credential-dialog');
 	});
 
 	async function openPasswordCredential() {
@@ -273,6 +359,21 @@ describe('the credential dialog', () => {
 		).resolves.toBe(0);
 	});
 
+	it('says where the Base URL and the client ID come from', async () => {
+		const dialog = await openPasswordCredential();
+
+		await expectDescription(
+			dialog.locator('[data-test-id=clientId] label'),
+			/Enkash issues, with its Client Secret, when it sets up API access/,
+		);
+		await expectDescription(
+			dialog.locator('[data-test-id=baseUrl] label'),
+			/UAT host, https:\/\/pay-uat\.enkash\.in.*https:\/\/pay\.enkash\.in is the host Enkash uses for its other live products; confirm it with Enkash/,
+		);
+		await readmePicture('password-credential');
+		await page.mouse.move(0, 0);
+	});
+
 	it('tests the password credential on its first try with the right password, and reports Enkash’s refusal of a wrong one', async () => {
 		const since = editor.sandbox.requests.length;
 		const dialog = await openPasswordCredential();
@@ -297,5 +398,34 @@ describe('the credential dialog', () => {
 		await page.locator('[data-test-id=credential-save-button]').click();
 		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
 		expect(tokenRequestOutcomes(beforeRight)).toEqual(['ok']);
+	});
+});
+
+describe('the CSV campaign recipe', () => {
+	// The result table has a column per field: the README's picture needs a wide screen.
+	beforeAll(async () => {
+		await page.setViewportSize({ width: 1920, height: 1080 });
+	});
+	afterAll(async () => {
+		await page.setViewportSize({ width: 1400, height: 900 });
+	});
+
+	it('runs against the sandbox and shows each row next to its outcome', async () => {
+		await page.goto(`${editor.n8n.baseUrl}/workflow/EnkashCsvCampaig`);
+		await page.waitForSelector('[data-test-id=canvas-node]');
+		await page.click('[data-test-id=execute-workflow-button]');
+		await page.dblclick('[data-test-id=canvas-node][data-node-name="Allocate Campaign Coins"]');
+		const output = page.locator('[data-test-id=ndv] [data-test-id=output-panel]');
+
+		for (const text of ['Asha Rao', 'Meera Shah', '"User ID" is required but is empty [item 2]'])
+			await output.getByText(text).first().waitFor();
+		expect(
+			editor.sandbox
+				.allocations()
+				.filter(({ requestId }) => requestId.startsWith('DIWALI-2026-'))
+				.map(({ userId }) => userId),
+		).toEqual(['EKT7PQ2A', 'EKR4WX9M', 'EKH2ND5L']);
+		await dragParametersPanelLeft();
+		await readmePicture('campaign-result');
 	});
 });

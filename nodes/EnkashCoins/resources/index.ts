@@ -40,16 +40,40 @@ function operationProperty(resource: EnkashResource): INodeProperties {
 	};
 }
 
+/**
+ * An operation's notice, shown above its fields while the operation is
+ * selected. A notice is not a field (nothing is saved or sent), so unlike the
+ * fields it is not shown by resource: it is shown by operation and hidden for
+ * the other resources, and lists of an operation's fields leave it out.
+ */
+function noticeProperty(resource: EnkashResource, operation: EnkashOperation): INodeProperties[] {
+	if (!operation.notice) return [];
+	const otherResources = resources.filter(({ value }) => value !== resource.value);
+	return [
+		{
+			displayName: operation.notice,
+			name: `${operation.value}Notice`,
+			type: 'notice',
+			default: '',
+			displayOptions: {
+				show: { operation: [operation.value] },
+				hide: { resource: otherResources.map(({ value }) => value) },
+			},
+		},
+	];
+}
+
 /** The operation selector and the fields of every operation, each shown only for its own operation. */
 export function operationProperties(): INodeProperties[] {
 	return resources.flatMap((resource) => [
 		operationProperty(resource),
-		...resource.operations.flatMap((operation) =>
-			operation.fields.map((field) => ({
+		...resource.operations.flatMap((operation) => [
+			...noticeProperty(resource, operation),
+			...operation.fields.map((field) => ({
 				...field,
 				displayOptions: { show: { resource: [resource.value], operation: [operation.value] } },
 			})),
-		),
+		]),
 	]);
 }
 

@@ -52,14 +52,29 @@ export const amountField: INodeProperties = {
 	description: 'Coins credited to a user each time the event happens (a whole number)',
 };
 
+/**
+ * Enkash's docs name the two configuration types (every example sends DEFAULT)
+ * but do not say how they differ.
+ */
 export const configurationField: INodeProperties = {
 	displayName: 'Configuration',
 	name: 'configuration',
 	type: 'options',
 	options: [
-		{ name: 'Custom', value: 'CUSTOM', description: 'A configuration specific to this company' },
-		{ name: 'Default', value: 'DEFAULT', description: 'The standard configuration' },
+		{
+			name: 'Custom',
+			value: 'CUSTOM',
+			description:
+				'The other configuration type Enkash names. Its docs do not say how it differs from Default: use it only as Enkash tells you to.',
+		},
+		{
+			name: 'Default',
+			value: 'DEFAULT',
+			description:
+				'The configuration type every Enkash example sends: the event credits its Amount each time coins are allocated for it',
+		},
 	],
 	default: 'DEFAULT',
-	description: 'Configuration type of the event',
+	description:
+		'Configuration type Enkash records for the event. Keep Default unless Enkash has asked you for Custom.',
 };

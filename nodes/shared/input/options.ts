@@ -21,6 +21,14 @@ export const optionsCollection: INodeProperties = {
 				'Whether to return the whole Enkash response (response_code, response_message and payload) instead of just the result',
 		},
 		{
+			displayName: 'Include Input Fields',
+			name: 'includeInputFields',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether each output item also carries the fields of its input item, next to the result, so that later nodes can use both without referring back to an earlier node. Where a field name is in both, the result’s field wins. With Settings › On Error set to Continue, an error item carries the input’s fields next to "error".',
+		},
+		{
 			displayName: 'Max Concurrent Requests',
 			name: 'maxConcurrency',
 			type: 'number',
@@ -43,6 +51,7 @@ export const optionsCollection: INodeProperties = {
 
 export interface RunOptions {
 	fullResponse: boolean;
+	includeInputFields: boolean;
 	maxConcurrency: number;
 	timeoutMs: number;
 }
@@ -50,6 +59,7 @@ export interface RunOptions {
 export function readOptions(options: IDataObject): RunOptions {
 	return {
 		fullResponse: options.fullResponse === true,
+		includeInputFields: options.includeInputFields === true,
 		maxConcurrency: Math.max(
 			1,
 			Math.floor(Number(options.maxConcurrency ?? DEFAULT_MAX_CONCURRENCY)) || 1,

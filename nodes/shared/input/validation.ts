@@ -10,7 +10,8 @@ export class FieldError extends Error {
 	constructor(
 		readonly field: string,
 		message: string,
-		readonly hint?: string,
+		/** The one thing to do about it, shown as the error's description. */
+		readonly hint: string,
 	) {
 		super(message);
 		this.name = 'FieldError';
@@ -46,12 +47,17 @@ export function requireText(value: unknown, field: string): string {
 		);
 	}
 	if (text === '') {
-		throw new FieldError(field, `"${field}" is required but is empty`);
+		throw new FieldError(
+			field,
+			`"${field}" is required but is empty`,
+			`If some input items have no "${field}", filter them out with a Filter node before this one, or set this node's Settings › On Error to "Continue" (or "Continue (using error output)") so that the other items go on.`,
+		);
 	}
 	if (text.length > MAX_ID_LENGTH) {
 		throw new FieldError(
 			field,
 			`"${field}" is too long (${text.length} characters, at most ${MAX_ID_LENGTH})`,
+			'Map the single ID into this field, for example {{ $json.userId }}, not a whole item or text.',
 		);
 	}
 	return text;
@@ -67,7 +73,11 @@ export function requireWholeNumber(value: unknown, field: string): number {
 				: typeof value === 'number'
 					? String(value)
 					: describeType(value);
-		throw new FieldError(field, `"${field}" must be a whole number of 0 or more, got ${shown}`);
+		throw new FieldError(
+			field,
+			`"${field}" must be a whole number of 0 or more, got ${shown}`,
+			'Give a whole number of coins such as 10, without decimals, sign or unit.',
+		);
 	}
 	return number;
 }

@@ -1,5 +1,6 @@
 import { NodeApiError, type IDataObject, type JsonObject } from 'n8n-workflow';
 
+import { CREDENTIAL_TYPES } from '../authentication';
 import type { EnkashRequest } from '../types';
 import { checkEnvelope } from './envelope';
 import { NETWORK_FAILURES, type EnkashHttpResponse, type FailedAttempt } from './failures';
@@ -18,16 +19,25 @@ function apiMessageOf(body: unknown): string | undefined {
 	return undefined;
 }
 
+/** What to do about a refused token depends on who got it: the user, or the password credential. */
+const TOKEN_REFUSED_ADVICE: Record<string, string> = {
+	[CREDENTIAL_TYPES.accessToken]:
+		'The access token was refused: it may have expired. Generate a new one, or use the Enkash Coins Password API credential, which renews tokens automatically.',
+	[CREDENTIAL_TYPES.password]:
+		'Enkash issued this credential a token but refused it for this call, also when the node tried once more, so the login itself works. Check with Enkash that the API user may use the Coins API, then try again.',
+};
+
 /** What to tell the user about a request that failed: what happened to which call, and what to check. */
 export function failureSummary(
 	failure: FailedAttempt,
 	request: EnkashRequest,
+	{ credentialType }: Pick<EnkashSession, 'credentialType'>,
 ): { message: string; description?: string } {
 	const call = `${request.method} ${request.path}`;
 	if (failure.status !== undefined) {
 		const apiMessage = apiMessageOf(failure.body);
 		const advice: Record<number, string> = {
-			401: 'The access token was refused: it may have expired. Generate a new one, or use the Enkash Coins Password API credential, which renews tokens automatically.',
+			401: TOKEN_REFUSED_ADVICE[credentialType],
 			403: 'The credential is not allowed to do this. Check the account’s permissions with Enkash.',
 			404: 'Check the ID in the request and the credential’s Base URL.',
 			429: 'Enkash is throttling requests. Lower "Max Concurrent Requests" in the node options.',

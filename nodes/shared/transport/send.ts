@@ -67,7 +67,7 @@ export async function sendEnkashRequest(
 				await sleep(retryDelayMs(++retry));
 				continue;
 			}
-			throw enkashApiError(context, session, itemIndex, failureSummary(failure, request));
+			throw enkashApiError(context, session, itemIndex, failureSummary(failure, request, session));
 		}
 		session.flow.record(response.statusCode === 429);
 		if (response.statusCode === 401 && passwordLogin && !tokenRenewed) {
@@ -85,7 +85,7 @@ export async function sendEnkashRequest(
 				continue;
 			}
 			throw enkashApiError(context, session, itemIndex, {
-				...failureSummary(failure, request),
+				...failureSummary(failure, request, session),
 				httpCode: failure.status,
 			});
 		}

@@ -187,6 +187,42 @@ describe('Enkash Coins Trigger, errors', () => {
 		]);
 	});
 
+	it('with "Skip Unreadable Users", fires for the others, logs the skipped user and keeps their last reading', async () => {
+		sandbox().setBalances({ EK1: 10, EK2: 20 });
+		const trigger = activeTrigger({
+			event: 'balanceChanged',
+			options: { skipUnreadableUsers: true },
+		});
+		await trigger.poll();
+		sandbox().setBalances({ EK1: 11, EK2: 21 });
+		sandbox().setFaults([
+			{
+				kind: 'envelopeFailure',
+				message: 'User not found',
+				match: { method: 'GET', path: '/api/v0/coins/balance' },
+				times: 1,
+			},
+		]);
+
+		const skipping = await trigger.poll();
+		const recordedAfterSkip = JSON.parse(JSON.stringify(trigger.staticData()));
+		const next = await trigger.poll();
+
+		expect(skipping).toEqual({
+			items: [{ userId: 'EK2', balance: 21, previousBalance: 20, event: 'balanceChanged' }],
+			error: undefined,
+		});
+		expect(trigger.warnings()).toEqual([
+			expect.stringMatching(
+				/^Could not read the balance of 1 of 2 watched users; skipped them, they keep their last reading .*\nEK1: .*User not found/s,
+			),
+		]);
+		expect(recordedAfterSkip).toEqual({ balances: { EK1: 10, EK2: 21 } });
+		expect(next.items).toEqual([
+			{ userId: 'EK1', balance: 11, previousBalance: 10, event: 'balanceChanged' },
+		]);
+	});
+
 	it('never sends a login Enkash has not accepted: its polls fail before sending anything', async () => {
 		const trigger = activeTrigger({ event: 'balanceChanged' }, 'password', {
 			password: 'wrong-password',

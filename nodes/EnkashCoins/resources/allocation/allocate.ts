@@ -11,9 +11,10 @@ const requestIdField: INodeProperties = {
 	type: 'string',
 	required: true,
 	default: '',
-	placeholder: 'e.g. COIN_REQ1234567',
+	placeholder: 'e.g. DIWALI-2026-{{ $json.userId }}',
+	// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-json -- an expression example: n8n spells it $json
 	description:
-		'A unique, stable ID for this allocation, such as an order or referral ID mapped from the input. Enkash uses it to recognise a repeated allocation, so a retry never credits the user twice. Never use a random value.',
+		'The same for a user and campaign every time the workflow runs, so that a rerun or a retry credits nobody twice: build it from the campaign and the user, for example DIWALI-2026-{{ $json.userId }}, or map an order or referral ID. Never use a random value or the time.',
 };
 
 export const allocateCoins: EnkashOperation = {
@@ -21,6 +22,8 @@ export const allocateCoins: EnkashOperation = {
 	name: 'Allocate',
 	description: 'Credit a user with the coins configured for an event',
 	action: 'Allocate coins to a user',
+	notice:
+		'The user is credited with the Amount configured for the event (Event › Create or Update): an allocation carries no amount of its own.',
 
 	fields: [
 		companyIdField,

@@ -39,6 +39,9 @@ describe('requireText', () => {
 		const error = fieldErrorOf(() => requireText(value, 'Company ID'));
 		expect(error.field).toBe('Company ID');
 		expect(error.message).toBe('"Company ID" is required but is empty');
+		expect(error.hint).toBe(
+			'If some input items have no "Company ID", filter them out with a Filter node before this one, or set this node\'s Settings › On Error to "Continue" (or "Continue (using error output)") so that the other items go on.',
+		);
 	});
 
 	it.each([
@@ -57,6 +60,7 @@ describe('requireText', () => {
 		expect(error.message).toBe(
 			`"Request ID" is too long (102400 characters, at most ${MAX_ID_LENGTH})`,
 		);
+		expect(error.hint).toMatch(/^Map the single ID into this field/);
 	});
 });
 
@@ -86,5 +90,8 @@ describe('requireWholeNumber', () => {
 		const error = fieldErrorOf(() => requireWholeNumber(value, 'Amount'));
 		expect(error.field).toBe('Amount');
 		expect(error.message).toBe(`"Amount" must be a whole number of 0 or more, got ${shown}`);
+		expect(error.hint).toBe(
+			'Give a whole number of coins such as 10, without decimals, sign or unit.',
+		);
 	});
 });
