@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: it runs under jest on Node, never inside n8n */
 /**
  * The ways back from what the password credential stores, in `n8n start` with
  * published webhook workflows, driven as n8n's editor drives a credential: it

@@ -1,4 +1,3 @@
-/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: it runs under jest on Node, never inside n8n */
 /**
  * Published webhook workflows in one `n8n start`, each with its own password
  * credential and its own Enkash sandbox, as the end-to-end credential suites

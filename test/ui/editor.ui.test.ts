@@ -399,6 +399,30 @@ describe('the credential dialog', () => {
 		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
 		expect(tokenRequestOutcomes(beforeRight)).toEqual(['ok']);
 	});
+
+	it('holds a refused login back when the dialog opens, saying so, and sends it once on Retry', async () => {
+		let dialog = await openPasswordCredential();
+		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
+		await typePassword(dialog, 'restored-later');
+		await page.locator('[data-test-id=credential-save-button]').click();
+		await dialog.getByText(/connect with these settings/i).waitFor();
+		// Enkash's administrator then sets the password to what the credential holds.
+		editor.sandbox.changePassword('restored-later');
+		const since = editor.sandbox.requests.length;
+
+		dialog = await openPasswordCredential();
+		await dialog.getByText(/connect with these settings/i).waitFor();
+		await dialog.getByText('More details').click();
+		await expect(dialog.textContent()).resolves.toMatch(
+			/Nothing was sent now\. .*click Retry within 60 s: that sends one token request\./,
+		);
+		await screenshot('credential-held-back');
+		expect(tokenRequestOutcomes(since)).toEqual([]);
+
+		await dialog.getByTitle('Retry credential test').click();
+		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
+		expect(tokenRequestOutcomes(since)).toEqual(['ok']);
+	});
 });
 
 describe('the CSV campaign recipe', () => {
