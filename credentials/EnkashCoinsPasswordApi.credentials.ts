@@ -11,6 +11,7 @@ import { baseUrlProperty, bearerAuthentication, credentialTest } from './common/
 import { loginMemory } from './common/login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
+	RENEWAL_CLAIM_FIELD,
 	SESSION_TOKEN_FIELD,
 	TOKEN_FAILURE_FIELD,
 	failureMessage,
@@ -19,6 +20,8 @@ import {
 import { obtainToken, storedToken } from './common/token-client';
 
 const sendWithSessionToken = bearerAuthentication(SESSION_TOKEN_FIELD);
+
+const CLAIM_STORED = 'The claim to renew the Enkash token was stored; nothing was sent';
 
 /** Shaped as a 401 answer, which makes n8n call `preAuthentication` for a new token and send again. */
 class TokenNeedsRenewal extends Error {
@@ -62,6 +65,13 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 		{
 			displayName: 'Accepted Login',
 			name: ACCEPTED_LOGIN_FIELD,
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Renewal Claim',
+			name: RENEWAL_CLAIM_FIELD,
 			type: 'hidden',
 			typeOptions: { password: true },
 			default: '',
@@ -135,6 +145,8 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	) => {
+		// An execution that has just stored its renewal claim sends nothing (see password-grant.ts).
+		if (loginMemory.tookPlacedClaim(credentials)) throw new Error(CLAIM_STORED);
 		if (!credentials[SESSION_TOKEN_FIELD]) {
 			const failure = recordedTokenFailure(credentials);
 			throw new Error(

@@ -4,6 +4,7 @@ import {
 	RETRY_WINDOW_SECONDS,
 	renewsAt,
 	type AcceptedLogin,
+	type RenewalClaim,
 	type TokenFailure,
 } from './password-grant';
 
@@ -39,6 +40,8 @@ const refusals = new Map<string, TokenFailure>();
 const coolDowns = new Map<string, CoolDown>();
 const refusalStreaks = new Map<string, RefusalStreak>();
 const retriesOffered = new Map<string, number>();
+const ownClaims = new Map<string, RenewalClaim>();
+let claimsToStore = new WeakMap<ICredentialDataDecryptedObject, ICredentialDataDecryptedObject>();
 let executionCredentials = new WeakSet<ICredentialDataDecryptedObject>();
 
 /**
@@ -60,12 +63,14 @@ export const loginMemory = {
 		tokens.set(login, token);
 		refusals.delete(login);
 		coolDowns.delete(login);
+		ownClaims.delete(login);
 		refusalStreaks.delete(account);
 	},
 
 	rememberRefusal(refusal: TokenFailure): void {
 		refusals.set(refusal.login, refusal);
 		tokens.delete(refusal.login);
+		ownClaims.delete(refusal.login);
 	},
 
 	/** Counts a refusal Enkash has just sent for the account; returns the refusals in a row. */
@@ -89,6 +94,7 @@ export const loginMemory = {
 		const failures = (coolDowns.get(login)?.failures ?? 0) + 1;
 		const coolDown = { until: now + delayMs(failures), failures, message };
 		coolDowns.set(login, coolDown);
+		ownClaims.delete(login);
 		return coolDown;
 	},
 
@@ -142,6 +148,38 @@ export const loginMemory = {
 		retriesOffered.set(login, now);
 	},
 
+	/** This process's claim to renew the login's token, if it made one that has not been settled. */
+	ownClaim(login: string): RenewalClaim | undefined {
+		return ownClaims.get(login);
+	},
+
+	/**
+	 * Makes this process's claim: the next `preAuthentication` n8n runs with the
+	 * execution's credential data returns `fields` (the claim with the data as
+	 * it is) for n8n to store, and sends nothing; the `authenticate` after it
+	 * stops the request (tookPlacedClaim).
+	 */
+	placeClaim(
+		claim: RenewalClaim,
+		credentials: ICredentialDataDecryptedObject,
+		fields: ICredentialDataDecryptedObject,
+	): void {
+		ownClaims.set(claim.login, claim);
+		claimsToStore.set(credentials, fields);
+	},
+
+	/** The fields n8n is to store for a claim being placed with this credential data. */
+	claimToStore(
+		credentials: ICredentialDataDecryptedObject,
+	): ICredentialDataDecryptedObject | undefined {
+		return claimsToStore.get(credentials);
+	},
+
+	/** Whether the credential data has just carried a claim to n8n; true once. */
+	tookPlacedClaim(credentials: ICredentialDataDecryptedObject): boolean {
+		return claimsToStore.delete(credentials);
+	},
+
 	/**
 	 * Marks the credential data an execution of the Enkash Coins nodes sends
 	 * with: its token requests follow the execution's rules and never take a
@@ -162,6 +200,8 @@ export const loginMemory = {
 		coolDowns.clear();
 		refusalStreaks.clear();
 		retriesOffered.clear();
+		ownClaims.clear();
+		claimsToStore = new WeakMap();
 		executionCredentials = new WeakSet();
 	},
 };

@@ -55,6 +55,32 @@ export interface AcceptedLogin {
 export const SESSION_TOKEN_FIELD = 'sessionToken';
 export const TOKEN_FAILURE_FIELD = 'tokenFailure';
 export const ACCEPTED_LOGIN_FIELD = 'acceptedLogin';
+export const RENEWAL_CLAIM_FIELD = 'renewalClaim';
+
+/**
+ * A process's claim to renew the token of a login, stored in the credential
+ * before it asks Enkash. n8n gives community credentials no lock across
+ * processes (queue-mode workers), and the stored credential is the only thing
+ * they share: each process that is due to renew stores its claim, waits
+ * {@link CLAIM_SETTLE_MS}, and reads the credential again. The last claim
+ * stored wins; only its process sends the token request, and the others use
+ * what it stores (a token, or Enkash's refusal). So a password changed at
+ * Enkash costs one refusal, however many workers renew at once.
+ */
+export interface RenewalClaim {
+	/** {@link loginFingerprint} of the login to renew. */
+	login: string;
+	/** Drawn by the claiming process for this claim. */
+	id: string;
+	/** When it was claimed, as an ISO date. */
+	at: string;
+}
+
+/** How long a process waits after storing its claim before it reads which claim won. */
+export const CLAIM_SETTLE_MS = 1000;
+
+/** How long a claim holds the other processes back: its process may have stopped. */
+export const CLAIM_TTL_MS = 15_000;
 
 /**
  * Enkash's text says its tokens are valid for 5 minutes, while its example
@@ -169,6 +195,17 @@ export function testHeldBackMessage(failure: TokenFailure): string {
 export function testLockoutWarning(streak: { count: number; lastAt: number } | undefined): string {
 	const { count = LOCKOUT_GUARD_REFUSALS, lastAt = Date.now() } = streak ?? {};
 	return `Enkash has refused ${count} logins in a row for this username (the last at ${utcTime(lastAt)}): one more refused token request locks the account. Nothing was sent now. Check every value, then click Retry within ${RETRY_WINDOW_SECONDS} s to send one token request.`;
+}
+
+/** The claim to renew the current login's token, while it holds. */
+export function renewalClaimOf(
+	credentials: ICredentialDataDecryptedObject,
+	now = Date.now(),
+): RenewalClaim | undefined {
+	const claim = parseRecord<RenewalClaim>(credentials[RENEWAL_CLAIM_FIELD]);
+	if (typeof claim?.id !== 'string' || typeof claim.at !== 'string') return undefined;
+	if (claim.login !== loginFingerprint(credentials)) return undefined;
+	return now - Date.parse(claim.at) < CLAIM_TTL_MS ? (claim as RenewalClaim) : undefined;
 }
 
 /** The credential's accepted login, if it is the current one: the login is proven. */

@@ -9,6 +9,7 @@ import {
 } from './login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
+	RENEWAL_CLAIM_FIELD,
 	SESSION_TOKEN_FIELD,
 	TOKEN_FAILURE_FIELD,
 	LOCKOUT_GUARD_REFUSALS,
@@ -43,6 +44,8 @@ export type TokenOutcome = {
 	[SESSION_TOKEN_FIELD]: string;
 	[TOKEN_FAILURE_FIELD]: string;
 	[ACCEPTED_LOGIN_FIELD]?: string;
+	/** Emptied by every answer of Enkash: the claim to renew is settled. */
+	[RENEWAL_CLAIM_FIELD]?: string;
 };
 
 /** The first cool-down after a failure that is not a refusal; it doubles with each failure in a row. */
@@ -163,7 +166,7 @@ async function tokenRequestOutcome(
 		) as AcceptedLogin;
 		const remembered = { value: answer.token, acceptedLogin };
 		loginMemory.rememberToken(remembered, account);
-		return outcomeOf(remembered);
+		return { ...outcomeOf(remembered), [RENEWAL_CLAIM_FIELD]: '' };
 	}
 	const failure = classifyTokenFailure(answer);
 	const { kind, message, advice } = failure;
@@ -179,7 +182,7 @@ async function tokenRequestOutcome(
 	const record = tokenFailureRecord(credentials, { kind, message, advice, retryAt });
 	const stored = recordedTokenFailure({ ...credentials, [TOKEN_FAILURE_FIELD]: record });
 	if (blocksLogin(stored)) loginMemory.rememberRefusal(stored);
-	return { [SESSION_TOKEN_FIELD]: '', [TOKEN_FAILURE_FIELD]: record };
+	return { [SESSION_TOKEN_FIELD]: '', [TOKEN_FAILURE_FIELD]: record, [RENEWAL_CLAIM_FIELD]: '' };
 }
 
 const sharedTokenRequest = singleFlight<TokenOutcome>();
@@ -245,6 +248,8 @@ export async function obtainToken(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<TokenOutcome> {
+	const claim = loginMemory.claimToStore(credentials);
+	if (claim) return claim as TokenOutcome;
 	const login = loginFingerprint(credentials);
 	const hold = loginHold(credentials);
 	if (loginMemory.isExecution(credentials)) {

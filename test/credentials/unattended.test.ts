@@ -10,6 +10,7 @@ import type { ICredentialDataDecryptedObject, WorkflowExecuteMode } from 'n8n-wo
 import { loginMemory } from '../../credentials/common/login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
+	RENEWAL_CLAIM_FIELD,
 	SESSION_TOKEN_FIELD,
 	TOKEN_FAILURE_FIELD,
 	acceptedLoginRecord,
@@ -266,6 +267,52 @@ describe('renewing a token before it expires', () => {
 		expect(
 			apiRequests(sandbox()).map(({ headers }) => headers.authorization === `Bearer ${freshToken}`),
 		).toEqual([true, true, true]);
+	});
+
+	it('stores its claim to renew before it asks Enkash, and clears it with the answer', async () => {
+		const store = await dueStore();
+		const claimsStored: string[] = [];
+		class RecordingClaims extends EngineCredentialsHelper {
+			override async preAuthentication(
+				...args: Parameters<EngineCredentialsHelper['preAuthentication']>
+			) {
+				const result = await super.preAuthentication(...args);
+				claimsStored.push(String(this.store[PASSWORD_CREDENTIAL][RENEWAL_CLAIM_FIELD]));
+				return result;
+			}
+		}
+
+		const { items } = await runNode({
+			parameters: { authentication: 'password', ...ALLOCATE_FROM_INPUT } as never,
+			credentials: store,
+			credentialsHelper: new RecordingClaims(store),
+			items: referralItems(3, 'CLAIM'),
+			mode: 'webhook',
+		});
+
+		expect(items?.map(({ json }) => json.allocated)).toEqual([true, true, true]);
+		// The claim first; the token request's answer clears it, and the items after it find it clear.
+		expect(claimsStored[0]).toMatch(
+			/^\{"login":"[0-9a-f]{64}","id":"[0-9a-f-]{36}","at":"[^"]+"\}$/,
+		);
+		expect(new Set(claimsStored.slice(1))).toEqual(new Set(['']));
+		expect(tokenRequests()).toEqual({ sent: 2, refused: 0 });
+	});
+
+	it("lets another process's claim to renew stand: keeps using the token it holds and sends no token request", async () => {
+		const store = await dueStore();
+		const data = store[PASSWORD_CREDENTIAL];
+		const anotherClaim = {
+			login: loginFingerprint(data),
+			id: 'another',
+			at: new Date().toISOString(),
+		};
+		store[PASSWORD_CREDENTIAL] = { ...data, [RENEWAL_CLAIM_FIELD]: JSON.stringify(anotherClaim) };
+
+		const { items } = await allocateWith({ store });
+
+		expect(items?.map(({ json }) => json.allocated)).toEqual([true, true, true]);
+		expect(tokenRequests()).toEqual({ sent: 1, refused: 0 });
 	});
 
 	it('stops at the refusal another process has just stored, sending nothing', async () => {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+
 import { sleep, type ICredentialDataDecryptedObject, type WorkflowExecuteMode } from 'n8n-workflow';
 
 import {
@@ -7,6 +9,9 @@ import {
 } from '../../../credentials/common/login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
+	CLAIM_SETTLE_MS,
+	CLAIM_TTL_MS,
+	RENEWAL_CLAIM_FIELD,
 	RETRY_WINDOW_SECONDS,
 	SESSION_TOKEN_FIELD,
 	STORED_REFUSAL_ADVICE,
@@ -17,6 +22,7 @@ import {
 	failureMessage,
 	loginFingerprint,
 	recordedTokenFailure,
+	renewalClaimOf,
 	renewalWaitMs,
 	renewsAt,
 	type TokenFailure,
@@ -74,6 +80,17 @@ export class PasswordLogin {
 
 	/** A re-read found the stored credential's login changed since the execution began. */
 	private changedWhileRunning = false;
+
+	/** The token Enkash last refused in this execution (HTTP 401). */
+	private rejectedToken: unknown;
+
+	/** When a process that lets another renew checks the stored credential again. */
+	private nextCheckAt = 0;
+
+	/** The last send only stored a renewal claim. */
+	private claimPlaced = false;
+
+	private claimsPlaced = 0;
 
 	/** The token whose renewal time {@link renewalTime} holds. */
 	private timedToken: unknown;
@@ -142,8 +159,10 @@ export class PasswordLogin {
 	 * first, after this process's wait if the token is already unusable
 	 * (renewalWaitMs): another process may have renewed the token, been
 	 * refused, or the credential may have been changed, and then nothing is
-	 * sent with this execution's values. Otherwise the token is emptied, so
-	 * that n8n asks the credential for a new one on the next send.
+	 * sent with this execution's values. Otherwise the processes due to renew
+	 * settle who does through renewal claims (see RenewalClaim): the winner's
+	 * token is emptied, so that n8n asks the credential for a new one on the
+	 * next send; the others keep a usable token meanwhile, or wait.
 	 */
 	async refresh(
 		readStoredCredential: () => Promise<ICredentialDataDecryptedObject>,
@@ -151,41 +170,111 @@ export class PasswordLogin {
 	): Promise<void> {
 		const now = Date.now();
 		const heldValue = this.data[SESSION_TOKEN_FIELD];
+		const claiming = loginMemory.ownClaim(this.login) !== undefined;
 		if (rejectedToken !== undefined) {
 			// Another request of this execution has renewed it meanwhile.
 			if (heldValue !== rejectedToken) return;
 			loginMemory.forgetToken(this.login, rejectedToken);
-		} else if (heldValue ? now < this.renewalTimeOfHeldToken() : !recordedTokenFailure(this.data)) {
+			this.rejectedToken = rejectedToken;
+		} else if (
+			!claiming &&
+			(heldValue ? now < this.renewalTimeOfHeldToken() : !recordedTokenFailure(this.data))
+		) {
 			// A token not yet due, or none ever: n8n asks the credential for the first one.
 			return;
 		}
-		if (this.adopt(loginMemory.freshToken(this.login, now))) return;
-		if (this.problem()) return;
-
 		const held = storedToken(this.data);
 		const unusable =
-			rejectedToken !== undefined || !held || now >= Date.parse(held.acceptedLogin.expiresAt);
-		const waitSeed = held?.acceptedLogin.issuedAt ?? recordedTokenFailure(this.data)?.at;
-		const stored = await sharedRead(this.login, async () => {
-			if (unusable) await sleep(renewalWaitMs(waitSeed));
-			return await readStoredCredential();
-		});
-		if (loginFingerprint(stored) !== this.login) {
-			this.changedWhileRunning = true;
-			return;
+			!held || held.value === this.rejectedToken || now >= Date.parse(held.acceptedLogin.expiresAt);
+		if (!unusable && now < this.nextCheckAt) return;
+		let waitMs =
+			unusable && !claiming
+				? renewalWaitMs(held?.acceptedLogin.issuedAt ?? recordedTokenFailure(this.data)?.at)
+				: 0;
+		for (let round = 0; round < MAX_CLAIM_ROUNDS; round++) {
+			if (this.adopt(loginMemory.freshToken(this.login))) return;
+			if (this.problem()) return;
+			const wait = waitMs;
+			const stored = await sharedRead(this.login, async () => {
+				await sleep(wait);
+				return await readStoredCredential();
+			});
+			if (loginFingerprint(stored) !== this.login) {
+				this.changedWhileRunning = true;
+				return;
+			}
+			if (this.adopt(loginMemory.freshToken(this.login))) return;
+			const renewed = storedToken(stored);
+			if (renewed && renewed.value !== this.rejectedToken && isFresh(renewed, Date.now())) {
+				loginMemory.rememberToken(renewed, accountOf(stored));
+				this.adopt(renewed);
+				return;
+			}
+			const failure = recordedTokenFailure(stored);
+			if (blocksLogin(failure)) loginMemory.rememberRefusal(failure);
+			// Another process's cool-down holds this execution back too (see problem()).
+			if (failure?.retryAt) this.data[TOKEN_FAILURE_FIELD] = stored[TOKEN_FAILURE_FIELD];
+			if (this.problem()) return;
+
+			const turn = this.renewalTurn(stored);
+			if (turn === 'renew') break;
+			if (turn === 'claim') {
+				this.placeClaim();
+				return;
+			}
+			if (turn.settling === false && !unusable) {
+				// Another process renews: the held token still works meanwhile.
+				this.nextCheckAt = Date.now() + CLAIM_SETTLE_MS;
+				return;
+			}
+			waitMs = turn.waitMs;
 		}
-		if (this.adopt(loginMemory.freshToken(this.login))) return;
-		const renewed = storedToken(stored);
-		if (renewed?.value !== rejectedToken && isFresh(renewed, now)) {
-			loginMemory.rememberToken(renewed, accountOf(stored));
-			this.adopt(renewed);
-			return;
-		}
-		const failure = recordedTokenFailure(stored);
-		if (blocksLogin(failure)) loginMemory.rememberRefusal(failure);
-		// Another process's cool-down holds this execution back too (see problem()).
-		if (failure?.retryAt) this.data[TOKEN_FAILURE_FIELD] = stored[TOKEN_FAILURE_FIELD];
 		this.data[SESSION_TOKEN_FIELD] = '';
+	}
+
+	/**
+	 * Whose turn it is to renew, from the claim stored in the credential: this
+	 * process's once its claim has settled, another's while its claim holds.
+	 */
+	private renewalTurn(
+		stored: ICredentialDataDecryptedObject,
+	): 'renew' | 'claim' | { waitMs: number; settling: boolean } {
+		const now = Date.now();
+		const own = loginMemory.ownClaim(this.login);
+		const settlesAt = own ? Date.parse(own.at) + CLAIM_SETTLE_MS : 0;
+		const claim = renewalClaimOf(stored, now);
+		// A claim that n8n did not store after a few tries is not worth waiting for.
+		if (this.claimsPlaced >= MAX_CLAIMS_PLACED) return 'renew';
+		if (own && claim?.id === own.id) {
+			return now >= settlesAt ? 'renew' : { waitMs: settlesAt - now, settling: true };
+		}
+		if (claim) return { waitMs: CLAIM_SETTLE_MS, settling: false };
+		// This process's claim may not be stored yet.
+		if (own && now < settlesAt) return { waitMs: settlesAt - now, settling: true };
+		return 'claim';
+	}
+
+	/**
+	 * Stores this process's claim through n8n: the next send makes n8n call
+	 * `preAuthentication` (the token is emptied), which hands n8n the claim to
+	 * store, and `authenticate` then stops the request (see send.ts).
+	 */
+	private placeClaim(): void {
+		const claim = { login: this.login, id: randomUUID(), at: new Date().toISOString() };
+		loginMemory.placeClaim(claim, this.data, {
+			[SESSION_TOKEN_FIELD]: this.data[SESSION_TOKEN_FIELD] ?? '',
+			[RENEWAL_CLAIM_FIELD]: JSON.stringify(claim),
+		});
+		this.data[SESSION_TOKEN_FIELD] = '';
+		this.claimPlaced = true;
+		this.claimsPlaced += 1;
+	}
+
+	/** Whether the send that just failed only stored this process's claim; true once. */
+	tookClaimPlacement(): boolean {
+		const placed = this.claimPlaced;
+		this.claimPlaced = false;
+		return placed;
 	}
 
 	private renewalTimeOfHeldToken(): number {
@@ -205,6 +294,10 @@ export class PasswordLogin {
 		return true;
 	}
 }
+
+/** Reads of the stored credential one renewal makes at most, waiting for claims to settle or expire. */
+const MAX_CLAIM_ROUNDS = Math.ceil(CLAIM_TTL_MS / CLAIM_SETTLE_MS) + 2;
+const MAX_CLAIMS_PLACED = 3;
 
 /** Executions of one process that renew at the same moment share one read of the stored credential. */
 const sharedRead = singleFlight<ICredentialDataDecryptedObject>();

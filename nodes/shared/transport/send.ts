@@ -60,6 +60,7 @@ export async function sendEnkashRequest(
 				{ credentialsDecrypted: session.credentials },
 			)) as EnkashHttpResponse;
 		} catch (error) {
+			if (passwordLogin?.tookClaimPlacement()) continue;
 			const problem = passwordLogin?.problem();
 			if (problem) throw enkashApiError(context, session, itemIndex, problem);
 			const failure = describeThrown(error);
