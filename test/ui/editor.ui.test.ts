@@ -419,7 +419,7 @@ describe('the credential dialog', () => {
 		await screenshot('credential-held-back');
 		expect(tokenRequestOutcomes(since)).toEqual([]);
 
-		await dialog.getByTitle('Retry credential test').click();
+		await dialog.getByTitle('Retry credential test').filter({ visible: true }).click();
 		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
 		expect(tokenRequestOutcomes(since)).toEqual(['ok']);
 	});
