@@ -12,6 +12,7 @@ import { loginMemory } from './common/login-memory';
 import {
 	ACCEPTED_LOGIN_FIELD,
 	RENEWAL_CLAIM_FIELD,
+	RENEWAL_CLAIM_STORED,
 	SESSION_TOKEN_FIELD,
 	TOKEN_FAILURE_FIELD,
 	failureMessage,
@@ -20,8 +21,6 @@ import {
 import { obtainToken, storedToken } from './common/token-client';
 
 const sendWithSessionToken = bearerAuthentication(SESSION_TOKEN_FIELD);
-
-const CLAIM_STORED = 'The claim to renew the Enkash token was stored; nothing was sent';
 
 /** Shaped as a 401 answer, which makes n8n call `preAuthentication` for a new token and send again. */
 class TokenNeedsRenewal extends Error {
@@ -145,8 +144,10 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	) => {
-		// An execution that has just stored its renewal claim sends nothing (see password-grant.ts).
-		if (loginMemory.tookPlacedClaim(credentials)) throw new Error(CLAIM_STORED);
+		// An execution's renewal claim goes to n8n's store through preAuthentication, and the request stops there (see login-memory.ts).
+		const claimStage = loginMemory.claimStage(credentials);
+		if (claimStage === 'pending') throw new TokenNeedsRenewal();
+		if (claimStage === 'handed') throw new Error(RENEWAL_CLAIM_STORED);
 		if (!credentials[SESSION_TOKEN_FIELD]) {
 			const failure = recordedTokenFailure(credentials);
 			throw new Error(

@@ -41,7 +41,10 @@ const coolDowns = new Map<string, CoolDown>();
 const refusalStreaks = new Map<string, RefusalStreak>();
 const retriesOffered = new Map<string, number>();
 const ownClaims = new Map<string, RenewalClaim>();
-let claimsToStore = new WeakMap<ICredentialDataDecryptedObject, ICredentialDataDecryptedObject>();
+let claimsToStore = new WeakMap<
+	ICredentialDataDecryptedObject,
+	{ fields: ICredentialDataDecryptedObject; handed: boolean }
+>();
 let executionCredentials = new WeakSet<ICredentialDataDecryptedObject>();
 
 /**
@@ -154,10 +157,12 @@ export const loginMemory = {
 	},
 
 	/**
-	 * Makes this process's claim: the next `preAuthentication` n8n runs with the
-	 * execution's credential data returns `fields` (the claim with the data as
-	 * it is) for n8n to store, and sends nothing; the `authenticate` after it
-	 * stops the request (tookPlacedClaim).
+	 * Makes this process's claim, to be stored through n8n on the execution's
+	 * next send: `authenticate` asks n8n for new credential data the way a 401
+	 * does (claimStage 'pending'), n8n's `preAuthentication` hands it the claim
+	 * to store and sends nothing (handClaimToN8n), and the `authenticate` after
+	 * it stops the request (claimStage 'handed'). The token the execution holds
+	 * is left as it is, for the sends already under way.
 	 */
 	placeClaim(
 		claim: RenewalClaim,
@@ -165,19 +170,25 @@ export const loginMemory = {
 		fields: ICredentialDataDecryptedObject,
 	): void {
 		ownClaims.set(claim.login, claim);
-		claimsToStore.set(credentials, fields);
+		claimsToStore.set(credentials, { fields, handed: false });
 	},
 
-	/** The fields n8n is to store for a claim being placed with this credential data. */
-	claimToStore(
+	/** Where the claim carried by this credential data is on its way to n8n's store. */
+	claimStage(credentials: ICredentialDataDecryptedObject): 'pending' | 'handed' | undefined {
+		const claim = claimsToStore.get(credentials);
+		if (!claim) return undefined;
+		if (claim.handed) claimsToStore.delete(credentials);
+		return claim.handed ? 'handed' : 'pending';
+	},
+
+	/** The fields for n8n to store for a pending claim; marks it handed. */
+	handClaimToN8n(
 		credentials: ICredentialDataDecryptedObject,
 	): ICredentialDataDecryptedObject | undefined {
-		return claimsToStore.get(credentials);
-	},
-
-	/** Whether the credential data has just carried a claim to n8n; true once. */
-	tookPlacedClaim(credentials: ICredentialDataDecryptedObject): boolean {
-		return claimsToStore.delete(credentials);
+		const claim = claimsToStore.get(credentials);
+		if (!claim || claim.handed) return undefined;
+		claim.handed = true;
+		return claim.fields;
 	},
 
 	/**

@@ -76,6 +76,10 @@ export interface RenewalClaim {
 	at: string;
 }
 
+/** What stops the send that carried a renewal claim to n8n's store; the node sends again. */
+export const RENEWAL_CLAIM_STORED =
+	'The claim to renew the Enkash token was stored; nothing was sent';
+
 /** How long a process waits after storing its claim before it reads which claim won. */
 export const CLAIM_SETTLE_MS = 1000;
 

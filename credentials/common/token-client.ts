@@ -248,7 +248,7 @@ export async function obtainToken(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
 ): Promise<TokenOutcome> {
-	const claim = loginMemory.claimToStore(credentials);
+	const claim = loginMemory.handClaimToN8n(credentials);
 	if (claim) return claim as TokenOutcome;
 	const login = loginFingerprint(credentials);
 	const hold = loginHold(credentials);

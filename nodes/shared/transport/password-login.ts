@@ -87,9 +87,6 @@ export class PasswordLogin {
 	/** When a process that lets another renew checks the stored credential again. */
 	private nextCheckAt = 0;
 
-	/** The last send only stored a renewal claim. */
-	private claimPlaced = false;
-
 	private claimsPlaced = 0;
 
 	/** The token whose renewal time {@link renewalTime} holds. */
@@ -254,27 +251,14 @@ export class PasswordLogin {
 		return 'claim';
 	}
 
-	/**
-	 * Stores this process's claim through n8n: the next send makes n8n call
-	 * `preAuthentication` (the token is emptied), which hands n8n the claim to
-	 * store, and `authenticate` then stops the request (see send.ts).
-	 */
+	/** Stores this process's claim through n8n on the next send, which sends nothing to Enkash (see send.ts). */
 	private placeClaim(): void {
 		const claim = { login: this.login, id: randomUUID(), at: new Date().toISOString() };
 		loginMemory.placeClaim(claim, this.data, {
 			[SESSION_TOKEN_FIELD]: this.data[SESSION_TOKEN_FIELD] ?? '',
 			[RENEWAL_CLAIM_FIELD]: JSON.stringify(claim),
 		});
-		this.data[SESSION_TOKEN_FIELD] = '';
-		this.claimPlaced = true;
 		this.claimsPlaced += 1;
-	}
-
-	/** Whether the send that just failed only stored this process's claim; true once. */
-	tookClaimPlacement(): boolean {
-		const placed = this.claimPlaced;
-		this.claimPlaced = false;
-		return placed;
 	}
 
 	private renewalTimeOfHeldToken(): number {

@@ -1,6 +1,9 @@
 import { sleep, type IHttpRequestOptions } from 'n8n-workflow';
 
-import { SESSION_TOKEN_FIELD } from '../../../credentials/common/password-grant';
+import {
+	RENEWAL_CLAIM_STORED,
+	SESSION_TOKEN_FIELD,
+} from '../../../credentials/common/password-grant';
 
 import type { EnkashRequest } from '../types';
 import { checkEnvelope, type EnkashEnvelope } from './envelope';
@@ -60,7 +63,8 @@ export async function sendEnkashRequest(
 				{ credentialsDecrypted: session.credentials },
 			)) as EnkashHttpResponse;
 		} catch (error) {
-			if (passwordLogin?.tookClaimPlacement()) continue;
+			// The send only carried this process's renewal claim to n8n's store (password-login.ts).
+			if ((error as Error).message === RENEWAL_CLAIM_STORED) continue;
 			const problem = passwordLogin?.problem();
 			if (problem) throw enkashApiError(context, session, itemIndex, problem);
 			const failure = describeThrown(error);

@@ -90,7 +90,7 @@ describe('fields', () => {
 		expect(requestId.placeholder).toBe('e.g. DIWALI-2026-{{ $json.userId }}');
 		expect(requestId.description).toMatch(/same for a user and campaign/);
 		expect(requestId.description).toMatch(/credits nobody twice/);
-		expect(requestId.description).toContain('DIWALI-2026-{{ $json.userId }}');
+		expect(requestId.description).toMatch(/DIWALI-2026- followed by the user ID/);
 		expect(requestId.description).toMatch(/Never use a random value/);
 	});
 

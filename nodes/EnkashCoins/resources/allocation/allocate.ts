@@ -12,9 +12,8 @@ const requestIdField: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: 'e.g. DIWALI-2026-{{ $json.userId }}',
-	// eslint-disable-next-line n8n-nodes-base/node-param-description-miscased-json -- an expression example: n8n spells it $json
 	description:
-		'The same for a user and campaign every time the workflow runs, so that a rerun or a retry credits nobody twice: build it from the campaign and the user, for example DIWALI-2026-{{ $json.userId }}, or map an order or referral ID. Never use a random value or the time.',
+		'The same for a user and campaign every time the workflow runs, so that a rerun or a retry credits nobody twice: build it from the campaign and the user with an expression, for example DIWALI-2026- followed by the user ID as the placeholder shows, or map an order or referral ID. Never use a random value or the time.',
 };
 
 export const allocateCoins: EnkashOperation = {
