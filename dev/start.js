@@ -14,6 +14,16 @@ const { startEditor, startQueueEditor, webhookPathOf } = require('./playground')
 const EDITOR_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.ENKASH_SANDBOX_PORT ?? 4010);
 
+/**
+ * The sandbox's own login, for a credential made by hand in the editor.
+ * @param {import('../sandbox/enkash-sandbox').Sandbox} sandbox
+ */
+function sandboxLogin({ url, credentials }) {
+	return `Enkash sandbox: ${url}  (state: ${url}/__sandbox/state)
+  For a Password credential of your own: Base URL ${url}, Client ID ${credentials.clientId},
+  Client Secret ${credentials.clientSecret}, Username ${credentials.username}, Password ${credentials.password}`;
+}
+
 /** @param {Awaited<ReturnType<typeof startEditor>>} started */
 function editorBanner({ sandbox, owner }) {
 	return `
@@ -30,7 +40,7 @@ Try the published webhook:
   curl -X POST http://localhost:${EDITOR_PORT}/webhook/enkash-referral \\
        -H 'content-type: application/json' -d '{"referrerId":"EKQZVMQK","referralId":"REF-1001"}'
 
-Enkash sandbox: ${sandbox.url}  (state: ${sandbox.url}/__sandbox/state)
+${sandboxLogin(sandbox)}
 
 Press Ctrl-C to stop.`;
 }
@@ -54,7 +64,7 @@ Credit a campaign batch through the workers (the "credit a campaign in batches" 
   curl -X POST http://localhost:${EDITOR_PORT}/webhook/${webhookPathOf('campaign-batch-allocate.json')} \\
        -H 'content-type: application/json' -d '${batch}'
 
-Enkash sandbox: ${sandbox.url}  (state: ${sandbox.url}/__sandbox/state)
+${sandboxLogin(sandbox)}
 
 Press Ctrl-C to stop.`;
 }
