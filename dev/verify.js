@@ -124,7 +124,7 @@ async function main() {
 	if (gaps.length > 0) {
 		console.log(`\n${release ? 'FAIL  a release needs' : 'A release still needs'}:`);
 		for (const gap of gaps) console.log(`  - ${gap}`);
-		console.log('(README, "Publishing", says how to supply each.)');
+		console.log('(CONTRIBUTING.md, "Publishing", says how to supply each.)');
 	}
 
 	const passed = checks.filter(({ ok }) => ok).length;
