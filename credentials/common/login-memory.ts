@@ -173,6 +173,11 @@ export const loginMemory = {
 		claimsToStore.set(credentials, { fields, handed: false });
 	},
 
+	/** Whether this credential data carries a claim that its next send is to hand to n8n. */
+	carriesClaim(credentials: ICredentialDataDecryptedObject): boolean {
+		return claimsToStore.get(credentials)?.handed === false;
+	},
+
 	/** Where the claim carried by this credential data is on its way to n8n's store. */
 	claimStage(credentials: ICredentialDataDecryptedObject): 'pending' | 'handed' | undefined {
 		const claim = claimsToStore.get(credentials);

@@ -220,6 +220,25 @@ describe('one process remembers its last token and refusal', () => {
 		expect(runs.map(({ items }) => items?.[0].json.allocated)).toEqual(runs.map(() => true));
 		expect(tokenRequests()).toEqual({ sent: 1, refused: 0 });
 	});
+
+	it('20 executions at once with the right password, proven, its tokens refused as expired: all credit their user, with one token request, time after time', async () => {
+		const store = await proveLogin(credentialsFor(sandbox(), 'password'));
+		const tokenRequestsPerRound = [];
+		for (let round = 0; round < 3; round++) {
+			sandbox().expireAllTokens();
+			const sentBefore = tokenRequests().sent;
+
+			const runs = await Promise.all(
+				Array.from({ length: 20 }, () => allocateWith({ store, items: 1 })),
+			);
+
+			expect(runs.map(({ error, items }) => error?.message ?? items?.[0].json.allocated)).toEqual(
+				runs.map(() => true),
+			);
+			tokenRequestsPerRound.push(tokenRequests().sent - sentBefore);
+		}
+		expect(tokenRequestsPerRound).toEqual([1, 1, 1]);
+	}, 60_000);
 });
 
 describe('renewing a token before it expires', () => {

@@ -165,6 +165,8 @@ export class PasswordLogin {
 		readStoredCredential: () => Promise<ICredentialDataDecryptedObject>,
 		rejectedToken?: unknown,
 	): Promise<void> {
+		// The next send stores this execution's claim; only then can the claim settle.
+		if (loginMemory.carriesClaim(this.data)) return;
 		const now = Date.now();
 		const heldValue = this.data[SESSION_TOKEN_FIELD];
 		const claiming = loginMemory.ownClaim(this.login) !== undefined;
