@@ -259,7 +259,9 @@ describe('the trigger panel', () => {
 		await page.goto(`${editor.n8n.baseUrl}/workflow/EnkashLowBalTrig`);
 		await page.waitForSelector('[data-test-id=canvas-node]');
 		await page.dblclick('[data-test-id=canvas-node][data-node-name="Balance Fell Below 100"]');
-		await page.waitForSelector('[data-test-id=ndv] [data-test-id=parameter-input-userIds]');
+		// n8n renders the Poll Times after the node's own fields; the panel is whole once both are there.
+		for (const parameter of ['userIds', 'threshold', 'minute'])
+			await page.waitForSelector(`[data-test-id=ndv] [data-test-id=parameter-input-${parameter}]`);
 	});
 
 	it('shows the Enkash Coins Trigger’s events, and the threshold only for a crossing', async () => {
