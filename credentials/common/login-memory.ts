@@ -36,6 +36,8 @@ export interface RefusalStreak {
 }
 
 const tokens = new Map<string, RememberedToken>();
+/** The last token Enkash refused (HTTP 401) for each login. */
+const rejectedTokens = new Map<string, unknown>();
 const refusals = new Map<string, TokenFailure>();
 const coolDowns = new Map<string, CoolDown>();
 const refusalStreaks = new Map<string, RefusalStreak>();
@@ -63,6 +65,8 @@ let executionCredentials = new WeakSet<ICredentialDataDecryptedObject>();
 export const loginMemory = {
 	rememberToken(token: RememberedToken, account: string): void {
 		const { login } = token.acceptedLogin;
+		// Still stored in the credential until the renewal is: it is not a new token.
+		if (rejectedTokens.get(login) === token.value) return;
 		tokens.set(login, token);
 		refusals.delete(login);
 		coolDowns.delete(login);
@@ -133,8 +137,14 @@ export const loginMemory = {
 	},
 
 	/** Enkash no longer accepts this token (it answered 401). */
+	/** Enkash has refused this token (HTTP 401): it is not used again by this process. */
 	forgetToken(login: string, value: unknown): void {
+		rejectedTokens.set(login, value);
 		if (tokens.get(login)?.value === value) tokens.delete(login);
+	},
+
+	wasRejected(login: string, value: unknown): boolean {
+		return rejectedTokens.get(login) === value;
 	},
 
 	/**
@@ -212,6 +222,7 @@ export const loginMemory = {
 	/** Forgets everything, as a restarted process would. */
 	clear(): void {
 		tokens.clear();
+		rejectedTokens.clear();
 		refusals.clear();
 		coolDowns.clear();
 		refusalStreaks.clear();

@@ -5,7 +5,7 @@
  * stored send nothing more. Enkash locks an account after 3 refused token
  * requests in a row.
  */
-import type { ICredentialDataDecryptedObject, WorkflowExecuteMode } from 'n8n-workflow';
+import { sleep, type ICredentialDataDecryptedObject, type WorkflowExecuteMode } from 'n8n-workflow';
 
 import { loginMemory } from '../../credentials/common/login-memory';
 import {
@@ -238,6 +238,25 @@ describe('one process remembers its last token and refusal', () => {
 			tokenRequestsPerRound.push(tokenRequests().sent - sentBefore);
 		}
 		expect(tokenRequestsPerRound).toEqual([1, 1, 1]);
+	}, 60_000);
+
+	it('executions that start while others renew a token Enkash refused as expired do not bring that token back: all credit their user, with one token request', async () => {
+		const store = await proveLogin(credentialsFor(sandbox(), 'password'));
+		await allocateWith({ store, items: 1 });
+		sandbox().expireAllTokens();
+		const sentBefore = tokenRequests().sent;
+
+		const runs = await Promise.all(
+			Array.from({ length: 30 }, async (_, index) => {
+				await sleep(index < 10 ? 0 : (index - 10) * 300);
+				return await allocateWith({ store, items: 1 });
+			}),
+		);
+
+		expect(runs.map(({ error, items }) => error?.message ?? items?.[0].json.allocated)).toEqual(
+			runs.map(() => true),
+		);
+		expect(tokenRequests().sent - sentBefore).toBe(1);
 	}, 60_000);
 });
 

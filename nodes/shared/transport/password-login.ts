@@ -184,7 +184,7 @@ export class PasswordLogin {
 		}
 		const held = storedToken(this.data);
 		const unusable =
-			!held || held.value === this.rejectedToken || now >= Date.parse(held.acceptedLogin.expiresAt);
+			!held || this.isRejected(held.value) || now >= Date.parse(held.acceptedLogin.expiresAt);
 		if (!unusable && now < this.nextCheckAt) return;
 		let waitMs =
 			unusable && !claiming
@@ -204,7 +204,7 @@ export class PasswordLogin {
 			}
 			if (this.adopt(loginMemory.freshToken(this.login))) return;
 			const renewed = storedToken(stored);
-			if (renewed && renewed.value !== this.rejectedToken && isFresh(renewed, Date.now())) {
+			if (renewed && !this.isRejected(renewed.value) && isFresh(renewed, Date.now())) {
 				loginMemory.rememberToken(renewed, accountOf(stored));
 				this.adopt(renewed);
 				return;
@@ -261,6 +261,11 @@ export class PasswordLogin {
 			[RENEWAL_CLAIM_FIELD]: JSON.stringify(claim),
 		});
 		this.claimsPlaced += 1;
+	}
+
+	/** Refused by Enkash in this execution, or in another of this process's. */
+	private isRejected(token: unknown): boolean {
+		return token === this.rejectedToken || loginMemory.wasRejected(this.login, token);
 	}
 
 	private renewalTimeOfHeldToken(): number {

@@ -53,6 +53,19 @@ describe('loginMemory', () => {
 		expect(loginMemory.freshToken(LOGIN, NOW)).toBeUndefined();
 	});
 
+	it('does not take back a token Enkash refused, which the credential still holds until the renewal is stored', () => {
+		loginMemory.rememberToken(token('t1'), ACCOUNT);
+		loginMemory.forgetToken(LOGIN, 't1');
+
+		loginMemory.rememberToken(token('t1'), ACCOUNT);
+		expect(loginMemory.freshToken(LOGIN, NOW)).toBeUndefined();
+		expect(loginMemory.wasRejected(LOGIN, 't1')).toBe(true);
+
+		loginMemory.rememberToken(token('t2'), ACCOUNT);
+		expect(loginMemory.freshToken(LOGIN, NOW)?.value).toBe('t2');
+		expect(loginMemory.wasRejected(LOGIN, 't2')).toBe(false);
+	});
+
 	it('a refusal replaces the token, and a token accepted later replaces the refusal', () => {
 		loginMemory.rememberToken(token('t1'), ACCOUNT);
 		loginMemory.rememberRefusal(REFUSAL);
@@ -117,10 +130,12 @@ describe('loginMemory', () => {
 	it('clear() forgets everything, as a restarted process would', () => {
 		loginMemory.rememberToken(token('t1'), ACCOUNT);
 		loginMemory.rememberRefusal({ ...REFUSAL, login: 'b'.repeat(64) });
+		loginMemory.forgetToken('c'.repeat(64), 't0');
 
 		loginMemory.clear();
 
 		expect(loginMemory.freshToken(LOGIN, NOW)).toBeUndefined();
 		expect(loginMemory.refusal('b'.repeat(64), undefined)).toBeUndefined();
+		expect(loginMemory.wasRejected('c'.repeat(64), 't0')).toBe(false);
 	});
 });
