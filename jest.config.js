@@ -34,6 +34,9 @@ const typescript = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+	// Many engine-level tests mostly wait (token renewals, retries, latency faults): more workers
+	// than jest's default of one fewer than the cores lets them wait side by side.
+	maxWorkers: 4,
 	projects: [
 		{
 			...typescript,
