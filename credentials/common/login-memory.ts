@@ -136,7 +136,6 @@ export const loginMemory = {
 		return refusal;
 	},
 
-	/** Enkash no longer accepts this token (it answered 401). */
 	/** Enkash has refused this token (HTTP 401): it is not used again by this process. */
 	forgetToken(login: string, value: unknown): void {
 		rejectedTokens.set(login, value);
