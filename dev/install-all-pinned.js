@@ -23,4 +23,5 @@ const { only } = parseArgs({ options: { only: { type: 'string' } } }).values;
 if (only !== undefined && !(only in KINDS)) {
 	throw new Error(`--only ${only}: expected one of ${Object.keys(KINDS).join(', ')}`);
 }
-for (const [kind, install] of Object.entries(KINDS)) if (only === undefined || only === kind) install();
+for (const [kind, install] of Object.entries(KINDS))
+	if (only === undefined || only === kind) install();
