@@ -5,6 +5,7 @@
  * credentials and workflows, execute workflows from the CLI, and run the server.
  */
 const { execFileSync, spawn } = require('node:child_process');
+const crypto = require('node:crypto');
 const { once } = require('node:events');
 const fs = require('node:fs');
 const net = require('node:net');
@@ -36,6 +37,55 @@ function packPackage(destination) {
 		tarball: path.join(destination, packed.filename),
 		files: packed.files.map((/** @type {{ path: string }} */ file) => file.path),
 	};
+}
+
+/**
+ * What the Community Nodes panel does: an npm install of the packed package
+ * into ~/.n8n/nodes (`nodesDir`). The package has no dependencies; its peer
+ * n8n-workflow is n8n's own. npm takes seconds for it, resolving that peer's
+ * tree, so each tarball (by its SHA-256: packing the same files gives the same
+ * bytes) is installed once, into .e2e-runtime/installed-package/, and each user
+ * folder gets a copy of that install.
+ * @param {string} nodesDir
+ */
+function installPackage(nodesDir) {
+	const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-pack-'));
+	try {
+		const { tarball } = packPackage(scratch);
+		const hash = crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex');
+		const installed = path.join(paths.repoRoot, '.e2e-runtime/installed-package', hash);
+		if (!fs.existsSync(installed)) {
+			// Installed beside it, then renamed: complete or absent, should another process
+			// install the same tarball at the same time.
+			const staging = `${installed}.${process.pid}`;
+			fs.mkdirSync(staging, { recursive: true });
+			fs.writeFileSync(
+				path.join(staging, 'package.json'),
+				JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
+			);
+			execFileSync(
+				'npm',
+				[
+					'install',
+					tarball,
+					'--omit=peer',
+					'--ignore-scripts',
+					'--no-audit',
+					'--no-fund',
+					'--loglevel=error',
+				],
+				{ cwd: staging, stdio: ['ignore', 'ignore', 'inherit'] },
+			);
+			try {
+				fs.renameSync(staging, installed);
+			} catch {
+				fs.rmSync(staging, { recursive: true, force: true });
+			}
+		}
+		fs.cpSync(installed, nodesDir, { recursive: true });
+	} finally {
+		fs.rmSync(scratch, { recursive: true, force: true });
+	}
 }
 
 /**
@@ -147,29 +197,7 @@ class N8n {
 	static create({ env, log } = {}) {
 		installRuntime({ log });
 		const folder = fs.mkdtempSync(path.join(os.tmpdir(), 'enkash-n8n-'));
-		const nodesDir = path.join(folder, '.n8n', 'nodes');
-		fs.mkdirSync(nodesDir, { recursive: true });
-		fs.writeFileSync(
-			path.join(nodesDir, 'package.json'),
-			JSON.stringify({ name: 'installed-nodes', private: true, dependencies: {} }, null, 2),
-		);
-		const { tarball } = packPackage(folder);
-		// What the Community Nodes panel does: an npm install into ~/.n8n/nodes. The
-		// package has no dependencies; its peer n8n-workflow is n8n's own.
-		execFileSync(
-			'npm',
-			[
-				'install',
-				tarball,
-				'--omit=peer',
-				'--ignore-scripts',
-				'--no-audit',
-				'--no-fund',
-				'--loglevel=error',
-			],
-			{ cwd: nodesDir, stdio: ['ignore', 'ignore', 'inherit'] },
-		);
-		fs.rmSync(tarball);
+		installPackage(path.join(folder, '.n8n', 'nodes'));
 		return new N8n(folder, env);
 	}
 
