@@ -10,7 +10,7 @@ const path = require('node:path');
 const { paths } = require('../dev/runtime');
 const { enkashNode, floorNode, httpRequestNode } = require('./workflows');
 
-const MEASUREMENTS = path.join(paths.repoRoot, '.e2e-runtime', 'bench-results.json');
+const MEASUREMENTS = path.join(paths.runtimesDir, 'bench-results.json');
 /** With BENCH_REPORT_ONLY=1: what an earlier run measured, to report again. */
 const EARLIER =
 	process.env.BENCH_REPORT_ONLY === '1'

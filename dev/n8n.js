@@ -53,7 +53,7 @@ function installPackage(nodesDir) {
 	try {
 		const { tarball } = packPackage(scratch);
 		const hash = crypto.createHash('sha256').update(fs.readFileSync(tarball)).digest('hex');
-		const installed = path.join(paths.repoRoot, '.e2e-runtime/installed-package', hash);
+		const installed = path.join(paths.runtimesDir, 'installed-package', hash);
 		if (!fs.existsSync(installed)) {
 			// Installed beside it, then renamed: complete or absent, should another process
 			// install the same tarball at the same time.
@@ -78,8 +78,9 @@ function installPackage(nodesDir) {
 			);
 			try {
 				fs.renameSync(staging, installed);
-			} catch {
+			} catch (error) {
 				fs.rmSync(staging, { recursive: true, force: true });
+				if (!fs.existsSync(installed)) throw error;
 			}
 		}
 		fs.cpSync(installed, nodesDir, { recursive: true });

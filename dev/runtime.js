@@ -33,6 +33,8 @@ const SQLITE_ADDON = 'node_modules/sqlite3/build/Release/node_sqlite3.node';
 
 const paths = {
 	repoRoot: REPO_ROOT,
+	/** Where the runtimes, and what the suites keep between runs, are installed (ignored by git). */
+	runtimesDir: RUNTIMES_DIR,
 	runtimeDir: RUNTIME_DIR,
 	/** Node 24: the one running, or the one dev/node24.js installs. */
 	get nodeBin() {

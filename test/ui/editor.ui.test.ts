@@ -11,12 +11,12 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 
 import { startEditor } from '../../dev/playground';
 import { freePort } from '../../dev/n8n';
+import { paths } from '../../dev/runtime';
 import { resources } from '../../nodes/EnkashCoins/resources';
 import { everyOperation } from '../helpers/operations';
 
-const REPO_ROOT = path.resolve(__dirname, '../..');
-const SCREENSHOTS = path.join(REPO_ROOT, '.e2e-runtime/screenshots');
-const README_IMAGES = path.join(REPO_ROOT, 'docs/images');
+const SCREENSHOTS = path.join(paths.runtimesDir, 'screenshots');
+const README_IMAGES = path.join(paths.repoRoot, 'docs/images');
 const ICON_PATH = '/icons/n8n-nodes-enkash-coins/dist/nodes/icons/enkashCoins.svg';
 
 let editor: Awaited<ReturnType<typeof startEditor>>;
