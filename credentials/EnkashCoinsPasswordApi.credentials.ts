@@ -7,27 +7,34 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { baseUrlProperty, bearerAuthentication, credentialTest } from './common/credential-parts';
-import { loginMemory } from './common/login-memory';
 import {
-	ACCEPTED_LOGIN_FIELD,
-	RENEWAL_CLAIM_FIELD,
-	RENEWAL_CLAIM_STORED,
+	baseUrlProperty,
+	bearerAuthentication,
+	credentialTest,
+	isCredentialTestRequest,
+} from './common/credential-parts';
+import { CarrierDelivered, loginMemory } from './common/login-memory';
+import {
+	LOGIN_ATTEMPT_FIELD,
+	LOGIN_STATE_FIELD,
 	SESSION_TOKEN_FIELD,
-	TOKEN_FAILURE_FIELD,
-	failureMessage,
-	recordedTokenFailure,
-} from './common/password-grant';
-import { obtainToken, storedToken } from './common/token-client';
+	heldToken,
+	loginOf,
+} from './common/login-state';
+import { refusalMessage } from './common/messages';
+import { aboutLogin, obtainToken, refusalOfLogin, unattendedHold } from './common/token-client';
 
 const sendWithSessionToken = bearerAuthentication(SESSION_TOKEN_FIELD);
 
-/** Shaped as a 401 answer, which makes n8n call `preAuthentication` for a new token and send again. */
-class TokenNeedsRenewal extends Error {
+/**
+ * Shaped as a 401 answer, so that n8n calls `preAuthentication` for a token and
+ * tries again; nothing was sent. `preAuthentication` applies the rule.
+ */
+class TokenNeeded extends Error {
 	readonly response = { status: 401 };
 
 	constructor() {
-		super('The Enkash token was issued for other values or has expired');
+		super('There is no Enkash token for these values yet: nothing was sent');
 	}
 }
 
@@ -52,25 +59,11 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
-		// Password fields, although not secrets: n8n's editor then receives them
+		// A password field, although not a secret: n8n's editor then receives it
 		// redacted and sends back what is stored, never the copy it loaded.
 		{
-			displayName: 'Token Failure',
-			name: TOKEN_FAILURE_FIELD,
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
-		{
-			displayName: 'Accepted Login',
-			name: ACCEPTED_LOGIN_FIELD,
-			type: 'hidden',
-			typeOptions: { password: true },
-			default: '',
-		},
-		{
-			displayName: 'Renewal Claim',
-			name: RENEWAL_CLAIM_FIELD,
+			displayName: 'Login State',
+			name: LOGIN_STATE_FIELD,
 			type: 'hidden',
 			typeOptions: { password: true },
 			default: '',
@@ -121,47 +114,57 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			placeholder: 'https://pay-uat.enkash.in/oauth/token',
 			description: 'Leave empty to use {Base URL}/oauth/token',
 		},
+		{
+			displayName: 'Login Attempt',
+			name: LOGIN_ATTEMPT_FIELD,
+			type: 'number',
+			typeOptions: { minValue: 1, numberPrecision: 0 },
+			default: 1,
+			description:
+				'Values Enkash refused are never sent again, so that the account is not locked. Once Enkash has restored the password or unlocked the account, raise this by one and Save: that sends one token request.',
+		},
 	];
 
+	/** Only the Enkash Coins nodes may use it (n8n 2.x): another node would send its login outside the rule. */
+	supportedNodes = ['enkashCoins', 'enkashCoinsTrigger'];
+
+	restrictToSupportedNodes = true as const;
+
 	/**
-	 * Fetches a token with the password grant (see common/token-client.ts). n8n
-	 * stores the result in the credential and calls this again when the token is
-	 * empty, when a request answers 401, and for the credential's Test.
+	 * Fetches a token with the password grant, under the credential's rule
+	 * (common/token-client.ts). n8n stores what it returns in the credential. n8n
+	 * calls it for the credential's test, when the token field is empty, and
+	 * after a 401.
 	 */
 	async preAuthentication(this: IHttpRequestHelper, credentials: ICredentialDataDecryptedObject) {
 		return await obtainToken(this, credentials);
 	}
 
 	/**
-	 * Without a token the token request has failed: stop before anything reaches
-	 * the API. A token Enkash issued for other values (the credential has been
-	 * edited since), or one past its expiry, is not sent. For the credential's
-	 * Test, n8n is asked for a new token the way a 401 asks it, without sending
-	 * anything; an execution sends no token, Enkash answers 401, and the node
-	 * decides whether to renew (nodes/shared/transport/password-login.ts).
+	 * Sends the token only when it was issued for the credential's current
+	 * values and has not expired. Otherwise nothing is sent: a refused login, or
+	 * one a caller other than the credential's test may not send, says why; else
+	 * n8n is asked for a token (TokenNeeded). The credential's own test request
+	 * marks its data as a person's (see obtainToken). The Enkash
+	 * nodes renew before they send (nodes/shared/transport/password-login.ts).
 	 */
 	authenticate = async (
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	) => {
-		// An execution's renewal claim goes to n8n's store through preAuthentication, and the request stops there (see login-memory.ts).
-		const claimStage = loginMemory.claimStage(credentials);
-		if (claimStage === 'pending') throw new TokenNeedsRenewal();
-		if (claimStage === 'handed') throw new Error(RENEWAL_CLAIM_STORED);
-		if (!credentials[SESSION_TOKEN_FIELD]) {
-			const failure = recordedTokenFailure(credentials);
-			throw new Error(
-				failure ? failureMessage(failure) : 'There is no Enkash token: the token request failed',
-			);
+		if (loginMemory.isCarrier(credentials)) throw new CarrierDelivered();
+		const test = isCredentialTestRequest(requestOptions);
+		if (test) loginMemory.markAttended(credentials);
+		const token = heldToken(credentials);
+		const login = loginOf(credentials);
+		if (token && Date.now() < token.usableUntil && !loginMemory.wasRejected(login, token.value)) {
+			return await sendWithSessionToken(credentials, requestOptions);
 		}
-		const held = storedToken(credentials);
-		const usable = held !== undefined && Date.now() < Date.parse(held.acceptedLogin.expiresAt);
-		if (usable) return await sendWithSessionToken(credentials, requestOptions);
-		if (!loginMemory.isExecution(credentials)) throw new TokenNeedsRenewal();
-		return await sendWithSessionToken(
-			{ ...credentials, [SESSION_TOKEN_FIELD]: '' },
-			requestOptions,
-		);
+		const refusal = refusalOfLogin(credentials);
+		if (refusal) throw new Error(aboutLogin(credentials, refusalMessage(refusal)));
+		const hold = test ? undefined : unattendedHold(credentials);
+		if (hold) throw new Error(hold);
+		throw new TokenNeeded();
 	};
 
 	test: ICredentialTestRequest = credentialTest;

@@ -25,8 +25,16 @@ export function normalizeBaseUrl(baseUrl: unknown): string {
 		.replace(/\/+$/, '');
 }
 
-/** The user whose balance the credentials' Test button reads. */
+/** The user whose balance the credentials' test reads (n8n tests a credential on Save and when its dialog opens). */
 export const CREDENTIAL_TEST_USER = 'n8n-credential-test';
+
+const CREDENTIAL_TEST_PATH = '/api/v0/coins/balance';
+
+/** Whether n8n is sending the credential's own test request, as its credential test does. */
+export function isCredentialTestRequest(requestOptions: IHttpRequestOptions): boolean {
+	const { url = '', qs } = requestOptions;
+	return qs?.userId === CREDENTIAL_TEST_USER && url.endsWith(CREDENTIAL_TEST_PATH);
+}
 
 /** How Enkash (Spring Security OAuth2) names a token it does not accept, in a 401 or 403 answer. */
 const REFUSED_TOKEN_ERRORS = ['invalid_token', 'unauthorized', 'access_denied'];
@@ -40,7 +48,7 @@ const REFUSED_TOKEN_ERRORS = ['invalid_token', 'unauthorized', 'access_denied'];
 export const credentialTest: ICredentialTestRequest = {
 	request: {
 		baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
-		url: '/api/v0/coins/balance',
+		url: CREDENTIAL_TEST_PATH,
 		qs: { userId: CREDENTIAL_TEST_USER },
 		ignoreHttpStatusErrors: true,
 	},
@@ -49,7 +57,7 @@ export const credentialTest: ICredentialTestRequest = {
 		properties: {
 			key: 'error',
 			value: error,
-			message: `Enkash did not accept the token (${error}). With the Access Token credential, paste a new token; with the Password credential, click Test again in a minute.`,
+			message: `Enkash did not accept the token (${error}). With the Access Token credential, paste a new token and Save; the Password credential renews its token when it expires, within 5 minutes.`,
 		},
 	})),
 };

@@ -20,9 +20,6 @@ export type TokenFailureKind =
 	/** No usable answer: 5xx, a timeout, no connection, a 200 without a token. */
 	| 'unavailable';
 
-/** Kinds that are about the login itself: sending it again counts towards the lockout. */
-export const LOGIN_BLOCKING_KINDS: ReadonlySet<TokenFailureKind> = new Set(['refused', 'locked']);
-
 export interface ClassifiedFailure {
 	kind: TokenFailureKind;
 	message: string;
@@ -124,6 +121,14 @@ export function classifyTokenFailure(attempt: TokenAttempt): ClassifiedFailure {
 				'The login was not refused: nothing counts towards the lockout. The next run tries again after a short wait.',
 		};
 	}
+	// Spring answers a request that reached no token endpoint this way: the Token URL is wrong.
+	if (status === 401 && reason && /full authentication is required/i.test(reason)) {
+		return {
+			kind: 'wrongAddress',
+			message: `${tokenUrl} answered ${answered}: that is not Enkash's token endpoint, so the Token URL (or the Base URL) is wrong`,
+			advice: `The login was not refused. ${CHECK_ADDRESS}`,
+		};
+	}
 	// An OAuth2 server answers a login it refuses with JSON naming the error.
 	const oauthError = typeof body?.error === 'string';
 	if ((status === 400 || status === 401 || (status === 403 && oauthError)) && body) {
@@ -131,8 +136,7 @@ export function classifyTokenFailure(attempt: TokenAttempt): ClassifiedFailure {
 			return {
 				kind: 'locked',
 				message: `Enkash has locked the account (${answered})`,
-				advice:
-					'Ask Enkash to unlock the API user’s account. Once it is unlocked, open the credential and click Test twice: the second click sends one token request.',
+				advice: 'Ask Enkash to unlock the API user’s account.',
 			};
 		}
 		const clientRefused = status === 401 || /client/i.test(String(body.error ?? ''));
@@ -140,8 +144,8 @@ export function classifyTokenFailure(attempt: TokenAttempt): ClassifiedFailure {
 			kind: 'refused',
 			message: `Enkash refused the token request (${answered})`,
 			advice: clientRefused
-				? 'Check the Client ID and Client Secret of the Enkash Coins Password API credential, then save it. Enkash locks the account after 3 refused token requests in a row, so this login is not sent again until the credential is changed or tested twice.'
-				: 'Check the Username and Password of the Enkash Coins Password API credential, then save it. Enkash locks the account after 3 refused token requests in a row, so this login is not sent again until the credential is changed or tested twice.',
+				? 'Correct the Client ID or Client Secret in the credential and Save.'
+				: 'Correct the Username or Password in the credential and Save.',
 		};
 	}
 	if (status === 401 || status === 400) {
@@ -150,7 +154,7 @@ export function classifyTokenFailure(attempt: TokenAttempt): ClassifiedFailure {
 			kind: 'refused',
 			message: `Enkash refused the token request (${answered})`,
 			advice:
-				'Check the Client ID, Client Secret, Username and Password of the Enkash Coins Password API credential, then save it. Enkash locks the account after 3 refused token requests in a row.',
+				'Correct the Client ID, Client Secret, Username or Password in the credential and Save.',
 		};
 	}
 	const gateway = status === 403 ? ' (a gateway or firewall in front of Enkash?)' : '';

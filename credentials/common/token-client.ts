@@ -1,52 +1,33 @@
 import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } from 'n8n-workflow';
 
+import { loginMemory } from './login-memory';
 import {
-	loginMemory,
-	isFresh,
-	type CoolDown,
-	type RefusalStreak,
-	type RememberedToken,
-} from './login-memory';
-import {
-	ACCEPTED_LOGIN_FIELD,
-	RENEWAL_CLAIM_FIELD,
-	SESSION_TOKEN_FIELD,
-	TOKEN_FAILURE_FIELD,
-	LOCKOUT_GUARD_REFUSALS,
 	accountOf,
-	acceptedLoginOf,
-	acceptedLoginRecord,
-	blocksLogin,
-	failureMessage,
-	loginFingerprint,
-	recordedTokenFailure,
-	storedRefusalMessage,
-	testHeldBackMessage,
-	testLockoutWarning,
-	tokenFailureRecord,
+	isAccepted,
+	loginOf,
+	readLoginState,
+	refusalOf,
+	refusalsInARow,
+	storedFields,
 	tokenLifetimeSeconds,
 	tokenUrlOf,
-	utcTime,
-	type AcceptedLogin,
-	type TokenFailure,
-} from './password-grant';
-import { singleFlight } from './single-flight';
+	withRefusal,
+	withToken,
+	type LoginState,
+	type Refusal,
+} from './login-state';
 import {
-	LOGIN_BLOCKING_KINDS,
+	NOT_ACCEPTED_MESSAGE,
+	OTHER_CREDENTIAL_NOTE,
+	coolDownMessage,
+	refusalMessage,
+} from './messages';
+import {
 	TOKEN_REQUEST_TIMEOUT_MS,
 	classifyTokenFailure,
 	type ClassifiedFailure,
 	type TokenAttempt,
 } from './token-answer';
-
-/** What n8n stores in the credential after a token request: a token, or why there is none. */
-export type TokenOutcome = {
-	[SESSION_TOKEN_FIELD]: string;
-	[TOKEN_FAILURE_FIELD]: string;
-	[ACCEPTED_LOGIN_FIELD]?: string;
-	/** Emptied by every answer of Enkash: the claim to renew is settled. */
-	[RENEWAL_CLAIM_FIELD]?: string;
-};
 
 /** The first cool-down after a failure that is not a refusal; it doubles with each failure in a row. */
 const FIRST_COOL_DOWN_MS = 2000;
@@ -141,148 +122,113 @@ async function requestToken(
 	}
 }
 
-function outcomeOf(token: RememberedToken): TokenOutcome {
-	return {
-		[SESSION_TOKEN_FIELD]: token.value,
-		[TOKEN_FAILURE_FIELD]: '',
-		[ACCEPTED_LOGIN_FIELD]: JSON.stringify(token.acceptedLogin),
-	};
+/** The stored refusal of the credential's login, or the one this process has just seen. */
+export function refusalOfLogin(credentials: ICredentialDataDecryptedObject): Refusal | undefined {
+	const login = loginOf(credentials);
+	return refusalOf(readLoginState(credentials), login) ?? loginMemory.refusal(login);
 }
 
-/**
- * Asks Enkash for a token and remembers what it answered. A failure is
- * returned, not thrown, so that n8n stores it in the credential.
- */
-async function tokenRequestOutcome(
+/** Asks Enkash for a token and returns what n8n is to store: the token, or Enkash's refusal. */
+async function requestAndRecord(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
-): Promise<TokenOutcome> {
-	const answer = await requestToken(helper, credentials);
-	const login = loginFingerprint(credentials);
+	state: LoginState,
+): Promise<ICredentialDataDecryptedObject> {
+	const login = loginOf(credentials);
 	const account = accountOf(credentials);
+	const answer = await requestToken(helper, credentials);
 	if ('token' in answer) {
-		const acceptedLogin = JSON.parse(
-			acceptedLoginRecord(credentials, answer.lifetimeSeconds),
-		) as AcceptedLogin;
-		const remembered = { value: answer.token, acceptedLogin };
-		loginMemory.rememberToken(remembered, account);
-		return { ...outcomeOf(remembered), [RENEWAL_CLAIM_FIELD]: '' };
+		loginMemory.rememberAcceptance(login, account);
+		return storedFields(credentials, withToken(state, login, answer.lifetimeSeconds), answer.token);
 	}
 	const failure = classifyTokenFailure(answer);
-	const { kind, message, advice } = failure;
-	let retryAt: string | undefined;
-	if (LOGIN_BLOCKING_KINDS.has(kind)) {
-		loginMemory.countRefusal(account);
-	} else {
-		const coolDown = loginMemory.coolDown(login, message, (failures) =>
-			coolDownMs(failure, failures),
-		);
-		retryAt = new Date(coolDown.until).toISOString();
+	if (failure.kind === 'refused' || failure.kind === 'locked') {
+		const inARow = Math.max(refusalsInARow(state, account), loginMemory.inARow(account)) + 1;
+		const refusal: Refusal = {
+			login,
+			at: new Date().toISOString(),
+			kind: failure.kind,
+			message: failure.message,
+			advice: failure.advice,
+			inARow,
+		};
+		loginMemory.rememberRefusal(refusal, account);
+		return storedFields(credentials, withRefusal(state, refusal, account));
 	}
-	const record = tokenFailureRecord(credentials, { kind, message, advice, retryAt });
-	const stored = recordedTokenFailure({ ...credentials, [TOKEN_FAILURE_FIELD]: record });
-	if (blocksLogin(stored)) loginMemory.rememberRefusal(stored);
-	return { [SESSION_TOKEN_FIELD]: '', [TOKEN_FAILURE_FIELD]: record, [RENEWAL_CLAIM_FIELD]: '' };
-}
-
-const sharedTokenRequest = singleFlight<TokenOutcome>();
-
-/** Why the credential's login may not be sent now, as far as the credential and this process know. */
-export interface LoginHold {
-	/** Enkash refused this login (or locked its account), and no later login of it was accepted. */
-	refusal?: TokenFailure;
-	/** Enkash refused this many logins of the account in a row: one more may lock it. */
-	streak?: RefusalStreak;
-}
-
-/**
- * What holds the credential's login back. Both give way to a login Enkash
- * accepted after them, which another process may have stored.
- */
-export function loginHold(credentials: ICredentialDataDecryptedObject): LoginHold {
-	const login = loginFingerprint(credentials);
-	const recorded = recordedTokenFailure(credentials);
-	const accepted = acceptedLoginOf(credentials);
-	const refusal = loginMemory.refusal(
-		login,
-		blocksLogin(recorded) ? recorded : undefined,
-		accepted,
+	const coolDown = loginMemory.startCoolDown(login, failure.message, (failures) =>
+		coolDownMs(failure, failures),
 	);
-	const streak = loginMemory.refusalStreak(accountOf(credentials));
-	const streakHolds =
-		streak !== undefined &&
-		streak.count >= LOCKOUT_GUARD_REFUSALS &&
-		!(accepted && Date.parse(accepted.issuedAt) > streak.lastAt);
-	return { refusal, streak: streakHolds ? streak : undefined };
+	throw new Error(`${coolDownMessage(failure.message, coolDown.until)}. ${failure.advice}`);
 }
 
-/** The message that stops an execution during a cool-down. */
-export function coolDownMessage(coolDown: CoolDown): string {
-	return failureMessage({
-		message: coolDown.message,
-		retryAt: new Date(coolDown.until).toISOString(),
-	});
-}
+/** Token requests of one account, one at a time in this process; callers of the same login share one. */
+const inFlight = new Map<
+	string,
+	{ login: string; outcome: Promise<ICredentialDataDecryptedObject> }
+>();
 
-/** The message that stops an execution for a hold, with what to do. */
-export function holdMessage(hold: LoginHold): string | undefined {
-	if (hold.refusal) return storedRefusalMessage(hold.refusal);
-	if (hold.streak) {
-		return `Enkash has refused ${hold.streak.count} logins in a row for this username (the last at ${utcTime(hold.streak.lastAt)}), and one more locks the account: nothing is sent for it until the credential is tested and Enkash accepts it`;
+async function oneAtATime(
+	account: string,
+	login: string,
+	request: () => Promise<ICredentialDataDecryptedObject>,
+): Promise<ICredentialDataDecryptedObject> {
+	for (let flight = inFlight.get(account); flight; flight = inFlight.get(account)) {
+		if (flight.login === login) return { ...(await flight.outcome) };
+		await flight.outcome.catch(() => undefined);
 	}
-	return undefined;
+	const outcome = request().finally(() => inFlight.delete(account));
+	inFlight.set(account, { login, outcome });
+	return { ...(await outcome) };
 }
 
 /**
- * A token for the credential's login, asking Enkash only when needed.
- *
- * Executions of the Enkash Coins nodes never send a login Enkash refused, nor
- * one of an account that Enkash refused twice in a row, nor one in a
- * cool-down. A person testing the credential gets no request for those on the
- * first Test either (n8n's editor tests on every Save and each time the dialog
- * opens), but is told so, and the next Test within the retry window sends one
- * token request. A token this process already holds is used as it is, and
- * requests that need a token at the same moment share one token request.
+ * A message about the credential's login, with a note when this process knows
+ * another credential of the same username: Enkash counts their refusals together.
+ */
+export function aboutLogin(credentials: ICredentialDataDecryptedObject, message: string): string {
+	const { credential } = readLoginState(credentials);
+	const shared =
+		credential !== '' && loginMemory.noteCredential(accountOf(credentials), credential);
+	return shared ? `${message}${OTHER_CREDENTIAL_NOTE}` : message;
+}
+
+/**
+ * Why a caller other than n8n's credential test may not ask Enkash for a token
+ * now: Enkash has not accepted the login, or token requests are in a cool-down.
+ */
+export function unattendedHold(credentials: ICredentialDataDecryptedObject): string | undefined {
+	const login = loginOf(credentials);
+	if (!isAccepted(readLoginState(credentials), login)) return NOT_ACCEPTED_MESSAGE;
+	const coolDown = loginMemory.coolDown(login);
+	return coolDown ? coolDownMessage(coolDown.message, coolDown.until) : undefined;
+}
+
+/**
+ * The credential's `preAuthentication`: a token for its login, under one rule.
+ * A login Enkash refused is never sent again, by anyone. A login Enkash has
+ * not accepted is sent only by n8n's credential test; every other caller (the
+ * Enkash nodes, another node, a queue-mode worker) sends only a login Enkash
+ * has accepted, and none during a cool-down after a failure that was not a
+ * refusal: for those it returns nothing, and `authenticate` says why. What
+ * Enkash answers is returned for n8n to store, not thrown.
  */
 export async function obtainToken(
 	helper: IHttpRequestHelper,
 	credentials: ICredentialDataDecryptedObject,
-): Promise<TokenOutcome> {
-	const claim = loginMemory.handClaimToN8n(credentials);
-	if (claim) return claim as TokenOutcome;
-	const login = loginFingerprint(credentials);
-	const hold = loginHold(credentials);
-	if (loginMemory.isExecution(credentials)) {
-		const held = holdMessage(hold);
-		if (held) throw new Error(held);
-		const coolDown = loginMemory.activeCoolDown(login);
-		if (coolDown) throw new Error(coolDownMessage(coolDown));
-	} else if (hold.refusal || hold.streak) {
-		if (!loginMemory.takeOfferedRetry(login)) {
-			loginMemory.offerRetry(login);
-			throw new Error(
-				hold.refusal ? testHeldBackMessage(hold.refusal) : testLockoutWarning(hold.streak),
-			);
-		}
-		return await sharedTokenRequest(login, () => tokenRequestOutcome(helper, credentials));
-	} else {
-		// n8n's older Test asks for a token on every Test, whether the stored one is fresh or not.
-		const held = storedToken(credentials);
-		if (held && isFresh(held, Date.now())) return outcomeOf(held);
+): Promise<IDataObject> {
+	const carried = loginMemory.carriedFields(credentials);
+	if (carried) return carried;
+	const state = readLoginState(credentials);
+	const login = loginOf(credentials);
+	const refusal = refusalOf(state, login) ?? loginMemory.refusal(login);
+	if (!refusal && !loginMemory.isAttended(credentials) && unattendedHold(credentials)) return {};
+	try {
+		if (refusal) throw new Error(refusalMessage(refusal));
+		return await oneAtATime(accountOf(credentials), login, () =>
+			requestAndRecord(helper, credentials, state),
+		);
+	} catch (error) {
+		(error as Error).message = aboutLogin(credentials, (error as Error).message);
+		throw error;
 	}
-	const remembered = loginMemory.freshToken(login);
-	if (remembered && remembered.value !== credentials[SESSION_TOKEN_FIELD]) {
-		return outcomeOf(remembered);
-	}
-	return await sharedTokenRequest(login, () => tokenRequestOutcome(helper, credentials));
-}
-
-/** The token the credential holds for its current values, as this process remembers tokens. */
-export function storedToken(
-	credentials: ICredentialDataDecryptedObject,
-): RememberedToken | undefined {
-	const acceptedLogin = acceptedLoginOf(credentials);
-	const value = credentials[SESSION_TOKEN_FIELD];
-	if (!acceptedLogin || typeof value !== 'string' || value === '') return undefined;
-	return { value, acceptedLogin };
 }

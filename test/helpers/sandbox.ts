@@ -1,6 +1,6 @@
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
-import { runNode, type CredentialStore } from './n8n-engine';
+import { runNode, testCredential, type CredentialStore } from './n8n-engine';
 
 import { CREDENTIAL_TEST_USER } from '../../credentials/common/credential-parts';
 
@@ -61,32 +61,25 @@ export function runnerFor(
 	authentication: AuthenticationMode,
 	fixed: Record<string, unknown>,
 ) {
-	return (parameters: Record<string, unknown>, items?: Array<Record<string, unknown>>) =>
-		runNode({
+	return async (parameters: Record<string, unknown>, items?: Array<Record<string, unknown>>) => {
+		const credentials = credentialsFor(sandbox(), authentication);
+		if (authentication === 'password') await proveLogin(credentials);
+		return await runNode({
 			parameters: { authentication, ...fixed, ...parameters } as never,
-			credentials: credentialsFor(sandbox(), authentication),
+			credentials,
 			items,
 		});
+	};
 }
 
 /**
- * Has Enkash accept the password credential's login before anything runs
- * unattended, as a person does with the credential's Test button or one manual
- * run: here a manual run reading the balance the Test button reads. The store
- * then holds the token and the accepted login.
+ * Has Enkash accept the password credential's login, as a person does by
+ * saving the credential in n8n's editor, which tests it: the store then holds
+ * the token and the accepted login, and workflows may send it.
  */
 export async function proveLogin(credentials: CredentialStore): Promise<CredentialStore> {
-	const { error } = await runNode({
-		parameters: {
-			authentication: 'password',
-			resource: 'balance',
-			operation: 'get',
-			userId: CREDENTIAL_TEST_USER,
-		},
-		credentials,
-		mode: 'manual',
-	});
-	if (error) throw error;
+	const result = await testCredential(credentials, 'enkashCoinsPasswordApi');
+	if (result.status !== 'OK') throw new Error(`The credential test failed: ${result.message}`);
 	return credentials;
 }
 

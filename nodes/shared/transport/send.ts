@@ -1,9 +1,6 @@
 import { sleep, type IHttpRequestOptions } from 'n8n-workflow';
 
-import {
-	RENEWAL_CLAIM_STORED,
-	SESSION_TOKEN_FIELD,
-} from '../../../credentials/common/password-grant';
+import { SESSION_TOKEN_FIELD } from '../../../credentials/common/login-state';
 
 import type { EnkashRequest } from '../types';
 import { checkEnvelope, type EnkashEnvelope } from './envelope';
@@ -20,8 +17,8 @@ import type { EnkashContext, EnkashSession } from './session';
  * HTTP errors come back as answers (`ignoreHttpStatusErrors`) rather than as
  * n8n's wrapped error, so that their status, headers and body read the same on
  * every n8n version. That also means n8n does not renew a token on 401 by
- * itself: PasswordLogin.refresh empties the credential's token, which makes n8n
- * ask the credential's `preAuthentication` for a new one on the next send.
+ * itself: with the password credential, PasswordLogin renews it before each
+ * send that needs it, and after a 401.
  */
 export async function sendEnkashRequest(
 	context: EnkashContext,
@@ -43,11 +40,10 @@ export async function sendEnkashRequest(
 	};
 	const credentialData = session.credentials.data;
 	const { passwordLogin } = session;
-	const readStoredCredential = async () => await context.getCredentials(session.credentialType);
 	let tokenRenewed = false;
 	for (let retry = 0; ; ) {
 		if (passwordLogin) {
-			await passwordLogin.refresh(readStoredCredential);
+			await passwordLogin.beforeSend();
 			const problem = passwordLogin.problem();
 			if (problem) throw enkashApiError(context, session, itemIndex, problem);
 		}
@@ -63,8 +59,6 @@ export async function sendEnkashRequest(
 				{ credentialsDecrypted: session.credentials },
 			)) as EnkashHttpResponse;
 		} catch (error) {
-			// The send only carried this process's renewal claim to n8n's store (password-login.ts).
-			if ((error as Error).message === RENEWAL_CLAIM_STORED) continue;
 			const problem = passwordLogin?.problem();
 			if (problem) throw enkashApiError(context, session, itemIndex, problem);
 			const failure = describeThrown(error);
@@ -77,7 +71,7 @@ export async function sendEnkashRequest(
 		session.flow.record(response.statusCode === 429);
 		if (response.statusCode === 401 && passwordLogin && !tokenRenewed) {
 			tokenRenewed = true;
-			await passwordLogin.refresh(readStoredCredential, tokenSent);
+			await passwordLogin.afterUnauthorized(tokenSent);
 			continue;
 		}
 		if (response.statusCode >= 300 && response.statusCode < 400) {

@@ -7,10 +7,11 @@ import {
 } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from '../../../credentials/common/credential-parts';
+import { isCarrierDelivered } from '../../../credentials/common/login-memory';
 
 import { CREDENTIAL_TYPES, credentialTypeOf } from '../authentication';
 import { FlowControl } from '../flow-control';
-import { PasswordLogin } from './password-login';
+import { PasswordLogin, type StoredCredential } from './password-login';
 
 /** Where the transport runs: the action node's execution or the trigger's poll. */
 export type EnkashContext = IExecuteFunctions | IPollFunctions;
@@ -46,19 +47,35 @@ export async function openSession(
 			{ description: 'Set it to the Enkash API host, for example https://pay-uat.enkash.in' },
 		);
 	}
+	const credentials = {
+		id: context.getNode().credentials?.[credentialType]?.id ?? '',
+		name: credentialType,
+		type: credentialType,
+		data,
+	};
+	const storedCredential: StoredCredential = {
+		read: async () => await context.getCredentials(credentialType),
+		async deliver(carrier) {
+			try {
+				await context.helpers.httpRequestWithAuthentication.call(
+					context,
+					credentialType,
+					{ method: 'GET', url: baseUrl },
+					{ credentialsDecrypted: { ...credentials, data: carrier } },
+				);
+			} catch (error) {
+				if (!isCarrierDelivered(error)) throw error;
+			}
+		},
+	};
 	return {
 		credentialType,
-		credentials: {
-			id: context.getNode().credentials?.[credentialType]?.id ?? '',
-			name: credentialType,
-			type: credentialType,
-			data,
-		},
+		credentials,
 		baseUrl,
 		timeoutMs,
 		passwordLogin:
 			credentialType === CREDENTIAL_TYPES.password
-				? new PasswordLogin(data, context.getMode())
+				? new PasswordLogin(data, credentials.id, storedCredential)
 				: undefined,
 		flow: new FlowControl(maxConcurrency),
 	};
