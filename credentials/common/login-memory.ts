@@ -16,6 +16,8 @@ interface LoginMemo {
 	coolDown?: CoolDown;
 	/** The last token Enkash refused with HTTP 401: stored until the renewal is, and never sent again. */
 	rejectedToken?: unknown;
+	/** The id of the renewal claim this process stored last: while it holds, only this process renews. */
+	ownClaim?: string;
 }
 
 interface AccountMemo {
@@ -93,6 +95,12 @@ export const loginMemory = {
 		memo.coolDown = { until: now + delayMs(failures), failures, message };
 		return memo.coolDown;
 	},
+
+	claimed(login: string, claimId: string): void {
+		loginMemo(login).ownClaim = claimId;
+	},
+
+	ownClaim: (login: string) => logins.get(login)?.ownClaim,
 
 	rejectToken(login: string, token: unknown): void {
 		loginMemo(login).rejectedToken = token;

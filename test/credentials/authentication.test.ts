@@ -3,7 +3,7 @@ import { sleep } from 'n8n-workflow';
 
 import { useAllocationSandbox } from '../helpers/allocate';
 import { ALLOCATE_FROM_INPUT, referralItems } from '../helpers/fixtures';
-import { runNode, type NodeSettings } from '../helpers/n8n-engine';
+import { runNode, testCredential, type NodeSettings } from '../helpers/n8n-engine';
 import { apiRequests, credentialsFor, proveLogin } from '../helpers/sandbox';
 
 const { sandbox, allocate } = useAllocationSandbox();
@@ -39,7 +39,7 @@ describe('authentication', () => {
 		]);
 	});
 
-	it('a wrong password costs exactly one token request, even with many items and "On Error: Continue"', async () => {
+	it('a wrong password costs exactly one token request, its test on Save: an execution with many items and "On Error: Continue" sends nothing more', async () => {
 		const { items } = await allocate(referralItems(8), {
 			authentication: 'password',
 			credentialOverrides: { password: 'wrong-password' },
@@ -50,21 +50,23 @@ describe('authentication', () => {
 		expect(apiRequests(sandbox())).toHaveLength(0);
 		expect(items).toHaveLength(8);
 		for (const [index, item] of (items ?? []).entries()) {
-			expect(item.json.error).toBe('Enkash refused the token request (HTTP 400: Bad credentials)');
-			expect(item.json.description).toMatch(
-				/^Check the Username and Password .* locks the account after 3 refused token requests in a row/,
+			expect(item.json.error).toMatch(
+				/^Enkash refused the token request \(HTTP 400: Bad credentials\) at .* UTC\. Values Enkash refused are never sent again.* Correct the Username or Password in the credential and Save\./,
 			);
+			expect(item.json.description).toMatch(/^Nothing was sent to Enkash\./);
 			expect(item.pairedItem).toEqual({ item: index });
 		}
 	});
 
-	it('a wrong password stops the node after one token request', async () => {
+	it('a wrong password stops the node without another token request', async () => {
 		const { error } = await allocate(referralItems(8), {
 			authentication: 'password',
 			credentialOverrides: { password: 'wrong-password' },
 		});
 
-		expect(error?.message).toBe('Enkash refused the token request (HTTP 400: Bad credentials)');
+		expect(error?.message).toMatch(
+			/^Enkash refused the token request \(HTTP 400: Bad credentials\)/,
+		);
 		expect(sandbox().tokenRequestCount()).toBe(1);
 	});
 
@@ -82,8 +84,8 @@ describe('authentication', () => {
 		expect(apiRequests(sandbox())).toHaveLength(0);
 	});
 
-	it('renews an expired token once and keeps it for the next execution', async () => {
-		const credentials = credentialsFor(sandbox(), 'password');
+	it('renews a token Enkash no longer accepts once, before sending, and keeps it for the next execution', async () => {
+		const credentials = await proveLogin(credentialsFor(sandbox(), 'password'));
 		const first = await runNode({
 			parameters: { authentication: 'password', ...ALLOCATE_FROM_INPUT } as never,
 			credentials,
@@ -115,6 +117,7 @@ describe('authentication', () => {
 			...credentials.enkashCoinsPasswordApi,
 			password: 'changed-by-the-administrator',
 		};
+		await proveLogin(credentials);
 
 		const { items } = await runNode({
 			parameters: { authentication: 'password', ...ALLOCATE_FROM_INPUT } as never,
@@ -160,112 +163,117 @@ describe('a refused login, across executions', () => {
 			credentials: store,
 			items: referralItems(3),
 			settings,
+			mode: 'trigger',
 		});
 	}
 
-	it('is remembered in the stored credential: three executions send one token request in all', async () => {
+	/** The credential saved with a wrong password in n8n's editor, which tests it: refused once. */
+	async function refusedOnSave() {
 		const store = credentialsFor(sandbox(), 'password', { password: 'wrong-password' });
+		expect((await testCredential(store, PASSWORD_CREDENTIAL)).status).toBe('Error');
+		return store;
+	}
+
+	it('is stored in the credential: three executions after it send no token request', async () => {
+		const store = await refusedOnSave();
 
 		const runs = [];
 		for (let execution = 0; execution < 3; execution++) runs.push(await runScheduled(store));
 
 		expect(sandbox().tokenRequestCount()).toBe(1);
 		expect(apiRequests(sandbox())).toHaveLength(0);
-		expect(runs[0].error?.message).toBe(
-			'Enkash refused the token request (HTTP 400: Bad credentials)',
-		);
-		for (const later of runs.slice(1)) {
-			expect(later.error?.message).toMatch(
-				/^Enkash refused the token request \(HTTP 400: Bad credentials\) at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC; not sent again until the credential is changed and saved, or tested twice$/,
+		for (const run of runs) {
+			expect(run.error?.message).toMatch(
+				/^Enkash refused the token request \(HTTP 400: Bad credentials\) at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC\. Values Enkash refused are never sent again/,
 			);
-			expect(later.error?.description).toMatch(/click Test twice/);
+			expect(run.error?.description).toMatch(/Login Attempt/);
 		}
 	});
 
-	it('holds with "On Error: Continue": every item of a later execution reports it, none is sent', async () => {
-		const store = credentialsFor(sandbox(), 'password', { password: 'wrong-password' });
-		await runScheduled(store, { onError: 'continueRegularOutput' });
+	it('holds with "On Error: Continue": every item reports it, none is sent', async () => {
+		const store = await refusedOnSave();
 
 		const { items } = await runScheduled(store, { onError: 'continueRegularOutput' });
 
 		expect(sandbox().tokenRequestCount()).toBe(1);
 		expect(apiRequests(sandbox())).toHaveLength(0);
-		expect(items).toHaveLength(3);
-		for (const [index, item] of (items ?? []).entries()) {
-			expect(item.json.error).toMatch(
-				/not sent again until the credential is changed and saved, or tested twice$/,
-			);
-			expect(item.pairedItem).toEqual({ item: index });
-		}
+		expect(
+			items?.map(({ json, pairedItem }) => [String(json.error).slice(0, 32), pairedItem]),
+		).toEqual([0, 1, 2].map((item) => ['Enkash refused the token request', { item }]));
 	});
 
-	it('keeps the account usable: once the password is corrected, the next execution allocates', async () => {
-		const store = credentialsFor(sandbox(), 'password', { password: 'wrong-password' });
-		for (let execution = 0; execution < 3; execution++) await runScheduled(store);
-
+	it('keeps the account usable: once the password is corrected and saved, the next execution allocates', async () => {
+		const store = await refusedOnSave();
 		store[PASSWORD_CREDENTIAL] = {
 			...store[PASSWORD_CREDENTIAL],
 			password: sandbox().credentials.password,
 		};
+		expect(await testCredential(store, PASSWORD_CREDENTIAL)).toMatchObject({ status: 'OK' });
+
 		const { items } = await runScheduled(store);
 
 		expect(items?.map(({ json }) => json.allocated)).toEqual([true, true, true]);
 		expect(sandbox().tokenRequestCount()).toBe(2);
-		expect(store[PASSWORD_CREDENTIAL].tokenFailure).toBe('');
 	});
 
-	it.each(['clientId', 'clientSecret', 'username', 'password', 'tokenUrl'])(
-		'is cleared by editing %s: the next execution asks Enkash again',
+	it.each(['clientId', 'clientSecret', 'username', 'password', 'tokenUrl', 'loginAttempt'])(
+		'is a new login once %s is edited: an execution sends nothing until it is saved, and its Save sends one token request',
 		async (field) => {
-			const store = credentialsFor(sandbox(), 'password', { password: 'wrong-password' });
-			await runScheduled(store);
-
-			const edited = field === 'tokenUrl' ? `${sandbox().url}/oauth/token?edited` : 'edited-value';
+			const store = await refusedOnSave();
+			const edited =
+				field === 'tokenUrl'
+					? `${sandbox().url}/oauth/token?edited`
+					: field === 'loginAttempt'
+						? 2
+						: 'edited-value';
 			store[PASSWORD_CREDENTIAL] = { ...store[PASSWORD_CREDENTIAL], [field]: edited };
-			await runScheduled(store);
 
+			const unsaved = await runScheduled(store);
+			expect(unsaved.error?.message).toMatch(/^Enkash has not accepted this login yet/);
+			expect(sandbox().tokenRequestCount()).toBe(1);
+			await testCredential(store, PASSWORD_CREDENTIAL);
 			expect(sandbox().tokenRequestCount()).toBe(2);
 		},
 	);
 
 	it('does not hold back a login whose token endpoint could not be reached: after a short cool-down, the next execution tries again', async () => {
-		const store = credentialsFor(sandbox(), 'password', {
-			tokenUrl: 'http://127.0.0.1:9/oauth/token',
-		});
+		const store = await proveLogin(credentialsFor(sandbox(), 'password'));
+		sandbox().expireAllTokens();
+		sandbox().addFault({ kind: 'status', status: 503, match: { path: '/oauth/token' }, times: 2 });
+
 		const first = await runScheduled(store);
 		expect(first.error?.message).toMatch(
-			/^Enkash's token endpoint could not be reached \(connection refused\); the next token request is sent after .* UTC \(in 2 s\)$/,
+			/^Enkash's token endpoint failed \(HTTP 503.*\); the next token request is sent after .* UTC \(in 2 s\)/,
 		);
-		const failure = JSON.parse(String(store[PASSWORD_CREDENTIAL].tokenFailure));
-		expect(failure).toMatchObject({ kind: 'unavailable', retryAt: expect.any(String) });
-
 		const during = await runScheduled(store);
-		expect(during.error?.message).toMatch(/^Enkash's token endpoint could not be reached/);
-		// Nothing was sent during the cool-down: the record is the first execution's.
-		expect(JSON.parse(String(store[PASSWORD_CREDENTIAL].tokenFailure))).toEqual(failure);
-		await sleep(Date.parse(failure.retryAt) - Date.now() + 50);
+		expect(during.error?.message).toMatch(/^Enkash's token endpoint failed/);
+		expect(sandbox().tokenRequestCount()).toBe(2);
+		await sleep(2100);
 		const after = await runScheduled(store);
 
 		// The execution after the cool-down asked again, and waits twice as long after this failure.
-		expect(after.error?.message).toMatch(
-			/^Enkash's token endpoint could not be reached.*\(in 4 s\)$/,
-		);
+		expect(after.error?.message).toMatch(/^Enkash's token endpoint failed.*\(in 4 s\)/);
+		expect(sandbox().tokenRequestCount()).toBe(3);
 	});
 
-	it('never stores a secret in the remembered refusal', async () => {
-		const store = credentialsFor(sandbox(), 'password', { password: 'wrong-password' });
-		await runScheduled(store);
+	it('stores no secret: the record holds one-way fingerprints of the logins', async () => {
+		const store = await refusedOnSave();
 
-		const remembered = String(store[PASSWORD_CREDENTIAL].tokenFailure);
-		expect(JSON.parse(remembered)).toEqual({
-			login: expect.stringMatching(/^[0-9a-f]{64}$/),
-			at: expect.any(String),
-			kind: 'refused',
-			message: 'Enkash refused the token request (HTTP 400: Bad credentials)',
-			advice: expect.stringMatching(/^Check the Username and Password/),
+		const record = String(store[PASSWORD_CREDENTIAL].loginState);
+		expect(JSON.parse(record)).toMatchObject({
+			credential: expect.any(String),
+			accepted: [],
+			refused: [
+				{
+					login: expect.stringMatching(/^[0-9a-f]{64}$/),
+					kind: 'refused',
+					message: 'Enkash refused the token request (HTTP 400: Bad credentials)',
+					inARow: 1,
+				},
+			],
 		});
 		for (const secret of ['wrong-password', sandbox().credentials.clientSecret]) {
-			expect(remembered).not.toContain(secret);
+			expect(record).not.toContain(secret);
 		}
 	});
 });

@@ -1,5 +1,5 @@
 import { ALLOCATE_FROM_INPUT, COMPANY_ID, EVENT_AMOUNT, EVENT_NAME } from './fixtures';
-import { runNode, type NodeSettings } from './n8n-engine';
+import { runNode, testCredential, type NodeSettings } from './n8n-engine';
 import { credentialsFor, useSandbox, type AuthenticationMode } from './sandbox';
 
 export interface AllocateOptions {
@@ -12,7 +12,8 @@ export interface AllocateOptions {
 /**
  * The sandbox for a test file, with the referral event configured before each
  * test, and `allocate`: one run of Allocation › Allocate over the given items,
- * taking each user and request id from the item.
+ * taking each user and request id from the item. A password credential is
+ * saved first, as in n8n's editor, which tests it (one token request).
  */
 export function useAllocationSandbox() {
 	const sandbox = useSandbox();
@@ -21,7 +22,7 @@ export function useAllocationSandbox() {
 		sandbox().createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: EVENT_AMOUNT });
 	});
 
-	function allocate(
+	async function allocate(
 		items: Array<Record<string, unknown>>,
 		{
 			authentication = 'accessToken',
@@ -30,9 +31,11 @@ export function useAllocationSandbox() {
 			credentialOverrides,
 		}: AllocateOptions = {},
 	) {
-		return runNode({
+		const credentials = credentialsFor(sandbox(), authentication, credentialOverrides);
+		if (authentication === 'password') await testCredential(credentials, 'enkashCoinsPasswordApi');
+		return await runNode({
 			parameters: { authentication, ...ALLOCATE_FROM_INPUT, ...parameters } as never,
-			credentials: credentialsFor(sandbox(), authentication, credentialOverrides),
+			credentials,
 			items,
 			settings,
 		});

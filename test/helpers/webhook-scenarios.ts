@@ -13,6 +13,8 @@ import type { Sandbox } from './sandbox';
 
 export interface WebhookScenario {
 	credential: { id: string; name: string; type: string };
+	/** The workflow its webhook starts, when not the referral one: given the scenario with its sandbox started. */
+	workflow?: (each: WebhookScenario) => Record<string, unknown> & { id: string };
 	/** Lifetime of the tokens its Enkash issues. */
 	tokenTtlSeconds: number;
 	workflowId: string;
@@ -67,8 +69,14 @@ export async function startWebhookScenarios(
 	}
 	const all = [...scenarios, ...sharing];
 	await n8n.importCredentials(all.map((each) => ({ ...each.credential, data: dataOf(each) })));
-	const workflows = all.map(({ workflowId, path, credential }) =>
-		webhookVariant('referral-webhook-allocate.json', { id: workflowId, path, credential }),
+	const workflows = all.map(
+		(each) =>
+			each.workflow?.(each) ??
+			webhookVariant('referral-webhook-allocate.json', {
+				id: each.workflowId,
+				path: each.path,
+				credential: each.credential,
+			}),
 	);
 	await n8n.importWorkflows(workflows);
 	for (const { id } of workflows) await n8n.publishWorkflow(id);
@@ -96,13 +104,33 @@ export function tokenRequestsSince(sandbox: Sandbox, since: number) {
 	return { sent: sent.length, refused: sent.filter(({ outcome }) => outcome !== 'ok').length };
 }
 
-/** The credential's Test button, as the editor sends it. */
+/**
+ * The credential test n8n's editor sends on Save, each time the dialog opens,
+ * and on Retry (which sends the same request again).
+ */
 export async function testCredential(
 	n8n: N8n,
 	each: WebhookScenario,
 	data: Record<string, unknown>,
 ) {
-	return (await n8n.rest('POST', '/credentials/test', {
-		credentials: { ...each.credential, data },
-	})) as { status: string; message: string };
+	return await n8n.testCredential(each.credential, data);
+}
+
+/** The credential as the editor loads it when its dialog opens: password fields redacted. */
+export async function openDialog(n8n: N8n, each: WebhookScenario) {
+	const { data } = (await n8n.rest(
+		'GET',
+		`/credentials/${each.credential.id}?includeData=true`,
+	)) as { data: Record<string, unknown> };
+	return data;
+}
+
+/** The dialog's Save: the editor stores the values it holds, then tests them. */
+export async function saveCredential(
+	n8n: N8n,
+	each: WebhookScenario,
+	data: Record<string, unknown>,
+) {
+	await n8n.rest('PATCH', `/credentials/${each.credential.id}`, { ...each.credential, data });
+	return await testCredential(n8n, each, data);
 }

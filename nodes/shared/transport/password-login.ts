@@ -96,15 +96,16 @@ function needsNoRenewal(stored: ICredentialDataDecryptedObject, login: string): 
  */
 async function look(login: string, credential: StoredCredential): Promise<Look> {
 	let stored = await credential.read();
-	let ownClaim: string | undefined;
+	let claimedInThisLook = false;
 	for (;;) {
 		if (loginOf(stored) !== login || needsNoRenewal(stored, login)) {
 			return { stored, elsewhere: false };
 		}
 		const state = readLoginState(stored);
 		const claim = liveClaim(state, login);
-		if (claim && claim.id !== ownClaim) return { stored, elsewhere: true };
-		if (ownClaim) {
+		if (claim && claim.id !== loginMemory.ownClaim(login)) return { stored, elsewhere: true };
+		// This process's claim, settled (or, just made, lost by n8n's store): only it renews.
+		if (claim || claimedInThisLook) {
 			const carrier = { ...stored, [SESSION_TOKEN_FIELD]: '' };
 			loginMemory.markCarrier(carrier, null);
 			// A refusal is in the carrier's data; another failure is a cool-down in the process's memory.
@@ -116,7 +117,8 @@ async function look(login: string, credential: StoredCredential): Promise<Look> 
 		const carrier = { ...stored, [SESSION_TOKEN_FIELD]: '' };
 		loginMemory.markCarrier(carrier, storedFields(stored, { ...state, claim: newOne }));
 		await credential.deliver(carrier);
-		ownClaim = newOne.id;
+		loginMemory.claimed(login, newOne.id);
+		claimedInThisLook = true;
 		await sleep(CLAIM_SETTLE_MS);
 		stored = await credential.read();
 	}

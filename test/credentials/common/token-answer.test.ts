@@ -1,5 +1,4 @@
 import {
-	LOGIN_BLOCKING_KINDS,
 	classifyTokenFailure,
 	retryAfterMsOf,
 	type TokenAttempt,
@@ -46,16 +45,16 @@ describe("classifyTokenFailure: each answer of Enkash's token endpoint as what i
 		expect(classifyTokenFailure(attempt)).toEqual({
 			kind: 'refused',
 			message,
-			advice: expect.stringMatching(/^Check the .* then save it\./),
+			advice: expect.stringMatching(/^Correct the .* in the credential and Save\./),
 		});
 	});
 
 	it('names the values to check: the client for invalid_client, the user for invalid_grant', () => {
 		expect(classifyTokenFailure(answer(401, { error: 'invalid_client' })).advice).toMatch(
-			/^Check the Client ID and Client Secret/,
+			/^Correct the Client ID or Client Secret/,
 		);
 		expect(classifyTokenFailure(answer(400, BAD_CREDENTIALS)).advice).toMatch(
-			/^Check the Username and Password/,
+			/^Correct the Username or Password/,
 		);
 	});
 
@@ -71,7 +70,7 @@ describe("classifyTokenFailure: each answer of Enkash's token endpoint as what i
 		).toEqual({
 			kind: 'locked',
 			message: `Enkash has locked the account (HTTP ${status}: ${description})`,
-			advice: expect.stringMatching(/^Ask Enkash to unlock .* click Test twice/),
+			advice: 'Ask Enkash to unlock the API user’s account.',
 		});
 	});
 
@@ -133,8 +132,16 @@ describe("classifyTokenFailure: each answer of Enkash's token endpoint as what i
 		});
 	});
 
-	it('only a refused login and a locked account hold the login back', () => {
-		expect([...LOGIN_BLOCKING_KINDS]).toEqual(['refused', 'locked']);
+	it("a wrong address: Spring's 401 for a path that is not its token endpoint, never a refusal", () => {
+		const attempt = answer(401, {
+			error: 'unauthorized',
+			error_description: 'Full authentication is required to access this resource',
+		});
+		expect(classifyTokenFailure(attempt)).toEqual({
+			kind: 'wrongAddress',
+			message: `${TOKEN_URL} answered HTTP 401: Full authentication is required to access this resource: that is not Enkash's token endpoint, so the Token URL (or the Base URL) is wrong`,
+			advice: expect.stringMatching(/^The login was not refused\. Check the credential’s Base URL/),
+		});
 	});
 });
 

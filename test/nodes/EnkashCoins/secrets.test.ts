@@ -18,7 +18,7 @@ import {
 	EVENT_NAME,
 	referralItems,
 } from '../../helpers/fixtures';
-import { runNode, type NodeRunResult } from '../../helpers/n8n-engine';
+import { runNode, testCredential, type NodeRunResult } from '../../helpers/n8n-engine';
 import {
 	credentialsFor,
 	useSandbox,
@@ -123,7 +123,7 @@ const failurePaths: FailurePath[] = [
 			}),
 		says: /Bad credentials for loyalty-admin@example.com:\[redacted\] via \[redacted\] \(Basic \[redacted\]\)/,
 	},
-	{ name: 'a stalled request', authentication: 'password', setUp: (api) => api.addFault({ kind: 'stall' }), parameters: { options: { timeout: 1000 } }, says: /no answer before the timeout/ },
+	{ name: 'a stalled request', authentication: 'password', setUp: (api) => api.addFault({ kind: 'stall', match: { path: '/api/v0/enkash-coins/allocate-coin' } }), parameters: { options: { timeout: 1000 } }, says: /no answer before the timeout/ },
 	{ name: 'an unreachable host', authentication: 'accessToken', credentialOverrides: { baseUrl: 'http://127.0.0.1:9' }, says: /connection refused/ },
 	{ name: 'invalid input', authentication: 'password', parameters: { userId: '={{ $json.nothing }}' }, says: /"User ID" is required/ },
 ];
@@ -134,6 +134,9 @@ describe.each(['stop', 'continue'] as const)('with On Error: %s', (onError) => {
 		async (_name, path) => {
 			const credentials = credentialsFor(sandbox(), path.authentication, path.credentialOverrides);
 			path.setUp?.(sandbox());
+			// Saved in n8n's editor first, which tests a password credential.
+			if (path.authentication === 'password')
+				await testCredential(credentials, 'enkashCoinsPasswordApi');
 			const [stored] = Object.values(credentials);
 			const logStart = loggedText().length;
 
