@@ -14,7 +14,6 @@ const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
 const { installRuntime, node24Env, paths } = require('./runtime');
-const { loginCheckWorkflow } = require('./workflows');
 
 /**
  * Builds the package (with `.npmrc`'s ignore-scripts, packing does not) and
@@ -338,14 +337,56 @@ class N8n {
 	}
 
 	/**
+	 * The credential test n8n's editor runs on Save, each time the credential's
+	 * dialog opens, and on Retry: `POST /rest/credentials/test` with the values
+	 * the dialog holds (those of `GET /rest/credentials/:id?includeData=true`,
+	 * password fields redacted, which n8n fills in from the stored credential).
+	 * Needs a running `n8n start` with the owner signed in ({@link setupOwner}).
+	 * @param {{ id: string, name: string, type: string }} credential
+	 * @param {Record<string, unknown>} data
+	 * @returns {Promise<{ status: string, message: string }>}
+	 */
+	async testCredential({ id, name, type }, data) {
+		return await this.rest('POST', '/credentials/test', { credentials: { id, name, type, data } });
+	}
+
+	/**
 	 * Has Enkash accept a password credential's login, as a person does before
-	 * workflows that run unattended may send it: one run of loginCheckWorkflow
-	 * with `n8n execute`, which counts as attended. n8n stores the accepted login
-	 * in the credential.
-	 * @param {{ id: string, name: string }} credential
+	 * workflows may send it: opens the credential as the editor does and tests it
+	 * (one token request), after which n8n stores the accepted login in the
+	 * credential. Every execution sends only a login Enkash has accepted.
+	 * Call it once `n8n start` runs and {@link setupOwner} has signed in.
+	 * @param {{ id: string }} credential
 	 */
 	async acceptLogin(credential) {
-		await this.run(loginCheckWorkflow(credential));
+		if (!this.server || !this.cookie)
+			throw new Error(
+				`acceptLogin(${credential.id}) tests the credential through n8n's REST API: call it after start() and setupOwner()`,
+			);
+		const stored = await this.rest('GET', `/credentials/${credential.id}?includeData=true`);
+		const result = await this.testCredential(stored, stored.data);
+		if (result.status !== 'OK')
+			throw new Error(
+				`The test of the credential "${stored.name}" failed: ${result.status}: ${result.message}`,
+			);
+	}
+
+	/**
+	 * {@link acceptLogin} for an n8n whose workflows then run with `n8n execute`:
+	 * starts `n8n start` for it unless it runs, sets up `owner` unless it is
+	 * signed in already, and stops the server again if it started it.
+	 * @param {Array<{ id: string }>} credentials
+	 * @param {{ email: string, password: string }} owner
+	 */
+	async acceptLogins(credentials, owner) {
+		const started = !this.server;
+		if (started) await this.start();
+		try {
+			if (!this.cookie) await this.setupOwner(owner);
+			for (const credential of credentials) await this.acceptLogin(credential);
+		} finally {
+			if (started) await this.stop();
+		}
 	}
 
 	/**

@@ -56,15 +56,23 @@ function webhookPathOf(file) {
 	).parameters.path;
 }
 
+/** Publishes the webhook examples, for the next start. @param {N8n} n8n */
+async function publishWebhookExamples(n8n) {
+	for (const file of WEBHOOK_EXAMPLES) await n8n.publishWorkflow(loadExample(file).id);
+}
+
+const OWNER = { email: 'owner@example.com', password: 'Enkash-Coins-2026' };
+
 /**
- * Publishes the webhook examples, for the next start, after having Enkash
- * accept the password credential's login they use: unattended executions send
- * only a login Enkash has accepted.
+ * Sets up the owner of a started n8n and has Enkash accept the password
+ * credential's login the webhook examples use, as a person does by saving the
+ * credential in the editor (a credential test): every execution sends only a
+ * login Enkash has accepted.
  * @param {N8n} n8n
  */
-async function publishWebhookExamples(n8n) {
+async function signInAndAcceptLogin(n8n) {
+	await n8n.setupOwner(OWNER);
 	await n8n.acceptLogin(EXAMPLE_CREDENTIALS.password);
-	for (const file of WEBHOOK_EXAMPLES) await n8n.publishWorkflow(loadExample(file).id);
 }
 
 /** Waits until the published examples' webhooks answer. @param {N8n} n8n */
@@ -99,13 +107,20 @@ async function onDemoSandbox(sandboxPort, start) {
 	};
 }
 
-/** @param {{ sandboxPort?: number }} [options] */
-async function startPlayground({ sandboxPort = 0 } = {}) {
+/**
+ * The demo sandbox and an n8n with the examples imported, not running. With
+ * `acceptLogin` (the default), n8n is started once to set up the owner and
+ * have Enkash accept the password credential's login, so that `n8n execute`
+ * (what `npm run demo` runs) may send it.
+ * @param {{ sandboxPort?: number, acceptLogin?: boolean }} [options]
+ */
+async function startPlayground({ sandboxPort = 0, acceptLogin = true } = {}) {
 	return await onDemoSandbox(sandboxPort, async (sandbox) => {
 		log('Preparing n8n with the Enkash Coins package...');
 		const n8n = N8n.create();
 		try {
 			await importExamples(n8n, sandbox);
+			if (acceptLogin) await n8n.acceptLogins([EXAMPLE_CREDENTIALS.password], OWNER);
 		} catch (error) {
 			await n8n.dispose();
 			throw error;
@@ -114,21 +129,19 @@ async function startPlayground({ sandboxPort = 0 } = {}) {
 	});
 }
 
-const OWNER = { email: 'owner@example.com', password: 'Enkash-Coins-2026' };
-
 /**
  * The playground with the n8n editor running, the webhook examples published
  * and an owner account set up.
  * @param {{ editorPort?: number, sandboxPort?: number }} [options]
  */
 async function startEditor({ editorPort, sandboxPort } = {}) {
-	const playground = await startPlayground({ sandboxPort });
+	const playground = await startPlayground({ sandboxPort, acceptLogin: false });
 	try {
 		await publishWebhookExamples(playground.n8n);
 		log('Starting the n8n editor...');
 		await playground.n8n.start({ port: editorPort });
 		await waitForWebhookExamples(playground.n8n);
-		await playground.n8n.setupOwner(OWNER);
+		await signInAndAcceptLogin(playground.n8n);
 	} catch (error) {
 		await playground.stop();
 		throw error;
@@ -153,7 +166,7 @@ async function startQueueEditor({ editorPort, sandboxPort = 0, workers = 2 } = {
 		});
 		try {
 			await waitForWebhookExamples(cluster.main);
-			await cluster.main.setupOwner(OWNER);
+			await signInAndAcceptLogin(cluster.main);
 		} catch (error) {
 			await cluster.stop();
 			throw error;

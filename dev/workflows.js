@@ -209,38 +209,6 @@ function manualWorkflow({ id, name, nodes }) {
 }
 
 /**
- * A workflow reading, with a password credential, the balance its Test button
- * reads: run once by hand (or with `n8n execute`), it has Enkash accept the
- * login, which workflows that run unattended then may send.
- * @param {{ id: string, name: string }} credential
- */
-function loginCheckWorkflow(credential) {
-	const id = `LoginCheck${credential.id}`.slice(0, 16);
-	return manualWorkflow({
-		id,
-		name: `Enkash login check (${credential.name})`,
-		nodes: [
-			{
-				id: `${id}-balance`,
-				name: 'Read Balance',
-				type: 'n8n-nodes-enkash-coins.enkashCoins',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: {
-					authentication: 'password',
-					resource: 'balance',
-					operation: 'get',
-					// The user the credentials' Test button reads (credentials/common/credential-parts.ts).
-					userId: 'n8n-credential-test',
-					options: {},
-				},
-				credentials: { enkashCoinsPasswordApi: { id: credential.id, name: credential.name } },
-			},
-		],
-	});
-}
-
-/**
  * The items of a node's first output in n8n's run data.
  * @param {any} run @param {string} nodeName
  * @returns {Array<{ json: any, pairedItem?: any }>}
@@ -253,7 +221,6 @@ module.exports = {
 	EXAMPLE_CREDENTIALS,
 	SANDBOX_VALUES,
 	loadExample,
-	loginCheckWorkflow,
 	manualVariant,
 	manualWorkflow,
 	nodeOutput,
