@@ -158,7 +158,8 @@ async function requestAndRecord(
 	const coolDown = loginMemory.startCoolDown(login, failure.message, (failures) =>
 		coolDownMs(failure, failures),
 	);
-	throw new Error(`${coolDownMessage(failure.message, coolDown.until)}. ${failure.advice}`);
+	const message = `${coolDownMessage(failure.message, coolDown.until)}. ${failure.advice}`;
+	throw new Error(aboutLogin(credentials, message));
 }
 
 /** Token requests of one account, one at a time in this process; callers of the same login share one. */
@@ -222,13 +223,10 @@ export async function obtainToken(
 	const login = loginOf(credentials);
 	const refusal = refusalOf(state, login) ?? loginMemory.refusal(login);
 	if (!refusal && !loginMemory.isAttended(credentials) && unattendedHold(credentials)) return {};
-	try {
-		if (refusal) throw new Error(refusalMessage(refusal));
-		return await oneAtATime(accountOf(credentials), login, () =>
-			requestAndRecord(helper, credentials, state),
-		);
-	} catch (error) {
-		(error as Error).message = aboutLogin(credentials, (error as Error).message);
-		throw error;
-	}
+	if (refusal) throw new Error(aboutLogin(credentials, refusalMessage(refusal)));
+	const outcome = await oneAtATime(accountOf(credentials), login, () =>
+		requestAndRecord(helper, credentials, state),
+	);
+	loginMemory.noteCredential(accountOf(credentials), readLoginState(outcome).credential);
+	return outcome;
 }

@@ -64,7 +64,8 @@ export async function openSession(
 					{ credentialsDecrypted: { ...credentials, data: carrier } },
 				);
 			} catch (error) {
-				if (!isCarrierDelivered(error)) throw error;
+				if (!isCarrierDelivered(error))
+					throw new NodeOperationError(context.getNode(), error as Error);
 			}
 		},
 	};

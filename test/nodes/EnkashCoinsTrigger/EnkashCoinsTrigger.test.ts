@@ -1,5 +1,5 @@
-import { UNPROVEN_LOGIN_MESSAGE } from '../../../nodes/shared/transport/password-login';
-import { triggerPoller } from '../../helpers/n8n-engine';
+import { NOT_ACCEPTED_MESSAGE } from '../../../credentials/common/messages';
+import { testCredential, triggerPoller } from '../../helpers/n8n-engine';
 import {
 	AUTHENTICATION_MODES,
 	apiRequests,
@@ -223,37 +223,35 @@ describe('Enkash Coins Trigger, errors', () => {
 		]);
 	});
 
-	it('never sends a login Enkash has not accepted: its polls fail before sending anything', async () => {
-		const trigger = activeTrigger({ event: 'balanceChanged' }, 'password', {
-			password: 'wrong-password',
-		});
-
-		const polls = [await trigger.poll(), await trigger.poll()];
-
-		expect(polls.map(({ error }) => error?.message)).toEqual([
-			UNPROVEN_LOGIN_MESSAGE,
-			UNPROVEN_LOGIN_MESSAGE,
-		]);
-		expect(sandbox().tokenRequestCount()).toBe(0);
-		expect(apiRequests(sandbox())).toEqual([]);
-	});
-
-	it('sends a wrong password once, in Fetch Test Event, and no poll after it sends it again', async () => {
+	it('never sends a login Enkash has not accepted, not even in Fetch Test Event: its polls fail before sending anything', async () => {
 		const trigger = activeTrigger({ event: 'balanceChanged' }, 'password', {
 			password: 'wrong-password',
 		});
 
 		const polls = [await trigger.poll('manual'), await trigger.poll(), await trigger.poll()];
 
-		expect(polls.map(({ error }) => error?.message)).toEqual([
-			expect.stringMatching(/^Enkash refused the token request \(HTTP 4\d\d/),
-			expect.stringMatching(
-				/not sent again until the credential is changed and saved, or tested twice$/,
+		expect(polls.map(({ error }) => error?.message)).toEqual(polls.map(() => NOT_ACCEPTED_MESSAGE));
+		expect(sandbox().tokenRequestCount()).toBe(0);
+		expect(apiRequests(sandbox())).toEqual([]);
+	});
+
+	it('a wrong password refused when the credential was saved: no poll after it sends it again', async () => {
+		const credentials = credentialsFor(sandbox(), 'password', { password: 'wrong-password' });
+		expect((await testCredential(credentials, 'enkashCoinsPasswordApi')).status).toBe('Error');
+		const trigger = triggerPoller({
+			parameters: { authentication: 'password', userIds: 'EK1\nEK2', event: 'balanceChanged' },
+			credentials,
+		});
+
+		const polls = [await trigger.poll('manual'), await trigger.poll()];
+
+		expect(polls.map(({ error }) => error?.message)).toEqual(
+			polls.map(() =>
+				expect.stringMatching(
+					/^Enkash refused the token request \(HTTP 400: Bad credentials\) at .* Values Enkash refused are never sent again/,
+				),
 			),
-			expect.stringMatching(
-				/not sent again until the credential is changed and saved, or tested twice$/,
-			),
-		]);
+		);
 		expect(sandbox().tokenRequestCount()).toBe(1);
 		expect(apiRequests(sandbox())).toEqual([]);
 	});

@@ -50,6 +50,6 @@ describe.each(AUTHENTICATION_MODES)('Balance resource, authenticated by %s', (au
 		]);
 
 		expect(error?.message).toBe('"User ID" is required but is empty [item 1]');
-		expect(sandbox().requests).toHaveLength(0);
+		expect(apiRequests(sandbox())).toHaveLength(0);
 	});
 });
