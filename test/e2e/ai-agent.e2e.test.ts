@@ -8,6 +8,7 @@
  * model as the tool's result.
  */
 import { N8n } from '../../dev/n8n';
+import { OWNER } from '../../dev/playground';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 import {
@@ -145,6 +146,9 @@ beforeAll(async () => {
 		...sandboxCredentials(sandbox),
 		{ ...OPENAI_CREDENTIAL, data: { apiKey: 'sk-scripted', url: model.url } },
 	]);
+	// The agent's tool sends only a login Enkash has accepted: the owner saves
+	// the password credential in the editor first, which tests it.
+	await n8n.acceptLogins([EXAMPLE_CREDENTIALS.password], OWNER);
 }, 600_000);
 
 afterAll(async () => {
@@ -171,6 +175,7 @@ describe('the Enkash Coins node as an AI Agent’s tool', () => {
 			}),
 		]);
 		await n8n.importWorkflow(workflow);
+		const since = sandbox.requests.length;
 
 		const { ok, run, output } = await n8n.execute(workflow.id);
 
@@ -212,9 +217,11 @@ describe('the Enkash Coins node as an AI Agent’s tool', () => {
 			],
 			[{ error: '"User ID" is required but is empty [item 0]' }],
 		]);
-		// What Enkash received: the balance read and two credits; the blank user was never sent.
-		expect(sandbox.requests.map(({ method, path, body }) => [method, path, body])).toEqual([
-			['POST', '/oauth/token', expect.anything()],
+		// What Enkash received: the balance read and two credits, with the token the
+		// credential's test stored; the blank user was never sent.
+		expect(
+			sandbox.requests.slice(since).map(({ method, path, body }) => [method, path, body]),
+		).toEqual([
 			['GET', '/api/v0/coins/balance', undefined],
 			[
 				'POST',

@@ -5,7 +5,13 @@
  */
 import { N8n, freePort } from '../../dev/n8n';
 import { OWNER } from '../../dev/playground';
-import { SANDBOX_VALUES, loadExample, nodeOutput, sandboxCredentials } from '../../dev/workflows';
+import {
+	EXAMPLE_CREDENTIALS,
+	SANDBOX_VALUES,
+	loadExample,
+	nodeOutput,
+	sandboxCredentials,
+} from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 
 const COMPANY_ID = SANDBOX_VALUES.YOUR_COMPANY_ID;
@@ -22,6 +28,9 @@ beforeAll(async () => {
 	sandbox.createEvent({ companyId: COMPANY_ID, event: CAMPAIGN_EVENT, amount: CAMPAIGN_AMOUNT });
 	n8n = N8n.create();
 	await n8n.importCredentials(sandboxCredentials(sandbox));
+	// Executions send only a login Enkash has accepted: the owner saves the
+	// password credential in the editor first, which tests it.
+	await n8n.acceptLogins([EXAMPLE_CREDENTIALS.password], OWNER);
 }, 600_000);
 
 afterAll(async () => {
@@ -104,8 +113,8 @@ describe('"credit a campaign from a Google Sheet and write each outcome back"', 
 
 	beforeAll(async () => {
 		await n8n.importWorkflow(workflow);
+		// The owner was set up when the password credential was saved (beforeAll above).
 		await n8n.start({ port: await freePort() });
-		await n8n.setupOwner(OWNER);
 	}, 300_000);
 
 	it('imports into the pinned n8n with every node type and version known to it', async () => {

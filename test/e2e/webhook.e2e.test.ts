@@ -30,14 +30,19 @@ beforeAll(async () => {
 	// EKQZVMQK, credited by the webhook tests, stays below 100: it never crosses.
 	sandbox.setBalances({ EK6CYE6K: 300, EKM4TQ2P: 500 });
 	await n8n.importWorkflows([workflow, lowBalanceAlert]);
-	// Both published workflows log in with the password credential, which they
-	// send only once Enkash has accepted it.
+	// Both published workflows log in with the password credential, which
+	// executions send only once Enkash has accepted it: the owner saves the
+	// credential in the editor, which tests it.
+	await n8n.start();
+	await n8n.setupOwner(OWNER);
 	await n8n.acceptLogin(EXAMPLE_CREDENTIALS.password);
+	// n8n takes published workflows live when it starts, and the trigger polls
+	// at once: both are published now that the login is accepted.
+	await n8n.stop();
 	await n8n.publishWorkflow(workflow.id);
 	await n8n.publishWorkflow(lowBalanceAlert.id);
 	await n8n.start();
 	await n8n.waitForWebhook('enkash-referral');
-	await n8n.setupOwner(OWNER);
 }, 600_000);
 
 afterAll(async () => {

@@ -4,7 +4,9 @@
  * running workflows from n8n's CLI against the sandbox.
  */
 import { N8n } from '../../dev/n8n';
+import { OWNER } from '../../dev/playground';
 import {
+	EXAMPLE_CREDENTIALS,
 	loadExample,
 	manualVariant,
 	manualWorkflow,
@@ -12,6 +14,7 @@ import {
 	sandboxCredentials,
 } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
+import { NOT_ACCEPTED_MESSAGE } from '../../credentials/common/messages';
 import { everyOperationNodes, NODE_TYPE } from '../helpers/every-operation-workflow';
 import { COMPANY_ID, EVENT_NAME, USER_ID } from '../helpers/fixtures';
 
@@ -25,6 +28,9 @@ beforeAll(async () => {
 	sandbox.createEvent({ companyId: COMPANY_ID, event: EVENT_NAME, amount: 60 });
 	n8n = N8n.create();
 	await n8n.importCredentials(sandboxCredentials(sandbox));
+	// Executions, `n8n execute` among them, send only a login Enkash has accepted:
+	// the owner saves the password credential in the editor first, which tests it.
+	await n8n.acceptLogins([EXAMPLE_CREDENTIALS.password], OWNER);
 }, 600_000);
 
 afterAll(async () => {
@@ -168,7 +174,7 @@ describe('a refused password in n8n', () => {
 		type: 'enkashCoinsPasswordApi',
 	};
 
-	it('costs one token request over three executions of a workflow with "On Error: Continue"', async () => {
+	it('costs one token request, the test of its Save: three executions of a workflow with "On Error: Continue" then send nothing and say what to change', async () => {
 		const { data } = sandboxCredentials(sandbox).find(({ type }) => type === WRONG_PASSWORD.type)!;
 		await n8n.importCredentials([
 			{ ...WRONG_PASSWORD, data: { ...data, password: 'not-the-password' } },
@@ -190,26 +196,45 @@ describe('a refused password in n8n', () => {
 		await n8n.importWorkflow(workflow);
 		const tokenRequestsBefore = sandbox.tokenRequestCount();
 
+		// Never accepted: an execution sends nothing.
+		const unproven = await n8n.execute(workflow.id);
+		expect(sandbox.tokenRequestCount()).toBe(tokenRequestsBefore);
+		expect(
+			nodeOutput(unproven.run, 'Allocate Referral Coins').map(({ json }) => json.error),
+		).toEqual(Array(2).fill(NOT_ACCEPTED_MESSAGE));
+
+		// The owner opens the credential in the editor, which tests what it loaded.
+		await n8n.start();
+		let saved;
+		try {
+			const stored = await n8n.rest('GET', `/credentials/${WRONG_PASSWORD.id}?includeData=true`);
+			saved = await n8n.testCredential(WRONG_PASSWORD, stored.data);
+		} finally {
+			await n8n.stop();
+		}
+		expect(saved).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(
+				/^Enkash refused the token request \(HTTP 400: Bad credentials\) at .+ UTC\. /,
+			),
+		});
+
 		const executions = [];
 		for (let execution = 0; execution < 3; execution++)
 			executions.push(await n8n.execute(workflow.id));
 
 		expect(sandbox.tokenRequestCount() - tokenRequestsBefore).toBe(1);
 		expect(sandbox.allocations().filter(({ userId }) => userId.startsWith('EKLOCK'))).toEqual([]);
-		const errors = executions.map(({ ok, run, output }) => {
+		for (const { ok, run, output } of executions) {
 			expect({ ok, output: ok ? '' : output.stdout + output.stderr }).toEqual({
 				ok: true,
 				output: '',
 			});
-			return nodeOutput(run, 'Allocate Referral Coins').map(({ json }) => json.error);
-		});
-		expect(errors[0]).toEqual(
-			Array(2).fill('Enkash refused the token request (HTTP 400: Bad credentials)'),
-		);
-		for (const later of errors.slice(1)) {
-			for (const error of later)
+			const errors = nodeOutput(run, 'Allocate Referral Coins').map(({ json }) => json.error);
+			expect(errors).toEqual(Array(2).fill(saved.message));
+			for (const error of errors)
 				expect(error).toMatch(
-					/^Enkash refused the token request \(HTTP 400: Bad credentials\) at .+ UTC; not sent again until the credential is changed and saved, or tested twice$/,
+					/Correct the Username or Password in the credential and Save\. If Enkash has since restored these values, raise Login Attempt by one and Save: that sends one token request\.$/,
 				);
 		}
 	});
