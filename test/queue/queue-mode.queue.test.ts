@@ -9,12 +9,22 @@
  *
  * The password credential on several workers: Enkash locks an account after
  * 3 refused token requests in a row, and workers share no lock, only the
- * stored credential. ENKASH_ROTATION_TRIALS repeats the password-rotation
- * scenario, on ENKASH_ROTATION_WORKERS workers with Enkash's token endpoint
- * taking ENKASH_TOKEN_LATENCY_MS to answer (`npm run test:queue:trials` runs
- * 10 trials on 5 workers with 1 s). Each trial may draw a second refusal by
+ * stored credential. A login Enkash refused is never sent again; only n8n's
+ * credential test (on Save, and when the dialog opens) sends a login Enkash
+ * has not accepted yet, so each credential here is proven as the editor does
+ * it: GET /rest/credentials/:id?includeData=true, then POST
+ * /rest/credentials/test with that data (after a PATCH, for a Save).
+ *
+ * ENKASH_ROTATION_TRIALS repeats the password-rotation scenarios, on
+ * ENKASH_ROTATION_WORKERS workers with Enkash's token endpoint taking
+ * ENKASH_TOKEN_LATENCY_MS to answer (`npm run test:queue:trials` runs 10
+ * trials on 5 workers with 1 s). Each trial may draw a second refusal by
  * chance; a third, which would lock the account, fails every run, and the
  * 9-in-10 share of trials with at most one is checked over 10 trials or more.
+ * With 10 trials or more, the campaign with tokens of 30 s runs 10 minutes
+ * (ENKASH_LONG_CAMPAIGN_SECONDS sets another length) and a wrong guess is
+ * followed by 2 minutes of calls; CI's single trial runs them shorter and
+ * asserts only what every allowed outcome meets.
  */
 import { execFileSync } from 'node:child_process';
 import { sleep } from 'n8n-workflow';
@@ -22,7 +32,7 @@ import { sleep } from 'n8n-workflow';
 import { OWNER } from '../../dev/playground';
 import { startQueueMode } from '../../dev/queue-mode';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials, webhookVariant } from '../../dev/workflows';
-import { UNPROVEN_LOGIN_MESSAGE } from '../../nodes/shared/transport/password-login';
+import { NOT_ACCEPTED_MESSAGE } from '../../credentials/common/messages';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 import type { Sandbox } from '../helpers/sandbox';
 import { allocationRequests, campaignAllocations, creditTally, sendCampaign } from './campaign';
@@ -37,6 +47,15 @@ const ROTATION_WORKERS = Number(process.env.ENKASH_ROTATION_WORKERS ?? WORKERS);
 const TOKEN_LATENCY_MS = Number(process.env.ENKASH_TOKEN_LATENCY_MS ?? 0);
 /** A rotation trial takes up to about 90 s: its campaign runs up to 60 s, a quiet spell adds 36 s. */
 const ROTATION_TIMEOUT_MS = 120_000 + ROTATION_TRIALS * 120_000;
+/** Trial runs (10 or more) take the long versions of the rows below. */
+const LONG_RUN = ROTATION_TRIALS >= 10;
+const LONG_CAMPAIGN_SECONDS = Number(
+	process.env.ENKASH_LONG_CAMPAIGN_SECONDS ?? (LONG_RUN ? 600 : 50),
+);
+/** The calls after a wrong guess: 9 over 2 minutes in trial runs, over 18 s in CI. */
+const AFTER_GUESS_MS = LONG_RUN ? 120_000 : 18_000;
+/** The three credentials of one API user: rotation trials. */
+const SHARED_TRIALS = LONG_RUN ? ROTATION_TRIALS : 1;
 const figures: string[] = [];
 
 type Cluster = Awaited<ReturnType<typeof startQueueMode>>;
@@ -62,7 +81,14 @@ const SCENARIOS: Record<string, PasswordScenario> = {
 	expiring: passwordScenario('Exp', 'Enkash, tokens of 30 s', 30),
 	renewing: passwordScenario('Ren', 'Enkash, slow token endpoint', 3600),
 	edited: passwordScenario('Edi', 'Enkash, edited mid-campaign', 30),
+	guessed: passwordScenario('Gue', 'Enkash, rotated then guessed', 30),
+	slow: passwordScenario('Slo', 'Enkash, renewal answered in 20 s', 30),
+	shared1: passwordScenario('Sh1', 'Enkash, API user shared (1)', 30),
+	shared2: passwordScenario('Sh2', 'Enkash, API user shared (2)', 30),
+	shared3: passwordScenario('Sh3', 'Enkash, API user shared (3)', 30),
 };
+/** Three credentials of one API user: they share one Enkash. */
+const SHARED = [SCENARIOS.shared1, SCENARIOS.shared2, SCENARIOS.shared3];
 
 /** The campaign's Enkash, with the examples' credentials. */
 let enkash: Sandbox;
@@ -89,6 +115,10 @@ beforeAll(async () => {
 	enkash = await startSandbox({ tokenTtlSeconds: 3600 });
 	enkash.createEvent(CAMPAIGN_EVENT);
 	for (const scenario of Object.values(SCENARIOS)) {
+		if (SHARED.includes(scenario) && scenario !== SHARED[0]) {
+			scenario.sandbox = SHARED[0].sandbox;
+			continue;
+		}
 		scenario.sandbox = await startSandbox({ tokenTtlSeconds: scenario.tokenTtlSeconds });
 		scenario.sandbox.createEvent(CAMPAIGN_EVENT);
 	}
@@ -119,19 +149,20 @@ beforeAll(async () => {
 			]);
 			await main.importWorkflows(workflows);
 			for (const { id } of workflows) await main.publishWorkflow(id);
-			await main.acceptLogin(EXAMPLE_CREDENTIALS.password);
 		},
 	});
 	for (const workflow of workflows) {
 		await cluster.main.waitForWebhook(String(workflow.nodes[0].parameters.path));
 	}
 	await cluster.main.setupOwner(OWNER);
+	// The campaign's credential, proven as a person does: opening it in the editor tests it.
+	expect(await openCredential(EXAMPLE_CREDENTIALS.password)).toMatchObject({ status: 'OK' });
 });
 
 afterAll(async () => {
 	await cluster?.stop();
-	for (const sandbox of [enkash, ...Object.values(SCENARIOS).map((each) => each.sandbox)])
-		await sandbox?.close();
+	const sandboxes = new Set([enkash, ...Object.values(SCENARIOS).map((each) => each.sandbox)]);
+	for (const sandbox of sandboxes) await sandbox?.close();
 	process.stdout.write(`\nn8n queue mode (main, Redis, PostgreSQL)\n\n${figures.join('\n')}\n\n`);
 });
 
@@ -210,7 +241,7 @@ describe('a worker killed in the middle of a batch', () => {
 });
 
 describe(`the password credential on ${WORKERS} workers`, () => {
-	it('a new credential with a wrong password: executions at once on every worker send nothing; Test sends it once', async () => {
+	it('a new credential with a wrong password: executions at once on every worker send nothing; opening it sends it once, Save with the same values and Retry never again', async () => {
 		await liveWorkers(WORKERS);
 		const scenario = SCENARIOS.fresh;
 		const sandbox = scenario.sandbox!;
@@ -224,33 +255,40 @@ describe(`the password credential on ${WORKERS} workers`, () => {
 
 		expect(atOnce.failedAnswers).toHaveLength(9);
 		expect(await executionErrors(scenario.workflowId)).toEqual(
-			Array.from({ length: 9 }, () => UNPROVEN_LOGIN_MESSAGE),
+			Array.from({ length: 9 }, () => NOT_ACCEPTED_MESSAGE),
 		);
 		expect(sandbox.tokenRequestCount()).toBe(0);
 
-		const test = await testCredential(
-			scenario,
-			credentialData(scenario, { password: 'wrong-password' }),
-		);
-		expect(test).toMatchObject({
+		// Opening the dialog tests the credential: the one token request its values get.
+		const opened = await openCredential(scenario.credential);
+		expect(opened).toMatchObject({
 			status: 'Error',
 			message: expect.stringMatching(/Bad credentials/),
 		});
 		expect(tokenRequests(sandbox)).toEqual({ sent: 1, refused: 1 });
+		const saved = await saveCredential(scenario);
+		const retried = await openCredential(scenario.credential);
+		for (const answer of [saved, retried]) {
+			expect(answer).toMatchObject({
+				status: 'Error',
+				message: expect.stringMatching(/never sent again.*raise Login Attempt by one and Save/),
+			});
+		}
+		expect(tokenRequests(sandbox)).toEqual({ sent: 1, refused: 1 });
 		figures.push(
 			`new credential, wrong password, 9 executions at once on ${WORKERS} workers: 0 token requests, ` +
-				`each failed "${UNPROVEN_LOGIN_MESSAGE}"; its Test: 1 token request, refused`,
+				`each failed "${NOT_ACCEPTED_MESSAGE}"; opening it: 1 token request, refused; ` +
+				`Save with the same values and Retry: 0`,
 		);
 	});
 
-	it('the same credential corrected and proven by Test: a campaign of 10,000 allocations credits every user once', async () => {
+	it('the same credential corrected and saved: a campaign of 10,000 allocations credits every user once', async () => {
 		await liveWorkers(WORKERS);
 		const scenario = SCENARIOS.fresh;
 		const sandbox = scenario.sandbox!;
-		await editCredential(scenario, credentialData(scenario));
-		expect(await testCredential(scenario, credentialData(scenario))).toMatchObject({
-			status: 'OK',
-		});
+		expect(
+			await saveCredential(scenario, { password: sandbox.credentials.password }),
+		).toMatchObject({ status: 'OK' });
 		const allocations = campaignAllocations('P', 10_000);
 
 		const result = await sendCampaign(webhookUrl(scenario.path), allocations, { batchSize: 500 });
@@ -262,14 +300,16 @@ describe(`the password credential on ${WORKERS} workers`, () => {
 			missing: 0,
 		});
 		expect(tokenRequests(sandbox)).toEqual({ sent: 2, refused: 1 });
+		expect(sandbox.isLocked()).toBe(false);
 	});
 
 	/**
-	 * Trials of a password changed at Enkash: proven by a Test each time, then
-	 * rotated `busy` (5 s into a running campaign) or after a quiet spell (the
-	 * campaign stops, the password changes and every token expires; then the
-	 * campaign resumes on every worker at once). Each trial runs until 10 s
-	 * after the first refusal, by when every worker has tried to renew.
+	 * Trials of a password changed at Enkash: saved with the current password
+	 * (which tests it) each time, then rotated `busy` (5 s into a running
+	 * campaign) or after a quiet spell (the campaign stops, the password changes
+	 * and every token expires; then the campaign resumes on every worker at
+	 * once). Each trial runs until 10 s after the first refusal, by when every
+	 * worker has tried to renew.
 	 */
 	async function rotationTrials(spell: 'busy' | 'quiet') {
 		await liveWorkers(ROTATION_WORKERS);
@@ -284,11 +324,10 @@ describe(`the password credential on ${WORKERS} workers`, () => {
 		}
 		const refusals: number[] = [];
 		for (let trial = 0; trial < ROTATION_TRIALS; trial++) {
-			// The administrator types the current password into the credential and tests it.
-			await editCredential(scenario, credentialData(scenario));
-			expect(await testCredential(scenario, credentialData(scenario))).toMatchObject({
-				status: 'OK',
-			});
+			// The administrator types the current password into the credential and saves it.
+			expect(
+				await saveCredential(scenario, { password: sandbox.credentials.password }),
+			).toMatchObject({ status: 'OK' });
 			const rotate = () => sandbox.changePassword(`rotated-${spell}-${trial}`);
 			let started = Date.now();
 			if (spell === 'quiet') {
@@ -339,6 +378,7 @@ describe(`the password credential on ${WORKERS} workers`, () => {
 				`refused token requests per trial ${refusals.join(', ')} (${distribution.join(', ')})`,
 		);
 		expect(Math.max(...refusals)).toBeLessThan(3);
+		expect(sandbox.isLocked()).toBe(false);
 		if (ROTATION_TRIALS >= 10) {
 			expect(refusals.filter((refused) => refused <= 1).length).toBeGreaterThanOrEqual(
 				Math.ceil(ROTATION_TRIALS * 0.9),
@@ -362,29 +402,205 @@ describe(`the password credential on ${WORKERS} workers`, () => {
 		ROTATION_TIMEOUT_MS,
 	);
 
+	it(
+		`a password changed at Enkash during a campaign, refused once; a wrong guess tested on main without saving; then 9 calls over ${AFTER_GUESS_MS / 1000} s: no token request from the workers, the account never locked`,
+		async () => {
+			await liveWorkers(WORKERS);
+			const scenario = SCENARIOS.guessed;
+			const sandbox = scenario.sandbox!;
+			expect(await saveCredential(scenario)).toMatchObject({ status: 'OK' });
+			const started = Date.now();
+			await sendCampaign(webhookUrl(scenario.path), campaignAllocations('G', 20_000), {
+				batchSize: 100,
+				inFlight: 3,
+				stopWhen: () => Date.now() - started > 3000,
+			});
+			// Rotated at Enkash, its tokens revoked: one execution at a time meets the refusal.
+			sandbox.changePassword('rotated-then-guessed');
+			sandbox.expireAllTokens();
+			const rotatedAt = sandbox.requests.length;
+			await sendCampaign(webhookUrl(scenario.path), campaignAllocations('GR', 100), {
+				batchSize: 10,
+				inFlight: 1,
+				resend: false,
+				stopWhen: () => tokenRequests(sandbox, rotatedAt).refused > 0,
+			});
+			expect(tokenRequests(sandbox, rotatedAt)).toEqual({ sent: 1, refused: 1 });
+
+			// The person opens the credential, types a guess, tests it, and closes the dialog.
+			const guessedAt = sandbox.requests.length;
+			expect(await guessCredential(scenario, { password: 'a-wrong-guess' })).toMatchObject({
+				status: 'Error',
+				message: expect.stringMatching(/Bad credentials/),
+			});
+			expect(tokenRequests(sandbox, guessedAt)).toEqual({ sent: 1, refused: 1 });
+			const afterGuess = sandbox.requests.length;
+			const calls = campaignAllocations('GA', 90);
+			const answers = [];
+			for (let call = 0; call < 9; call++) {
+				if (call > 0) await sleep(AFTER_GUESS_MS / 9);
+				answers.push(
+					await sendCampaign(webhookUrl(scenario.path), calls.slice(call * 10, call * 10 + 10), {
+						batchSize: 10,
+						inFlight: 1,
+						resend: false,
+					}),
+				);
+			}
+
+			const fromWorkers = tokenRequests(sandbox, afterGuess);
+			expect(fromWorkers.sent).toBe(0);
+			expect(answers.flatMap(({ failedAnswers }) => failedAnswers)).toHaveLength(9);
+			expect(sandbox.isLocked()).toBe(false);
+			const lastErrors = (await executionErrors(scenario.workflowId)).slice(0, 9);
+			for (const message of lastErrors)
+				expect(message).toMatch(/Enkash refused the token request \(HTTP 400: Bad credentials\)/);
+			figures.push(
+				`password rotated at Enkash, refused once (1 token request); a wrong guess tested without saving ` +
+					`(1 token request, refused); then 9 calls over ${AFTER_GUESS_MS / 1000} s on ${WORKERS} workers: ` +
+					`${fromWorkers.sent} token requests, account locked: ${sandbox.isLocked()}`,
+			);
+		},
+		AFTER_GUESS_MS + 120_000,
+	);
+
+	it('the token endpoint answering in 20 s during a renewal, tokens of 30 s, 3 workers: 1 token request for that renewal', async () => {
+		await liveWorkers(WORKERS);
+		const scenario = SCENARIOS.slow;
+		const sandbox = scenario.sandbox!;
+		expect(await saveCredential(scenario)).toMatchObject({ status: 'OK' });
+		const since = sandbox.requests.length;
+		const started = Date.now();
+		sandbox.setFaults([{ kind: 'latency', delayMs: 20_000, match: { path: '/oauth/token' } }]);
+		const renewalAnswered = () =>
+			sandbox.requests
+				.slice(since)
+				.some(({ path, outcome }) => path === '/oauth/token' && outcome !== 'pending');
+		let answeredAt: number | undefined;
+
+		// The renewal is due at 24 s and answered at about 44 s; the next is due at about 68 s.
+		const result = await sendCampaign(
+			webhookUrl(scenario.path),
+			campaignAllocations('SL', 400_000),
+			{
+				batchSize: 100,
+				inFlight: 3,
+				stopWhen: () => {
+					if (answeredAt === undefined && renewalAnswered()) answeredAt = Date.now();
+					return (
+						(answeredAt !== undefined && Date.now() - answeredAt > 2000) ||
+						Date.now() - started > 60_000
+					);
+				},
+			},
+		);
+		sandbox.clearFaults();
+
+		const renewals = sandbox.requests.slice(since).filter(({ path }) => path === '/oauth/token');
+		expect(answeredAt).toBeDefined();
+		expect(renewals.map(({ outcome }) => outcome)).toEqual(['ok']);
+		expect(result.failedAnswers).toEqual([]);
+		expect(creditTally(sandbox, result.sent, CAMPAIGN_EVENT.amount)).toEqual({
+			once: result.sent.length,
+			twice: 0,
+			missing: 0,
+		});
+		figures.push(
+			`token endpoint answering in 20 s during a renewal, tokens of 30 s, ${WORKERS} workers: ` +
+				`${renewals.length} token request(s) for it, sent at ${((renewals[0].at - started) / 1000).toFixed(1)} s; ` +
+				`${result.sent.length} allocations in ${result.seconds.toFixed(1)} s, each credited once`,
+		);
+	}, 120_000);
+
+	it(
+		`three credentials of one API user, used on ${WORKERS} workers at once, the password changed at Enkash during a campaign: refused token requests (${SHARED_TRIALS} trial(s))`,
+		async () => {
+			await liveWorkers(WORKERS);
+			const sandbox = SHARED[0].sandbox!;
+			const refusals: number[] = [];
+			const locked: boolean[] = [];
+			for (let trial = 0; trial < SHARED_TRIALS; trial++) {
+				sandbox.unlockAccount();
+				for (const scenario of SHARED) {
+					expect(
+						await saveCredential(scenario, { password: sandbox.credentials.password }),
+					).toMatchObject({ status: 'OK' });
+				}
+				const since = sandbox.requests.length;
+				const started = Date.now();
+				let refusedAt: number | undefined;
+				const rotation = sleep(5000).then(() => sandbox.changePassword(`shared-${trial}`));
+				const results = await Promise.all(
+					SHARED.map((scenario, index) =>
+						sendCampaign(
+							webhookUrl(scenario.path),
+							campaignAllocations(`SH${trial}-${index}`, 400_000),
+							{
+								batchSize: 100,
+								inFlight: 2,
+								resend: false,
+								stopWhen: () => {
+									if (refusedAt === undefined && tokenRequests(sandbox, since).refused > 0)
+										refusedAt = Date.now();
+									return (
+										(refusedAt !== undefined && Date.now() - refusedAt > 15_000) ||
+										Date.now() - started > 75_000
+									);
+								},
+							},
+						),
+					),
+				);
+				await rotation;
+
+				expect(refusedAt).toBeDefined();
+				for (const result of results)
+					expect(creditTally(sandbox, result.sent, CAMPAIGN_EVENT.amount).twice).toBe(0);
+				refusals.push(tokenRequests(sandbox, since).refused);
+				locked.push(sandbox.isLocked());
+				process.stdout.write(
+					`three credentials, trial ${trial + 1}: ${refusals.at(-1)} refused, locked: ${locked.at(-1)}\n`,
+				);
+			}
+			sandbox.unlockAccount();
+
+			figures.push(
+				`three credentials of one API user on ${WORKERS} workers, password changed at Enkash mid-campaign, ` +
+					`${SHARED_TRIALS} trial(s): refused token requests per trial ${refusals.join(', ')}; ` +
+					`account locked in ${locked.filter(Boolean).length}`,
+			);
+			// Each credential keeps the rule on its own (at most 2 refusals, by chance);
+			// Enkash counts them together, which is why the README asks for one credential per API user.
+			expect(Math.max(...refusals)).toBeLessThanOrEqual(SHARED.length * 2);
+		},
+		120_000 + SHARED_TRIALS * 120_000,
+	);
+
 	it('the password changed at Enkash and in n8n while a campaign runs on 3 workers: no token request with the old values after the edit', async () => {
 		await liveWorkers(WORKERS);
 		const scenario = SCENARIOS.edited;
 		const sandbox = scenario.sandbox!;
-		const oldPassword = credentialData(scenario).password;
-		expect(await testCredential(scenario, credentialData(scenario))).toMatchObject({
-			status: 'OK',
-		});
+		const oldPassword = sandbox.credentials.password;
+		expect(await saveCredential(scenario)).toMatchObject({ status: 'OK' });
 		const started = Date.now();
 		let editedAt = Infinity;
 		const edit = (async () => {
 			await sleep(5000);
 			sandbox.changePassword('changed-in-both');
-			const data = credentialData(scenario);
-			await editCredential(scenario, data);
+			// Save: the new value stored, then tested.
+			const data = { ...(await storedData(scenario.credential)), password: 'changed-in-both' };
+			await cluster.main.rest('PATCH', `/credentials/${scenario.credential.id}`, {
+				...scenario.credential,
+				data,
+			});
 			editedAt = sandbox.requests.length;
-			expect(await testCredential(scenario, data)).toMatchObject({ status: 'OK' });
+			expect(await testData(scenario.credential, data)).toMatchObject({ status: 'OK' });
 		})();
 
 		const result = await sendCampaign(
 			webhookUrl(scenario.path),
 			campaignAllocations('E', 400_000),
-			{ batchSize: 100, inFlight: 3, resend: false, stopWhen: () => Date.now() - started > 45_000 },
+			{ batchSize: 100, inFlight: 3, resend: false, stopWhen: () => Date.now() - started > 35_000 },
 		);
 		await edit;
 
@@ -403,52 +619,65 @@ describe(`the password credential on ${WORKERS} workers`, () => {
 		);
 	});
 
-	it('tokens of 30 s expiring during a 70 s campaign: far fewer token requests than one per worker and expiry', async () => {
-		await liveWorkers(WORKERS);
-		const scenario = SCENARIOS.expiring;
-		const sandbox = scenario.sandbox!;
-		expect(await testCredential(scenario, credentialData(scenario))).toMatchObject({
-			status: 'OK',
-		});
-		const since = sandbox.requests.length;
-		const started = Date.now();
+	it(
+		`tokens of 30 s during a long campaign (${LONG_CAMPAIGN_SECONDS} s) on ${WORKERS} workers: about one token request per renewal, never locked`,
+		async () => {
+			await liveWorkers(WORKERS);
+			const scenario = SCENARIOS.expiring;
+			const sandbox = scenario.sandbox!;
+			expect(await saveCredential(scenario)).toMatchObject({ status: 'OK' });
+			const since = sandbox.requests.length;
+			const started = Date.now();
 
-		const result = await sendCampaign(
-			webhookUrl(scenario.path),
-			campaignAllocations('T', 400_000),
-			{ batchSize: 200, inFlight: 3, stopWhen: () => Date.now() - started > 70_000 },
-		);
+			const result = await sendCampaign(
+				webhookUrl(scenario.path),
+				campaignAllocations('T', Math.max(400_000, LONG_CAMPAIGN_SECONDS * 6000)),
+				{
+					batchSize: 200,
+					inFlight: 3,
+					stopWhen: () => Date.now() - started > LONG_CAMPAIGN_SECONDS * 1000,
+				},
+			);
 
-		expect(result.failedAnswers).toEqual([]);
-		expect(creditTally(sandbox, result.sent, CAMPAIGN_EVENT.amount)).toEqual({
-			once: result.sent.length,
-			twice: 0,
-			missing: 0,
-		});
-		const expiries = Math.floor(result.seconds / scenario.tokenTtlSeconds);
-		const { sent } = tokenRequests(sandbox, since);
-		const renewals = sandbox.requests
-			.slice(since)
-			.filter(({ path }) => path === '/oauth/token')
-			.map(({ at }) => ((at - started) / 1000).toFixed(2));
-		figures.push(
-			`tokens of 30 s, ${WORKERS} workers, ${result.sent.length} allocations in ${result.seconds.toFixed(1)} s: ` +
-				`${sent} token requests for ${expiries} expiries (bound ${expiries + 1}; one per worker and expiry would be ${expiries * WORKERS}), at ${renewals.join(', ')} s`,
-		);
-		// The target is expiries + 1; two workers renewing within the moment one takes to store its
-		// token each ask (4 for 2 expiries in 1 of 4 runs here), so the suite holds the line that
-		// matters for the account: far fewer than one request per worker and expiry.
-		expect(sent).toBeLessThanOrEqual(expiries + 2);
-		expect(sent).toBeLessThan(expiries * WORKERS);
-	});
+			expect(result.failedAnswers).toEqual([]);
+			expect(creditTally(sandbox, result.sent, CAMPAIGN_EVENT.amount)).toEqual({
+				once: result.sent.length,
+				twice: 0,
+				missing: 0,
+			});
+			const requests = sandbox.requests
+				.slice(since)
+				.filter(({ path }) => path === '/oauth/token')
+				.map(({ at }) => at);
+			// A renewal: the token requests within 10 s of one another (renewals are 24 s apart).
+			const renewals: number[][] = [];
+			for (const at of requests) {
+				const last = renewals.at(-1);
+				if (last && at - last[0] < 10_000) last.push(at);
+				else renewals.push([at]);
+			}
+			const perRenewal = requests.length / Math.max(renewals.length, 1);
+			figures.push(
+				`tokens of 30 s, ${WORKERS} workers, ${result.sent.length} allocations in ${result.seconds.toFixed(1)} s: ` +
+					`${requests.length} token requests for ${renewals.length} renewals (${perRenewal.toFixed(2)} per renewal; ` +
+					`one per worker and renewal would be ${renewals.length * WORKERS}), ` +
+					`${renewals.filter((each) => each.length > 1).length} renewal(s) with more than one`,
+			);
+			expect(renewals.length).toBeGreaterThanOrEqual(Math.floor(result.seconds / 24) - 1);
+			expect(sandbox.isLocked()).toBe(false);
+			expect(tokenRequests(sandbox, since).refused).toBe(0);
+			if (LONG_RUN) expect(perRenewal).toBeLessThanOrEqual(1.1);
+			// A short run: two processes may each ask once for one renewal, never more.
+			else expect(Math.max(...renewals.map((each) => each.length))).toBeLessThanOrEqual(2);
+		},
+		LONG_CAMPAIGN_SECONDS * 1000 + 120_000,
+	);
 
 	it('a worker killed while it renews the token: no execution stays stuck, nobody is credited twice or missed', async () => {
 		await liveWorkers(WORKERS);
 		const scenario = SCENARIOS.renewing;
 		const sandbox = scenario.sandbox!;
-		expect(await testCredential(scenario, credentialData(scenario))).toMatchObject({
-			status: 'OK',
-		});
+		expect(await saveCredential(scenario)).toMatchObject({ status: 'OK' });
 		// The token endpoint answers after 5 s, so that a renewal is still under way when its worker dies.
 		sandbox.setFaults([{ kind: 'latency', delayMs: 5000, match: { path: '/oauth/token' } }]);
 		const allocations = campaignAllocations('S', 6000);
@@ -487,7 +716,8 @@ describe(`the password credential on ${WORKERS} workers`, () => {
 /** What an Enkash's token endpoint received from `since` (an index into its requests) on. */
 function tokenRequests(sandbox: Sandbox, since = 0) {
 	const sent = sandbox.requests.slice(since).filter(({ path }) => path === '/oauth/token');
-	return { sent: sent.length, refused: sent.filter(({ outcome }) => outcome !== 'ok').length };
+	const refused = sent.filter(({ outcome }) => !['ok', 'pending'].includes(outcome));
+	return { sent: sent.length, refused: refused.length };
 }
 
 /** The worker that has a connection open from this local port, as Linux's socket table says. */
@@ -499,17 +729,42 @@ function workerUsingPort(port: number) {
 	return worker;
 }
 
-/** The credential's Test button, as the editor sends it. */
-async function testCredential(scenario: PasswordScenario, data: Record<string, unknown>) {
-	return (await cluster.main.rest('POST', '/credentials/test', {
-		credentials: { ...scenario.credential, data },
-	})) as { status: string; message: string };
+type CredentialRef = { id: string; name: string; type: string };
+type CredentialTest = { status: string; message: string };
+
+/** The credential as n8n's editor loads it into the dialog: password fields redacted. */
+async function storedData(credential: CredentialRef): Promise<Record<string, unknown>> {
+	const stored = await cluster.main.rest('GET', `/credentials/${credential.id}?includeData=true`);
+	return stored.data as Record<string, unknown>;
 }
 
-async function editCredential(scenario: PasswordScenario, data: Record<string, unknown>) {
+/** The dialog's test, with the data in the dialog: n8n fills the redacted fields in from the stored ones. */
+async function testData(credential: CredentialRef, data: Record<string, unknown>) {
+	return (await cluster.main.rest('POST', '/credentials/test', {
+		credentials: { ...credential, data },
+	})) as CredentialTest;
+}
+
+/** What opening the credential's dialog sends (and Retry sends again): a test of what is stored. */
+async function openCredential(credential: CredentialRef) {
+	return await testData(credential, await storedData(credential));
+}
+
+/** Save in the dialog: the values changed, stored, then tested. */
+async function saveCredential(scenario: PasswordScenario, changes: Record<string, unknown> = {}) {
+	const data = { ...(await storedData(scenario.credential)), ...changes };
 	await cluster.main.rest('PATCH', `/credentials/${scenario.credential.id}`, {
 		...scenario.credential,
 		data,
+	});
+	return await testData(scenario.credential, data);
+}
+
+/** A person types a value into the dialog and tests it without saving. */
+async function guessCredential(scenario: PasswordScenario, changes: Record<string, unknown>) {
+	return await testData(scenario.credential, {
+		...(await storedData(scenario.credential)),
+		...changes,
 	});
 }
 

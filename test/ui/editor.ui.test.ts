@@ -351,14 +351,17 @@ describe('the credential dialog', () => {
 			'username',
 			'password',
 			'tokenUrl',
+			'loginAttempt',
 		]) {
 			await expect(
 				dialog.locator(`[data-test-id=parameter-input-${field}]`).isVisible(),
 			).resolves.toBe(true);
 		}
-		await expect(
-			dialog.locator('[data-test-id=parameter-input-sessionToken]').count(),
-		).resolves.toBe(0);
+		for (const hidden of ['sessionToken', 'loginState']) {
+			await expect(
+				dialog.locator(`[data-test-id=parameter-input-${hidden}]`).count(),
+			).resolves.toBe(0);
+		}
 	});
 
 	it('says where the Base URL and the client ID come from', async () => {
@@ -402,7 +405,16 @@ describe('the credential dialog', () => {
 		expect(tokenRequestOutcomes(beforeRight)).toEqual(['ok']);
 	});
 
-	it('holds a refused login back when the dialog opens, saying so, and sends it once on Retry', async () => {
+	/** Clicks Retry in the dialog and waits for the editor's test to be answered. */
+	async function retryTest(dialog: Locator) {
+		const answered = page.waitForResponse(
+			(response) => response.url().endsWith('/rest/credentials/test') && response.ok(),
+		);
+		await dialog.getByTitle('Retry credential test').filter({ visible: true }).click();
+		await answered;
+	}
+
+	it('sends a refused login never again: opening the dialog and Retry send nothing, saying to raise Login Attempt; raising it and Save sends one token request', async () => {
 		let dialog = await openPasswordCredential();
 		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
 		await typePassword(dialog, 'restored-later');
@@ -416,14 +428,26 @@ describe('the credential dialog', () => {
 		await dialog.getByText(/connect with these settings/i).waitFor();
 		await dialog.getByText('More details').click();
 		await expect(dialog.textContent()).resolves.toMatch(
-			/Nothing was sent now\. .*click Retry within 60 s: that sends one token request\./,
+			/Enkash refused the token request \(HTTP 400: Bad credentials\) at .* UTC\. Values Enkash refused are never sent again: opening the credential, Save with the same values and Retry send nothing\..*raise Login Attempt by one and Save: that sends one token request\./,
 		);
 		await screenshot('credential-held-back');
 		expect(tokenRequestOutcomes(since)).toEqual([]);
 
-		await dialog.getByTitle('Retry credential test').filter({ visible: true }).click();
+		await retryTest(dialog);
+		await dialog.getByText(/connect with these settings/i).waitFor();
+		expect(tokenRequestOutcomes(since)).toEqual([]);
+
+		const attempt = dialog.locator('[data-test-id=parameter-input-loginAttempt] input');
+		await expect(attempt.inputValue()).resolves.toBe('1');
+		await attempt.click();
+		await attempt.press('ControlOrMeta+a');
+		await attempt.pressSequentially('2');
+		await attempt.press('Tab');
+		await page.waitForTimeout(1000);
+		await page.locator('[data-test-id=credential-save-button]', { hasText: /^Save$/ }).click();
 		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
 		expect(tokenRequestOutcomes(since)).toEqual(['ok']);
+		await screenshot('credential-login-attempt-raised');
 	});
 });
 
