@@ -421,7 +421,15 @@ class N8n {
 	 */
 	async start({ port } = {}) {
 		this.port = port ?? (await freePort());
-		return this.serve(['start'], { N8N_PORT: String(this.port) });
+		await this.serve(['start'], { N8N_PORT: String(this.port) });
+		// n8n 1.x reports itself ready before it has mounted its REST API (404 until then).
+		const deadline = Date.now() + 60_000;
+		while ((await fetch(`${this.baseUrl}/rest/settings`)).status === 404) {
+			if (Date.now() > deadline)
+				throw new Error(`n8n's REST API did not answer within 60 s:\n${this.serverLog}`);
+			await sleep(250);
+		}
+		return this;
 	}
 
 	/**
