@@ -21,8 +21,7 @@ import {
 	heldToken,
 	loginOf,
 } from './common/login-state';
-import { refusalMessage } from './common/messages';
-import { aboutLogin, obtainToken, refusalOfLogin, unattendedHold } from './common/token-client';
+import { loginHold, obtainToken } from './common/token-client';
 
 const sendWithSessionToken = bearerAuthentication(SESSION_TOKEN_FIELD);
 
@@ -152,7 +151,7 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 		credentials: ICredentialDataDecryptedObject,
 		requestOptions: IHttpRequestOptions,
 	) => {
-		if (loginMemory.isCarrier(credentials)) throw new CarrierDelivered();
+		if (loginMemory.deliver(credentials)) throw new CarrierDelivered();
 		const test = isCredentialTestRequest(requestOptions);
 		if (test) loginMemory.markAttended(credentials);
 		const token = heldToken(credentials);
@@ -160,10 +159,8 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 		if (token && Date.now() < token.usableUntil && !loginMemory.wasRejected(login, token.value)) {
 			return await sendWithSessionToken(credentials, requestOptions);
 		}
-		const refusal = refusalOfLogin(credentials);
-		if (refusal) throw new Error(aboutLogin(credentials, refusalMessage(refusal)));
-		const hold = test ? undefined : unattendedHold(credentials);
-		if (hold) throw new Error(hold);
+		const hold = loginHold(credentials, test);
+		if (hold) throw new Error(hold.message);
 		throw new TokenNeeded();
 	};
 

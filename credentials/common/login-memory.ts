@@ -33,15 +33,17 @@ export class CarrierDelivered extends Error {
 	}
 }
 
-/** Whether n8n's error (which wraps what `authenticate` threw) is a carrier's delivery. */
-export function isCarrierDelivered(error: unknown): boolean {
-	return error instanceof CarrierDelivered || (error as Error).cause instanceof CarrierDelivered;
-}
-
 const logins = new Map<string, LoginMemo>();
 const accounts = new Map<string, AccountMemo>();
 let attendedTests = new WeakSet<ICredentialDataDecryptedObject>();
-let carriers = new WeakMap<ICredentialDataDecryptedObject, ICredentialDataDecryptedObject | null>();
+interface Carrier {
+	/** What `preAuthentication` returns for n8n to store; null: a token request's outcome. */
+	fields: ICredentialDataDecryptedObject | null;
+	/** n8n has stored it and `authenticate` has stopped the request it rode on. */
+	delivered: boolean;
+}
+
+let carriers = new WeakMap<ICredentialDataDecryptedObject, Carrier>();
 
 const loginMemo = (login: string) => logins.get(login) ?? logins.set(login, {}).get(login)!;
 const accountMemo = (account: string) =>
@@ -128,12 +130,24 @@ export const loginMemory = {
 		credentials: ICredentialDataDecryptedObject,
 		fields: ICredentialDataDecryptedObject | null,
 	): void {
-		carriers.set(credentials, fields);
+		carriers.set(credentials, { fields, delivered: false });
 	},
 
-	isCarrier: (credentials: ICredentialDataDecryptedObject) => carriers.has(credentials),
+	carriedFields: (credentials: ICredentialDataDecryptedObject) => carriers.get(credentials)?.fields,
 
-	carriedFields: (credentials: ICredentialDataDecryptedObject) => carriers.get(credentials),
+	/**
+	 * Called by `authenticate` for carrier data, whose request it then stops:
+	 * whether the data is a carrier. The flag stays on the carrier, since n8n
+	 * wraps the error `authenticate` throws, and n8n 1.x drops its cause.
+	 */
+	deliver(credentials: ICredentialDataDecryptedObject): boolean {
+		const carrier = carriers.get(credentials);
+		if (carrier) carrier.delivered = true;
+		return carrier !== undefined;
+	},
+
+	wasDelivered: (credentials: ICredentialDataDecryptedObject) =>
+		carriers.get(credentials)?.delivered === true,
 
 	/** Forgets everything, as a restarted process would. */
 	clear(): void {

@@ -17,8 +17,11 @@ import {
 	type Refusal,
 } from './login-state';
 import {
+	COOL_DOWN_ADVICE,
+	NOT_ACCEPTED_ADVICE,
 	NOT_ACCEPTED_MESSAGE,
 	OTHER_CREDENTIAL_NOTE,
+	REFUSAL_ADVICE,
 	coolDownMessage,
 	refusalMessage,
 } from './messages';
@@ -193,15 +196,35 @@ export function aboutLogin(credentials: ICredentialDataDecryptedObject, message:
 	return shared ? `${message}${OTHER_CREDENTIAL_NOTE}` : message;
 }
 
+/** Why nothing may be sent for the credential's login now, with what the user is told. */
+export interface LoginHold {
+	message: string;
+	description: string;
+}
+
 /**
- * Why a caller other than n8n's credential test may not ask Enkash for a token
- * now: Enkash has not accepted the login, or token requests are in a cool-down.
+ * What holds the credential's login back: Enkash's refusal, for every caller;
+ * for a caller that is not n8n's credential test (`attended`), also a login
+ * Enkash has not accepted, and a cool-down after a failure that was not a refusal.
  */
-export function unattendedHold(credentials: ICredentialDataDecryptedObject): string | undefined {
+export function loginHold(
+	credentials: ICredentialDataDecryptedObject,
+	attended: boolean,
+): LoginHold | undefined {
+	const refusal = refusalOfLogin(credentials);
+	if (refusal) {
+		const message = aboutLogin(credentials, refusalMessage(refusal));
+		return { message, description: REFUSAL_ADVICE };
+	}
+	if (attended) return undefined;
 	const login = loginOf(credentials);
-	if (!isAccepted(readLoginState(credentials), login)) return NOT_ACCEPTED_MESSAGE;
+	if (!isAccepted(readLoginState(credentials), login)) {
+		return { message: NOT_ACCEPTED_MESSAGE, description: NOT_ACCEPTED_ADVICE };
+	}
 	const coolDown = loginMemory.coolDown(login);
-	return coolDown ? coolDownMessage(coolDown.message, coolDown.until) : undefined;
+	if (!coolDown) return undefined;
+	const message = coolDownMessage(coolDown.message, coolDown.until);
+	return { message, description: COOL_DOWN_ADVICE };
 }
 
 /**
@@ -210,8 +233,9 @@ export function unattendedHold(credentials: ICredentialDataDecryptedObject): str
  * not accepted is sent only by n8n's credential test; every other caller (the
  * Enkash nodes, another node, a queue-mode worker) sends only a login Enkash
  * has accepted, and none during a cool-down after a failure that was not a
- * refusal: for those it returns nothing, and `authenticate` says why. What
- * Enkash answers is returned for n8n to store, not thrown.
+ * refusal. When the login is held back it returns nothing, which n8n does not
+ * store, and `authenticate` says why (loginHold). What Enkash answers is
+ * returned for n8n to store, not thrown.
  */
 export async function obtainToken(
 	helper: IHttpRequestHelper,
@@ -219,11 +243,9 @@ export async function obtainToken(
 ): Promise<IDataObject> {
 	const carried = loginMemory.carriedFields(credentials);
 	if (carried) return carried;
+	if (loginHold(credentials, loginMemory.isAttended(credentials))) return {};
 	const state = readLoginState(credentials);
 	const login = loginOf(credentials);
-	const refusal = refusalOf(state, login) ?? loginMemory.refusal(login);
-	if (!refusal && !loginMemory.isAttended(credentials) && unattendedHold(credentials)) return {};
-	if (refusal) throw new Error(aboutLogin(credentials, refusalMessage(refusal)));
 	const outcome = await oneAtATime(accountOf(credentials), login, () =>
 		requestAndRecord(helper, credentials, state),
 	);

@@ -13,7 +13,13 @@ import {
 } from '../../credentials/common/login-state';
 import { useAllocationSandbox } from '../helpers/allocate';
 import { ALLOCATE_FROM_INPUT, referralItems } from '../helpers/fixtures';
-import { runNode, type CredentialStore } from '../helpers/n8n-engine';
+import {
+	EngineCredentialsHelper,
+	OTHER_NODE_TYPE,
+	runNode,
+	testCredential,
+	type CredentialStore,
+} from '../helpers/n8n-engine';
 import { apiRequests, credentialsFor, proveLogin } from '../helpers/sandbox';
 
 const { sandbox } = useAllocationSandbox();
@@ -43,6 +49,39 @@ describe('renewing before sending', () => {
 		expect(runs.map(({ items }) => items?.[0].json.allocated)).toEqual(Array(20).fill(true));
 		expect(sandbox().tokenRequestCount()).toBe(before + 1);
 		expect(storedState(store).claim).toBeUndefined();
+	});
+
+	it('stores its claim to renew before it asks Enkash, and the renewal settles it', async () => {
+		const store = await proveLogin(credentialsFor(sandbox(), 'password'));
+		sandbox().expireAllTokens();
+		const writes: Array<{ claim: boolean; tokenRequests: number }> = [];
+		const credentialsHelper = new (class extends EngineCredentialsHelper {
+			override async preAuthentication(
+				...args: Parameters<EngineCredentialsHelper['preAuthentication']>
+			) {
+				const stored = await super.preAuthentication(...args);
+				if (stored) {
+					const claim = storedState(this.store).claim !== undefined;
+					writes.push({ claim, tokenRequests: sandbox().tokenRequestCount() });
+				}
+				return stored;
+			}
+		})(store);
+
+		const { items } = await runNode({
+			parameters: { authentication: 'password', ...ALLOCATE_FROM_INPUT } as never,
+			credentials: store,
+			credentialsHelper,
+			items: referralItems(2, 'CLAIM'),
+			mode: 'webhook',
+		});
+
+		expect(items?.map(({ json }) => json.allocated)).toEqual([true, true]);
+		// The proof's token request, then the claim stored, then the renewal: one more token request.
+		expect(writes).toEqual([
+			{ claim: true, tokenRequests: 1 },
+			{ claim: false, tokenRequests: 2 },
+		]);
 	});
 
 	it("another process's live claim: the execution keeps using the token it holds and sends no token request", async () => {
@@ -85,5 +124,51 @@ describe('renewing before sending', () => {
 		expect(error?.message).toMatch(/^Enkash refused the token request .* at /);
 		expect(sandbox().tokenRequestCount()).toBe(before);
 		expect(apiRequests(sandbox()).length - apiBefore).toBeLessThanOrEqual(1);
+	});
+});
+
+describe('another node with the password credential (n8n 1.x, which cannot restrict it to the Enkash nodes)', () => {
+	/** One call of a node that reads a balance through n8n's authenticated request with the credential. */
+	const callOtherNode = (store: CredentialStore) =>
+		runNode({
+			parameters: { authentication: 'password' },
+			credentials: store,
+			nodeType: OTHER_NODE_TYPE,
+			mode: 'webhook',
+		});
+
+	it('never sends a login Enkash has not accepted: 9 calls, no token request', async () => {
+		const store = credentialsFor(sandbox(), 'password', { password: 'never-accepted' });
+
+		const calls = [];
+		for (let call = 0; call < 9; call++) calls.push(await callOtherNode(store));
+
+		expect(calls.map(({ error }) => error?.message)).toEqual(
+			calls.map(() => expect.stringMatching(/^Enkash has not accepted this login yet/)),
+		);
+		expect(sandbox().tokenRequestCount()).toBe(0);
+	});
+
+	it('sends a login Enkash has accepted, renewing its token when it has none', async () => {
+		const store = await proveLogin(credentialsFor(sandbox(), 'password'));
+		store[PASSWORD_CREDENTIAL] = { ...store[PASSWORD_CREDENTIAL], sessionToken: '' };
+
+		const { items, error } = await callOtherNode(store);
+
+		expect(error).toBeUndefined();
+		expect(items?.[0].json).toMatchObject({ response_code: 0 });
+		expect(sandbox().tokenRequestCount()).toBe(2);
+	});
+
+	it('never sends a login Enkash refused', async () => {
+		const store = credentialsFor(sandbox(), 'password', { password: 'wrong' });
+		expect((await testCredential(store, PASSWORD_CREDENTIAL)).status).toBe('Error');
+
+		const calls = [await callOtherNode(store), await callOtherNode(store)];
+
+		expect(calls.map(({ error }) => error?.message)).toEqual(
+			calls.map(() => expect.stringMatching(/^Enkash refused the token request/)),
+		);
+		expect(sandbox().tokenRequestCount()).toBe(1);
 	});
 });

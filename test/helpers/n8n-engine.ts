@@ -27,6 +27,7 @@ import {
 	type ICredentialType,
 	type ICredentials,
 	type IDataObject,
+	type IExecuteFunctions,
 	type IHttpRequestHelper,
 	type IHttpRequestOptions,
 	type INode,
@@ -52,6 +53,33 @@ import { EnkashCoinsTrigger } from '../../nodes/EnkashCoinsTrigger/EnkashCoinsTr
 export const NODE_TYPE = 'n8n-nodes-enkash-coins.enkashCoins';
 export const NODE_NAME = 'Enkash Coins';
 export const TRIGGER_TYPE = 'n8n-nodes-enkash-coins.enkashCoinsTrigger';
+/** Another node using the password credential, as n8n's HTTP Request node can on n8n 1.x. */
+export const OTHER_NODE_TYPE = 'n8n-nodes-base.otherNodeWithEnkashCredential';
+
+class OtherNodeWithEnkashCredential implements INodeType {
+	description = {
+		displayName: 'Other Node',
+		name: 'otherNodeWithEnkashCredential',
+		group: [],
+		version: 1,
+		description: 'Reads a balance with the Enkash password credential, outside the Enkash nodes',
+		defaults: {},
+		inputs: ['main'],
+		outputs: ['main'],
+		credentials: [{ name: 'enkashCoinsPasswordApi', required: true }],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		const { baseUrl } = await this.getCredentials('enkashCoinsPasswordApi');
+		const body = (await this.helpers.httpRequestWithAuthentication.call(
+			this,
+			'enkashCoinsPasswordApi',
+			{ method: 'GET', url: `${String(baseUrl)}/api/v0/coins/balance`, qs: { userId: 'EK1' } },
+		)) as IDataObject;
+		return [[{ json: body }]];
+	}
+}
 
 const credentialTypes: Record<string, ICredentialType> = {
 	enkashCoinsApi: new EnkashCoinsApi(),
@@ -62,6 +90,7 @@ class PackageNodeTypes implements INodeTypes {
 	private readonly nodes: Record<string, INodeType> = {
 		[NODE_TYPE]: new EnkashCoins(),
 		[TRIGGER_TYPE]: new EnkashCoinsTrigger(),
+		[OTHER_NODE_TYPE]: new OtherNodeWithEnkashCredential(),
 	};
 
 	getByName(type: string): INodeType | IVersionedNodeType {
@@ -128,7 +157,7 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
 		helpers: IHttpRequestHelper,
 		credentials: ICredentialDataDecryptedObject,
 		typeName: string,
-		_node: INode,
+		node: INode,
 		credentialsExpired: boolean,
 	): Promise<ICredentialDataDecryptedObject | undefined> {
 		const credentialType = credentialTypes[typeName];
@@ -137,7 +166,11 @@ export class EngineCredentialsHelper extends ICredentialsHelper {
 				property.type === 'hidden' && property.typeOptions?.expirable === true,
 		);
 		if (!expirable || typeof credentialType.preAuthentication !== 'function') return undefined;
-		if (credentials[expirable.name] !== '' && !credentialsExpired) return undefined;
+		// As n8n's CredentialsHelper: its credential test always asks for new data.
+		const isTestingCredentials =
+			node?.parameters?.temp === '' && node?.type === 'n8n-nodes-base.noOp';
+		if (credentials[expirable.name] !== '' && !credentialsExpired && !isTestingCredentials)
+			return undefined;
 		const output = await credentialType.preAuthentication.call(helpers, credentials);
 		if (output[expirable.name] === undefined) return undefined;
 		this.store[typeName] = { ...this.store[typeName], ...output } as ICredentialDataDecryptedObject;
@@ -200,6 +233,8 @@ export interface RunNodeOptions {
 	credentialsHelper?: EngineCredentialsHelper;
 	/** How the execution was started: 'manual' (the default) from the editor, 'webhook' or 'trigger' unattended. */
 	mode?: WorkflowExecuteMode;
+	/** The node's type: the Enkash Coins node unless given. */
+	nodeType?: string;
 }
 
 export interface NodeRunResult {
@@ -243,7 +278,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	const node: INode = {
 		id: 'enkash-coins-node',
 		name: NODE_NAME,
-		type: NODE_TYPE,
+		type: options.nodeType ?? NODE_TYPE,
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters,
@@ -297,10 +332,11 @@ export interface CredentialTestResult {
 }
 
 /**
- * The credential's Test button, as n8n's CredentialsTester runs it: the
- * credential's test request through n8n-core's RoutingNode, in a temporary
- * node that references the stored credential, with the data the editor sends
- * (the stored values, with the person's changes), and the test's rules.
+ * The credential's test, as n8n's CredentialsTester runs it on Save, when the
+ * dialog opens and on Retry: the credential's test request through n8n-core's
+ * RoutingNode, in n8n's temporary No Operation node that references the
+ * stored credential, with the data the editor sends (the stored values, with
+ * the person's changes), and the test's rules.
  */
 export async function testCredential(
 	store: CredentialStore,
@@ -341,10 +377,10 @@ export async function testCredential(
 	const node: INode = {
 		id: 'temp',
 		name: 'Temp-Node',
-		type: 'credentialTest',
+		type: 'n8n-nodes-base.noOp',
 		typeVersion: 1,
 		position: [0, 0],
-		parameters: {},
+		parameters: { temp: '' },
 		credentials: { [type]: { id: credentialsDecrypted.id, name: credentialsDecrypted.name } },
 	};
 	const nodeTypes = {

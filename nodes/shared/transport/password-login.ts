@@ -6,7 +6,6 @@ import {
 	LOGIN_STATE_FIELD,
 	SESSION_TOKEN_FIELD,
 	heldToken,
-	isAccepted,
 	liveClaim,
 	loginOf,
 	newClaim,
@@ -14,16 +13,8 @@ import {
 	storedFields,
 	type HeldToken,
 } from '../../../credentials/common/login-state';
-import {
-	COOL_DOWN_ADVICE,
-	NOT_ACCEPTED_ADVICE,
-	NOT_ACCEPTED_MESSAGE,
-	REFUSAL_ADVICE,
-	coolDownMessage,
-	refusalMessage,
-} from '../../../credentials/common/messages';
 import { TOKEN_REQUEST_TIMEOUT_MS } from '../../../credentials/common/token-answer';
-import { aboutLogin, refusalOfLogin } from '../../../credentials/common/token-client';
+import { loginHold, type LoginHold } from '../../../credentials/common/token-client';
 import { singleFlight } from '../../../credentials/common/single-flight';
 
 /** A renewal claim holds the other processes back for longer than the token request it covers can take. */
@@ -47,10 +38,7 @@ const WAITED_TOO_LONG_ADVICE =
 	'Enkash’s token endpoint may be slow or that process may have stopped. Run the workflow again in a minute.';
 
 /** What stops the execution from sending anything, with what the user is told. */
-export interface LoginProblem {
-	message: string;
-	description: string;
-}
+export type LoginProblem = LoginHold;
 
 /** The stored credential, as the transport reaches it through n8n. */
 export interface StoredCredential {
@@ -79,11 +67,7 @@ function usable(token: HeldToken | undefined, login: string, now = Date.now()): 
 function needsNoRenewal(stored: ICredentialDataDecryptedObject, login: string): boolean {
 	const token = heldToken(stored);
 	if (usable(token, login) && Date.now() < token.renewAt) return true;
-	return (
-		refusalOfLogin(stored) !== undefined ||
-		!isAccepted(readLoginState(stored), login) ||
-		loginMemory.coolDown(login) !== undefined
-	);
+	return loginHold(stored, false) !== undefined;
 }
 
 /**
@@ -159,24 +143,7 @@ export class PasswordLogin {
 		if (this.waitedTooLong) {
 			return { message: WAITED_TOO_LONG_MESSAGE, description: WAITED_TOO_LONG_ADVICE };
 		}
-		const refusal = refusalOfLogin(this.data);
-		if (refusal) {
-			return {
-				message: aboutLogin(this.data, refusalMessage(refusal)),
-				description: REFUSAL_ADVICE,
-			};
-		}
-		if (!isAccepted(readLoginState(this.data), this.login)) {
-			return { message: NOT_ACCEPTED_MESSAGE, description: NOT_ACCEPTED_ADVICE };
-		}
-		const coolDown = loginMemory.coolDown(this.login);
-		if (coolDown) {
-			return {
-				message: coolDownMessage(coolDown.message, coolDown.until),
-				description: COOL_DOWN_ADVICE,
-			};
-		}
-		return undefined;
+		return loginHold(this.data, false);
 	}
 
 	/**

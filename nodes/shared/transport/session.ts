@@ -7,7 +7,7 @@ import {
 } from 'n8n-workflow';
 
 import { normalizeBaseUrl } from '../../../credentials/common/credential-parts';
-import { isCarrierDelivered } from '../../../credentials/common/login-memory';
+import { loginMemory } from '../../../credentials/common/login-memory';
 
 import { CREDENTIAL_TYPES, credentialTypeOf } from '../authentication';
 import { FlowControl } from '../flow-control';
@@ -64,7 +64,7 @@ export async function openSession(
 					{ credentialsDecrypted: { ...credentials, data: carrier } },
 				);
 			} catch (error) {
-				if (!isCarrierDelivered(error))
+				if (!loginMemory.wasDelivered(carrier))
 					throw new NodeOperationError(context.getNode(), error as Error);
 			}
 		},

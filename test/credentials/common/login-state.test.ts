@@ -1,3 +1,5 @@
+import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
+
 import {
 	LOGIN_STATE_FIELD,
 	SESSION_TOKEN_FIELD,
@@ -82,8 +84,13 @@ describe('the stored record', () => {
 	const account = accountOf(CREDENTIALS);
 
 	it('reads an empty or unreadable record as no record', () => {
-		for (const stored of ['', 'not json', undefined]) {
-			expect(readLoginState({ [LOGIN_STATE_FIELD]: stored })).toEqual({
+		const records: ICredentialDataDecryptedObject[] = [
+			{},
+			{ [LOGIN_STATE_FIELD]: '' },
+			{ [LOGIN_STATE_FIELD]: 'not json' },
+		];
+		for (const stored of records) {
+			expect(readLoginState(stored)).toEqual({
 				credential: '',
 				accepted: [],
 				refused: [],
