@@ -11,6 +11,7 @@ import {
 	readLoginState,
 	loginOf,
 } from '../../credentials/common/login-state';
+import { CHANGED_WHILE_RUNNING_MESSAGE } from '../../nodes/shared/transport/password-login';
 import { useAllocationSandbox } from '../helpers/allocate';
 import { ALLOCATE_FROM_INPUT, referralItems } from '../helpers/fixtures';
 import {
@@ -124,6 +125,42 @@ describe('renewing before sending', () => {
 		expect(error?.message).toMatch(/^Enkash refused the token request .* at /);
 		expect(sandbox().tokenRequestCount()).toBe(before);
 		expect(apiRequests(sandbox()).length - apiBefore).toBeLessThanOrEqual(1);
+	});
+});
+
+describe('an execution never sends values that are no longer the credential’s', () => {
+	it('the password changed in n8n and at Enkash while a campaign runs: at its renewal it stops, without a token request', async () => {
+		const store = await proveLogin(credentialsFor(sandbox(), 'password'));
+		const data = store[PASSWORD_CREDENTIAL];
+		// The token the execution starts with is due for renewal.
+		const state = readLoginState(data);
+		state.token = { ...state.token!, renewAt: new Date(Date.now() - 1000).toISOString() };
+		data[LOGIN_STATE_FIELD] = JSON.stringify(state);
+		const startedWith = { ...data };
+		sandbox().changePassword('new-password');
+		store[PASSWORD_CREDENTIAL] = { ...data, password: 'new-password' };
+		expect((await testCredential(store, PASSWORD_CREDENTIAL)).status).toBe('OK');
+		const before = sandbox().tokenRequestCount();
+
+		class StartedBeforeTheEdit extends EngineCredentialsHelper {
+			private first = true;
+
+			override async getDecrypted(...args: Parameters<EngineCredentialsHelper['getDecrypted']>) {
+				if (!this.first) return await super.getDecrypted(...args);
+				this.first = false;
+				return { ...startedWith };
+			}
+		}
+		const { error } = await runNode({
+			parameters: { authentication: 'password', ...ALLOCATE_FROM_INPUT } as never,
+			credentials: store,
+			credentialsHelper: new StartedBeforeTheEdit(store),
+			items: referralItems(2, 'EDITED'),
+			mode: 'webhook',
+		});
+
+		expect(error?.message).toBe(CHANGED_WHILE_RUNNING_MESSAGE);
+		expect(sandbox().tokenRequestCount()).toBe(before);
 	});
 });
 

@@ -136,13 +136,13 @@ export class PasswordLogin {
 	 * has not accepted it yet; or token requests are in a cool-down.
 	 */
 	problem(): LoginProblem | undefined {
-		if (usable(heldToken(this.data), this.login)) return undefined;
 		if (this.changedWhileRunning) {
 			return { message: CHANGED_WHILE_RUNNING_MESSAGE, description: CHANGED_WHILE_RUNNING_ADVICE };
 		}
 		if (this.waitedTooLong) {
 			return { message: WAITED_TOO_LONG_MESSAGE, description: WAITED_TOO_LONG_ADVICE };
 		}
+		if (usable(heldToken(this.data), this.login)) return undefined;
 		return loginHold(this.data, false);
 	}
 
