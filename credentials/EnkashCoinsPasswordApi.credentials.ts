@@ -14,14 +14,8 @@ import {
 	isCredentialTestRequest,
 } from './common/credential-parts';
 import { CarrierDelivered, loginMemory } from './common/login-memory';
-import {
-	LOGIN_ATTEMPT_FIELD,
-	LOGIN_STATE_FIELD,
-	SESSION_TOKEN_FIELD,
-	heldToken,
-	loginOf,
-} from './common/login-state';
-import { loginHold, obtainToken } from './common/token-client';
+import { LOGIN_ATTEMPT_FIELD, LOGIN_STATE_FIELD, SESSION_TOKEN_FIELD } from './common/login-state';
+import { loginHold, obtainToken, sendableToken } from './common/token-client';
 
 const sendWithSessionToken = bearerAuthentication(SESSION_TOKEN_FIELD);
 
@@ -154,11 +148,7 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 		if (loginMemory.deliver(credentials)) throw new CarrierDelivered();
 		const test = isCredentialTestRequest(requestOptions);
 		if (test) loginMemory.markAttended(credentials);
-		const token = heldToken(credentials);
-		const login = loginOf(credentials);
-		if (token && Date.now() < token.usableUntil && !loginMemory.wasRejected(login, token.value)) {
-			return await sendWithSessionToken(credentials, requestOptions);
-		}
+		if (sendableToken(credentials)) return await sendWithSessionToken(credentials, requestOptions);
 		const hold = loginHold(credentials, test);
 		if (hold) throw new Error(hold.message);
 		throw new TokenNeeded();

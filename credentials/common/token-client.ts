@@ -3,6 +3,7 @@ import type { ICredentialDataDecryptedObject, IDataObject, IHttpRequestHelper } 
 import { loginMemory } from './login-memory';
 import {
 	accountOf,
+	heldToken,
 	isAccepted,
 	loginOf,
 	readLoginState,
@@ -13,6 +14,7 @@ import {
 	tokenUrlOf,
 	withRefusal,
 	withToken,
+	type HeldToken,
 	type LoginState,
 	type Refusal,
 } from './login-state';
@@ -123,6 +125,16 @@ async function requestToken(
 		// readTokenAnswer throws nothing but an UnusableTokenAnswer.
 		return { tokenUrl, unusableAnswer: (error as UnusableTokenAnswer).message };
 	}
+}
+
+/** The stored token, while it may be sent: issued for the current values, not expired, not refused with a 401 in this process. */
+export function sendableToken(
+	credentials: ICredentialDataDecryptedObject,
+	now = Date.now(),
+): HeldToken | undefined {
+	const token = heldToken(credentials);
+	if (!token || now >= token.usableUntil) return undefined;
+	return loginMemory.wasRejected(loginOf(credentials), token.value) ? undefined : token;
 }
 
 /** The stored refusal of the credential's login, or the one this process has just seen. */

@@ -5,16 +5,14 @@ import {
 	CLAIM_SETTLE_MS,
 	LOGIN_STATE_FIELD,
 	SESSION_TOKEN_FIELD,
-	heldToken,
 	liveClaim,
 	loginOf,
 	newClaim,
 	readLoginState,
 	storedFields,
-	type HeldToken,
 } from '../../../credentials/common/login-state';
 import { TOKEN_REQUEST_TIMEOUT_MS } from '../../../credentials/common/token-answer';
-import { loginHold, type LoginHold } from '../../../credentials/common/token-client';
+import { loginHold, sendableToken, type LoginHold } from '../../../credentials/common/token-client';
 import { singleFlight } from '../../../credentials/common/single-flight';
 
 /** A renewal claim holds the other processes back for longer than the token request it covers can take. */
@@ -57,16 +55,10 @@ interface Look {
 	elsewhere: boolean;
 }
 
-function usable(token: HeldToken | undefined, login: string, now = Date.now()): token is HeldToken {
-	return (
-		token !== undefined && now < token.usableUntil && !loginMemory.wasRejected(login, token.value)
-	);
-}
-
 /** Whether the stored credential settles the login without a token request. */
-function needsNoRenewal(stored: ICredentialDataDecryptedObject, login: string): boolean {
-	const token = heldToken(stored);
-	if (usable(token, login) && Date.now() < token.renewAt) return true;
+function needsNoRenewal(stored: ICredentialDataDecryptedObject): boolean {
+	const token = sendableToken(stored);
+	if (token && Date.now() < token.renewAt) return true;
 	return loginHold(stored, false) !== undefined;
 }
 
@@ -82,7 +74,7 @@ async function look(login: string, credential: StoredCredential): Promise<Look> 
 	let stored = await credential.read();
 	let claimedInThisLook = false;
 	for (;;) {
-		if (loginOf(stored) !== login || needsNoRenewal(stored, login)) {
+		if (loginOf(stored) !== login || needsNoRenewal(stored)) {
 			return { stored, elsewhere: false };
 		}
 		const state = readLoginState(stored);
@@ -142,7 +134,7 @@ export class PasswordLogin {
 		if (this.waitedTooLong) {
 			return { message: WAITED_TOO_LONG_MESSAGE, description: WAITED_TOO_LONG_ADVICE };
 		}
-		if (usable(heldToken(this.data), this.login)) return undefined;
+		if (sendableToken(this.data)) return undefined;
 		return loginHold(this.data, false);
 	}
 
@@ -155,9 +147,9 @@ export class PasswordLogin {
 	async beforeSend(): Promise<void> {
 		const giveUpAt = Date.now() + LONGEST_WAIT_MS;
 		for (;;) {
-			const token = heldToken(this.data);
 			const now = Date.now();
-			if (usable(token, this.login, now) && (now < token.renewAt || now < this.lookAgainAt)) return;
+			const token = sendableToken(this.data, now);
+			if (token && (now < token.renewAt || now < this.lookAgainAt)) return;
 			if (this.problem()) return;
 			if (now >= giveUpAt) {
 				this.waitedTooLong = true;
@@ -174,7 +166,7 @@ export class PasswordLogin {
 			this.data[LOGIN_STATE_FIELD] = stored[LOGIN_STATE_FIELD];
 			this.lookAgainAt = Date.now() + LOOK_AGAIN_MS;
 			if (!elsewhere) return;
-			if (!usable(heldToken(this.data), this.login)) await sleep(LOOK_AGAIN_MS);
+			if (!sendableToken(this.data)) await sleep(LOOK_AGAIN_MS);
 		}
 	}
 
