@@ -14,6 +14,7 @@ const { text } = require('node:stream/consumers');
 const { toolFlags, writeTotals } = require('./ci-totals');
 const { compareAnswers, parseBody, redact } = require('./live-compare');
 const { N8n } = require('./n8n');
+const { OWNER } = require('./playground');
 const { paths } = require('./runtime');
 const { EXAMPLE_CREDENTIALS, manualWorkflow, nodeOutput } = require('./workflows');
 const { TOKEN_PATH } = require('../sandbox/common');
@@ -275,6 +276,8 @@ async function main() {
 	try {
 		const data = { ...loginOf(config), baseUrl: recorder.url, tokenUrl: '' };
 		await n8n.importCredentials([{ ...EXAMPLE_CREDENTIALS.password, data }]);
+		// Workflows send only a login Enkash has accepted: the credential's test, as Save runs it, comes first.
+		await n8n.acceptLogins([EXAMPLE_CREDENTIALS.password], OWNER);
 		await n8n.importWorkflow(workflow);
 		const execution = await n8n.execute(workflow.id);
 		run = execution.run;
