@@ -14,7 +14,12 @@ import {
 	isCredentialTestRequest,
 } from './common/credential-parts';
 import { CarrierDelivered, loginMemory } from './common/login-memory';
-import { LOGIN_ATTEMPT_FIELD, LOGIN_STATE_FIELD, SESSION_TOKEN_FIELD } from './common/login-state';
+import {
+	LOGIN_ATTEMPT_FIELD,
+	LOGIN_STATE_FIELD,
+	RENEWAL_CLAIM_FIELD,
+	SESSION_TOKEN_FIELD,
+} from './common/login-state';
 import { loginHold, obtainToken, sendableToken } from './common/token-client';
 
 const sendWithSessionToken = bearerAuthentication(SESSION_TOKEN_FIELD);
@@ -52,11 +57,18 @@ export class EnkashCoinsPasswordApi implements ICredentialType {
 			typeOptions: { expirable: true, password: true },
 			default: '',
 		},
-		// A password field, although not a secret: n8n's editor then receives it
+		// Password fields, although not secrets: n8n's editor then receives them
 		// redacted and sends back what is stored, never the copy it loaded.
 		{
 			displayName: 'Login State',
 			name: LOGIN_STATE_FIELD,
+			type: 'hidden',
+			typeOptions: { password: true },
+			default: '',
+		},
+		{
+			displayName: 'Renewal Claim',
+			name: RENEWAL_CLAIM_FIELD,
 			type: 'hidden',
 			typeOptions: { password: true },
 			default: '',

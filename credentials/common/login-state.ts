@@ -21,6 +21,12 @@ import { normalizeBaseUrl } from './credential-parts';
 export const SESSION_TOKEN_FIELD = 'sessionToken';
 export const LOGIN_STATE_FIELD = 'loginState';
 export const LOGIN_ATTEMPT_FIELD = 'loginAttempt';
+/**
+ * The renewal claim, apart from the record: a process stores its claim from
+ * what it read a moment before, and n8n stores each field it is given whole, so
+ * a claim stored beside the record could undo a refusal stored meanwhile.
+ */
+export const RENEWAL_CLAIM_FIELD = 'renewalClaim';
 
 export type RefusalKind = 'refused' | 'locked';
 
@@ -58,7 +64,6 @@ export interface LoginState {
 	refused: Refusal[];
 	/** Refused logins in a row for the credential's username (token URL and username). */
 	inARow?: { account: string; count: number };
-	claim?: RenewalClaim;
 }
 
 /** Records kept of each kind; Enkash locks the account long before a refusal would be dropped. */
@@ -130,10 +135,20 @@ export function refusalsInARow(state: LoginState, account: string): number {
 	return state.inARow?.account === account ? state.inARow.count : 0;
 }
 
-/** The claim to renew the login's token, while it holds. */
-export function liveClaim(state: LoginState, login: string, now = Date.now()) {
-	const { claim } = state;
-	return claim?.login === login && now < Date.parse(claim.until) ? claim : undefined;
+/** The stored claim to renew the login's token, while it holds. */
+export function liveClaim(
+	credentials: ICredentialDataDecryptedObject,
+	login: string,
+	now = Date.now(),
+): RenewalClaim | undefined {
+	let claim: Partial<RenewalClaim> | undefined;
+	try {
+		claim = JSON.parse(String(credentials[RENEWAL_CLAIM_FIELD] || 'null')) ?? undefined;
+	} catch {
+		return undefined;
+	}
+	const holds = claim?.login === login && typeof claim.id === 'string';
+	return holds && now < Date.parse(String(claim!.until)) ? (claim as RenewalClaim) : undefined;
 }
 
 export interface HeldToken {
@@ -164,7 +179,7 @@ export function tokenLifetimeSeconds(expiresIn: unknown): number {
 
 const newestKept = <T>(records: T[]) => records.slice(-RECORDS_KEPT);
 
-/** The record after Enkash issued a token for the login: accepted, the token's, the claim settled. */
+/** The record after Enkash issued a token for the login: accepted, the token's. */
 export function withToken(
 	state: LoginState,
 	login: string,
@@ -177,11 +192,10 @@ export function withToken(
 		token: { login, renewAt: at(RENEW_AT_SHARE), expiresAt: at(1) },
 		accepted: newestKept([...state.accepted.filter((each) => each !== login), login]),
 		inARow: undefined,
-		claim: undefined,
 	};
 }
 
-/** The record after Enkash refused the login: refused, no longer accepted, the claim settled. */
+/** The record after Enkash refused the login: refused, no longer accepted. */
 export function withRefusal(state: LoginState, refusal: Refusal, account: string): LoginState {
 	return {
 		...state,
@@ -189,7 +203,6 @@ export function withRefusal(state: LoginState, refusal: Refusal, account: string
 		accepted: state.accepted.filter((each) => each !== refusal.login),
 		refused: newestKept([...state.refused, refusal]),
 		inARow: { account, count: refusal.inARow },
-		claim: undefined,
 	};
 }
 
@@ -205,14 +218,32 @@ export function newClaim(login: string, holdsForMs: number, now = Date.now()): R
 	};
 }
 
-/** What n8n is to store: the record, and the token field, which n8n stores only beside it. */
+/**
+ * What n8n is to store after Enkash answered: the token, the record, and the
+ * renewal claim settled.
+ */
 export function storedFields(
 	credentials: ICredentialDataDecryptedObject,
 	state: LoginState,
 	token = String(credentials[SESSION_TOKEN_FIELD] ?? ''),
 ): ICredentialDataDecryptedObject {
 	const record: LoginState = { ...state, credential: state.credential || randomUUID() };
-	return { [SESSION_TOKEN_FIELD]: token, [LOGIN_STATE_FIELD]: JSON.stringify(record) };
+	return {
+		[SESSION_TOKEN_FIELD]: token,
+		[LOGIN_STATE_FIELD]: JSON.stringify(record),
+		[RENEWAL_CLAIM_FIELD]: '',
+	};
+}
+
+/** What n8n is to store for a claim: the claim, and the token field, which n8n stores only beside it. */
+export function claimFields(
+	credentials: ICredentialDataDecryptedObject,
+	claim: RenewalClaim,
+): ICredentialDataDecryptedObject {
+	return {
+		[SESSION_TOKEN_FIELD]: String(credentials[SESSION_TOKEN_FIELD] ?? ''),
+		[RENEWAL_CLAIM_FIELD]: JSON.stringify(claim),
+	};
 }
 
 /** A time as the messages show it: `2026-11-26 08:00:00 UTC`. */

@@ -7,6 +7,8 @@
 import { loginMemory } from '../../credentials/common/login-memory';
 import {
 	LOGIN_STATE_FIELD,
+	RENEWAL_CLAIM_FIELD,
+	liveClaim,
 	newClaim,
 	readLoginState,
 	loginOf,
@@ -37,8 +39,6 @@ function allocateWith(store: CredentialStore, items = 3) {
 	});
 }
 
-const storedState = (store: CredentialStore) => readLoginState(store[PASSWORD_CREDENTIAL]);
-
 describe('renewing before sending', () => {
 	it('20 executions at once, their token refused by Enkash as expired: all credit their user, with one token request, and the claim is settled', async () => {
 		const store = await proveLogin(credentialsFor(sandbox(), 'password'));
@@ -49,7 +49,9 @@ describe('renewing before sending', () => {
 
 		expect(runs.map(({ items }) => items?.[0].json.allocated)).toEqual(Array(20).fill(true));
 		expect(sandbox().tokenRequestCount()).toBe(before + 1);
-		expect(storedState(store).claim).toBeUndefined();
+		expect(
+			liveClaim(store[PASSWORD_CREDENTIAL], loginOf(store[PASSWORD_CREDENTIAL])),
+		).toBeUndefined();
 	});
 
 	it('stores its claim to renew before it asks Enkash, and the renewal settles it', async () => {
@@ -62,7 +64,8 @@ describe('renewing before sending', () => {
 			) {
 				const stored = await super.preAuthentication(...args);
 				if (stored) {
-					const claim = storedState(this.store).claim !== undefined;
+					const data = this.store[PASSWORD_CREDENTIAL];
+					const claim = liveClaim(data, loginOf(data)) !== undefined;
 					writes.push({ claim, tokenRequests: sandbox().tokenRequestCount() });
 				}
 				return stored;
@@ -91,15 +94,16 @@ describe('renewing before sending', () => {
 		const state = readLoginState(data);
 		// The token is due for renewal, and another worker has claimed it.
 		state.token = { ...state.token!, renewAt: new Date(Date.now() - 1000).toISOString() };
-		state.claim = newClaim(loginOf(data), 45_000);
 		data[LOGIN_STATE_FIELD] = JSON.stringify(state);
+		const claim = newClaim(loginOf(data), 45_000);
+		data[RENEWAL_CLAIM_FIELD] = JSON.stringify(claim);
 		const before = sandbox().tokenRequestCount();
 
 		const { items } = await allocateWith(store);
 
 		expect(items?.map(({ json }) => json.allocated)).toEqual([true, true, true]);
 		expect(sandbox().tokenRequestCount()).toBe(before);
-		expect(storedState(store).claim?.id).toBe(state.claim.id);
+		expect(liveClaim(store[PASSWORD_CREDENTIAL], loginOf(data))?.id).toBe(claim.id);
 	});
 
 	it('stops at the refusal another process has stored, sending nothing more', async () => {

@@ -357,7 +357,7 @@ describe('the credential dialog', () => {
 				dialog.locator(`[data-test-id=parameter-input-${field}]`).isVisible(),
 			).resolves.toBe(true);
 		}
-		for (const hidden of ['sessionToken', 'loginState']) {
+		for (const hidden of ['sessionToken', 'loginState', 'renewalClaim']) {
 			await expect(
 				dialog.locator(`[data-test-id=parameter-input-${hidden}]`).count(),
 			).resolves.toBe(0);

@@ -8,8 +8,7 @@ import {
 	liveClaim,
 	loginOf,
 	newClaim,
-	readLoginState,
-	storedFields,
+	claimFields,
 } from '../../../credentials/common/login-state';
 import { TOKEN_REQUEST_TIMEOUT_MS } from '../../../credentials/common/token-answer';
 import { loginHold, sendableToken, type LoginHold } from '../../../credentials/common/token-client';
@@ -77,8 +76,7 @@ async function look(login: string, credential: StoredCredential): Promise<Look> 
 		if (loginOf(stored) !== login || needsNoRenewal(stored)) {
 			return { stored, elsewhere: false };
 		}
-		const state = readLoginState(stored);
-		const claim = liveClaim(state, login);
+		const claim = liveClaim(stored, login);
 		if (claim && claim.id !== loginMemory.ownClaim(login)) return { stored, elsewhere: true };
 		// This process's claim, settled (or, just made, lost by n8n's store): only it renews.
 		if (claim || claimedInThisLook) {
@@ -91,7 +89,7 @@ async function look(login: string, credential: StoredCredential): Promise<Look> 
 		}
 		const newOne = newClaim(login, CLAIM_HOLDS_MS);
 		const carrier = { ...stored, [SESSION_TOKEN_FIELD]: '' };
-		loginMemory.markCarrier(carrier, storedFields(stored, { ...state, claim: newOne }));
+		loginMemory.markCarrier(carrier, claimFields(stored, newOne));
 		await credential.deliver(carrier);
 		loginMemory.claimed(login, newOne.id);
 		claimedInThisLook = true;

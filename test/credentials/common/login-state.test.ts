@@ -2,7 +2,9 @@ import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import {
 	LOGIN_STATE_FIELD,
+	RENEWAL_CLAIM_FIELD,
 	SESSION_TOKEN_FIELD,
+	claimFields,
 	accountOf,
 	heldToken,
 	isAccepted,
@@ -98,12 +100,8 @@ describe('the stored record', () => {
 		}
 	});
 
-	it('a token Enkash issued accepts the login, settles the claim and ends the refusals in a row', () => {
-		const claimed = {
-			...readLoginState({}),
-			claim: newClaim(login, 45_000),
-			inARow: { account, count: 2 },
-		};
+	it('a token Enkash issued accepts the login and ends the refusals in a row; what is stored settles the claim', () => {
+		const claimed = { ...readLoginState({}), inARow: { account, count: 2 } };
 		const now = Date.parse('2026-12-06T08:00:00Z');
 
 		const state = withToken(claimed, login, 300, now);
@@ -114,8 +112,8 @@ describe('the stored record', () => {
 			renewAt: '2026-12-06T08:04:00.000Z',
 			expiresAt: '2026-12-06T08:05:00.000Z',
 		});
-		expect(state.claim).toBeUndefined();
 		expect(refusalsInARow(state, account)).toBe(0);
+		expect(storedFields({}, state)[RENEWAL_CLAIM_FIELD]).toBe('');
 	});
 
 	it("a refusal is the login's for good: no longer accepted, its token dropped, counted in a row", () => {
@@ -151,11 +149,16 @@ describe('the stored record', () => {
 
 	it('a claim holds until its time, for its login only', () => {
 		const now = Date.parse('2026-12-06T08:00:00Z');
-		const state = { ...readLoginState({}), claim: newClaim(login, 45_000, now) };
+		const claim = newClaim(login, 45_000, now);
+		const stored = claimFields({ [SESSION_TOKEN_FIELD]: 'T' }, claim);
 
-		expect(liveClaim(state, login, now + 44_999)).toEqual(state.claim);
-		expect(liveClaim(state, login, now + 45_000)).toBeUndefined();
-		expect(liveClaim(state, 'another login', now)).toBeUndefined();
+		expect(stored).toEqual({
+			[SESSION_TOKEN_FIELD]: 'T',
+			[RENEWAL_CLAIM_FIELD]: JSON.stringify(claim),
+		});
+		expect(liveClaim(stored, login, now + 44_999)).toEqual(claim);
+		expect(liveClaim(stored, login, now + 45_000)).toBeUndefined();
+		expect(liveClaim(stored, 'another login', now)).toBeUndefined();
 	});
 
 	it('is stored with an id drawn once for the credential, and the token beside it', () => {
