@@ -73,7 +73,7 @@ const RECORDS_KEPT = 10;
  * Enkash's text says its tokens are valid for 5 minutes, while its example
  * answer says `expires_in: 86399`: a token is taken to last no longer than this.
  */
-export const DOCUMENTED_TOKEN_LIFETIME_SECONDS = 300;
+const DOCUMENTED_TOKEN_LIFETIME_SECONDS = 300;
 
 /** A token is renewed once this share of its lifetime has passed. */
 const RENEW_AT_SHARE = 0.8;
@@ -152,6 +152,8 @@ export function liveClaim(
 }
 
 export interface HeldToken {
+	/** {@link loginOf} the credential's values, which the token was issued for. */
+	login: string;
 	value: string;
 	renewAt: number;
 	usableUntil: number;
@@ -164,6 +166,7 @@ export function heldToken(credentials: ICredentialDataDecryptedObject): HeldToke
 	if (typeof value !== 'string' || value === '' || token?.login !== loginOf(credentials))
 		return undefined;
 	return {
+		login: token.login,
 		value,
 		renewAt: Date.parse(token.renewAt),
 		usableUntil: Date.parse(token.expiresAt) - EXPIRY_MARGIN_MS,

@@ -134,11 +134,11 @@ export function sendableToken(
 ): HeldToken | undefined {
 	const token = heldToken(credentials);
 	if (!token || now >= token.usableUntil) return undefined;
-	return loginMemory.wasRejected(loginOf(credentials), token.value) ? undefined : token;
+	return loginMemory.wasRejected(token.login, token.value) ? undefined : token;
 }
 
 /** The stored refusal of the credential's login, or the one this process has just seen. */
-export function refusalOfLogin(credentials: ICredentialDataDecryptedObject): Refusal | undefined {
+function refusalOfLogin(credentials: ICredentialDataDecryptedObject): Refusal | undefined {
 	const login = loginOf(credentials);
 	return refusalOf(readLoginState(credentials), login) ?? loginMemory.refusal(login);
 }
@@ -201,7 +201,7 @@ async function oneAtATime(
  * A message about the credential's login, with a note when this process knows
  * another credential of the same username: Enkash counts their refusals together.
  */
-export function aboutLogin(credentials: ICredentialDataDecryptedObject, message: string): string {
+function aboutLogin(credentials: ICredentialDataDecryptedObject, message: string): string {
 	const { credential } = readLoginState(credentials);
 	const shared =
 		credential !== '' && loginMemory.noteCredential(accountOf(credentials), credential);
