@@ -39,11 +39,15 @@ export function isCredentialTestRequest(requestOptions: IHttpRequestOptions): bo
 /** How Enkash (Spring Security OAuth2) names a token it does not accept, in a 401 or 403 answer. */
 const REFUSED_TOKEN_ERRORS = ['invalid_token', 'unauthorized', 'access_denied'];
 
+/** Every answer of Enkash's API carries this field; an answer without it is from something else. */
+const ENVELOPE_FIELD = 'response_code';
+
 /**
- * Reading a balance is harmless and needs a valid token. The Test passes once
- * Enkash accepts the token, whatever it answers about the made-up user (a 404
- * for a user it does not know, for example): only an answer refusing the
- * token fails it.
+ * Reading a balance is harmless and needs a valid token. The test passes once
+ * Enkash accepts the token, whatever it answers about the made-up user. It
+ * fails on an answer refusing the token, and on an answer without Enkash's
+ * envelope (a web page, another service), which means the Base URL leads
+ * elsewhere. n8n applies the rules in order: the first that matches fails it.
  */
 export const credentialTest: ICredentialTestRequest = {
 	request: {
@@ -52,14 +56,24 @@ export const credentialTest: ICredentialTestRequest = {
 		qs: { userId: CREDENTIAL_TEST_USER },
 		ignoreHttpStatusErrors: true,
 	},
-	rules: REFUSED_TOKEN_ERRORS.map((error) => ({
-		type: 'responseSuccessBody' as const,
-		properties: {
-			key: 'error',
-			value: error,
-			message: `Enkash did not accept the token (${error}). With the Access Token credential, paste a new token and Save; the Password credential renews its token when it expires, within 5 minutes.`,
+	rules: [
+		...REFUSED_TOKEN_ERRORS.map((error) => ({
+			type: 'responseSuccessBody' as const,
+			properties: {
+				key: 'error',
+				value: error,
+				message: `Enkash did not accept the token (${error}). With the Access Token credential, paste a new token and Save; the Password credential renews its token when it expires, within 5 minutes.`,
+			},
+		})),
+		{
+			type: 'responseSuccessBody' as const,
+			properties: {
+				key: ENVELOPE_FIELD,
+				value: undefined,
+				message: `The Base URL answered, but not as Enkash’s API does (no ${ENVELOPE_FIELD}): it leads to another site or service. Correct the Base URL and Save.`,
+			},
 		},
-	})),
+	],
 };
 
 /**

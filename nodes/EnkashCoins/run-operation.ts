@@ -18,7 +18,7 @@ function inputError(context: IExecuteFunctions, error: unknown, itemIndex: numbe
 	if (error instanceof FieldError) {
 		return new NodeOperationError(context.getNode(), `${error.message} [item ${itemIndex}]`, {
 			itemIndex,
-			description: error.hint,
+			description: error.hintFor(context.continueOnFail()),
 		});
 	}
 	return error instanceof Error
@@ -104,7 +104,10 @@ export async function runOperation(
 		} catch (caught) {
 			const error =
 				caught instanceof PayloadError
-					? enkashApiError(context, session, itemIndex, { message: caught.message })
+					? enkashApiError(context, session, itemIndex, {
+							message: caught.message,
+							description: caught.advice,
+						})
 					: (caught as Error);
 			if (!continueOnFail || loginStopsRun(session)) stopError ??= error;
 			output[itemIndex] = errorItem(error, itemIndex);

@@ -2,6 +2,9 @@ import type { IDataObject } from 'n8n-workflow';
 
 /** The API answered with success but with a payload the node cannot use. */
 export class PayloadError extends Error {
+	readonly advice =
+		'Enkash answered in a shape its docs do not describe. Turn on Full Response to see the whole answer, and report it to Enkash.';
+
 	constructor(message: string) {
 		super(message);
 		this.name = 'PayloadError';

@@ -153,6 +153,44 @@ describe('authentication', () => {
 	});
 });
 
+describe('the Access Token credential’s test', () => {
+	const ACCESS_TOKEN_CREDENTIAL = 'enkashCoinsApi';
+
+	it('passes when Enkash answers with its envelope', async () => {
+		const store = credentialsFor(sandbox(), 'accessToken');
+
+		expect(await testCredential(store, ACCESS_TOKEN_CREDENTIAL)).toEqual({
+			status: 'OK',
+			message: 'Connection successful!',
+		});
+	});
+
+	it.each([
+		['a web page', { kind: 'custom', contentType: 'text/html', body: '<html>Welcome</html>' }],
+		['JSON of another service', { kind: 'custom', body: '{"status":"UP"}' }],
+	])('fails when the Base URL answers with %s, naming the Base URL', async (_, fault) => {
+		const store = credentialsFor(sandbox(), 'accessToken');
+		sandbox().addFault(fault as never);
+
+		expect(await testCredential(store, ACCESS_TOKEN_CREDENTIAL)).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(
+				/^The Base URL answered, but not as Enkash’s API does .* Correct the Base URL and Save\.$/,
+			),
+		});
+	});
+
+	it('fails with a refused token, whose answer has no envelope either', async () => {
+		const store = credentialsFor(sandbox(), 'accessToken');
+		sandbox().expireAllTokens();
+
+		expect(await testCredential(store, ACCESS_TOKEN_CREDENTIAL)).toEqual({
+			status: 'Error',
+			message: expect.stringMatching(/^Enkash did not accept the token \(invalid_token\)/),
+		});
+	});
+});
+
 describe('a refused login, across executions', () => {
 	const PASSWORD_CREDENTIAL = 'enkashCoinsPasswordApi';
 

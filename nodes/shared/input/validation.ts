@@ -12,9 +12,16 @@ export class FieldError extends Error {
 		message: string,
 		/** The one thing to do about it, shown as the error's description. */
 		readonly hint: string,
+		/** What the hint adds while the node's On Error setting stops the run. */
+		private readonly whenStopping = '',
 	) {
 		super(message);
 		this.name = 'FieldError';
+	}
+
+	/** The hint for a node whose On Error setting continues (`continuing`) or stops. */
+	hintFor(continuing: boolean): string {
+		return continuing ? this.hint : `${this.hint}${this.whenStopping}`;
 	}
 }
 
@@ -50,7 +57,8 @@ export function requireText(value: unknown, field: string): string {
 		throw new FieldError(
 			field,
 			`"${field}" is required but is empty`,
-			`If some input items have no "${field}", filter them out with a Filter node before this one, or set this node's Settings › On Error to "Continue" (or "Continue (using error output)") so that the other items go on.`,
+			`If some input items have no "${field}", filter them out with a Filter node before this one.`,
+			` Or set this node's Settings › On Error to "Continue" (or "Continue (using error output)") so that the other items go on.`,
 		);
 	}
 	if (text.length > MAX_ID_LENGTH) {

@@ -9,7 +9,15 @@ export interface EnkashEnvelope extends IDataObject {
 
 export type EnvelopeCheck =
 	| { ok: true; envelope: EnkashEnvelope }
-	| { ok: false; problem: string; apiMessage?: string };
+	| { ok: false; problem: string; advice: string; apiMessage?: string };
+
+/** An answer that is not Enkash's envelope comes from something else at that address. */
+const NOT_ENKASH_ADVICE =
+	'The Base URL leads to something other than Enkash’s API, such as a web page or a proxy. Check the credential’s Base URL with Enkash, and turn on Full Response if it is right.';
+
+/** The rejection a new user meets first: an event the company has not configured. */
+const REJECTED_ADVICE =
+	'Act on Enkash’s reason. "No coin configuration found" means the event does not exist for this Company ID: create it with Event › Create, or check Event Name and Company ID.';
 
 function parseBody(body: unknown): unknown {
 	if (typeof body !== 'string') return body;
@@ -35,12 +43,13 @@ function preview(body: unknown): string {
 export function checkEnvelope(body: unknown): EnvelopeCheck {
 	const parsed = parseBody(body);
 	if (parsed === undefined || parsed === null || parsed === '') {
-		return { ok: false, problem: 'Enkash returned an empty response' };
+		return { ok: false, problem: 'Enkash returned an empty response', advice: NOT_ENKASH_ADVICE };
 	}
 	if (typeof parsed !== 'object' || Array.isArray(parsed)) {
 		return {
 			ok: false,
 			problem: `Enkash returned a response that is not JSON: "${preview(parsed)}"`,
+			advice: NOT_ENKASH_ADVICE,
 		};
 	}
 	const candidate = parsed as IDataObject;
@@ -52,6 +61,7 @@ export function checkEnvelope(body: unknown): EnvelopeCheck {
 		return {
 			ok: false,
 			problem: `Enkash returned JSON without a valid response_code: "${preview(parsed)}"`,
+			advice: NOT_ENKASH_ADVICE,
 		};
 	}
 	const message = typeof candidate.response_message === 'string' ? candidate.response_message : '';
@@ -59,6 +69,7 @@ export function checkEnvelope(body: unknown): EnvelopeCheck {
 		return {
 			ok: false,
 			problem: `Enkash rejected the request: ${message || `response_code ${code}`}`,
+			advice: REJECTED_ADVICE,
 			apiMessage: message,
 		};
 	}

@@ -5,6 +5,7 @@ import type { EnkashRequest } from '../types';
 import { checkEnvelope } from './envelope';
 import { NETWORK_FAILURES, type EnkashHttpResponse, type FailedAttempt } from './failures';
 import { redact, secretsOf } from './redact';
+import { MAX_RETRIES, isRetriedStatus } from './retry';
 import type { EnkashContext, EnkashSession } from './session';
 
 function apiMessageOf(body: unknown): string | undefined {
@@ -27,6 +28,24 @@ const TOKEN_REFUSED_ADVICE: Record<string, string> = {
 		'Enkash issued this credential a token but refused it for this call, also when the node tried once more, so the login itself works. Check with Enkash that the API user may use the Coins API, then try again.',
 };
 
+const STATUS_ADVICE: Record<number, string> = {
+	400: 'Enkash found the request malformed. Check the field its message names; turn on Full Response to see its whole answer.',
+	403: 'The credential is not allowed to do this. Check the account’s permissions with Enkash.',
+	404: 'Check the ID in the request and the credential’s Base URL.',
+	422: 'Enkash could not accept these values. Check the field its message names, such as an event that does not exist for this Company ID.',
+	429: `Enkash kept throttling requests after ${MAX_RETRIES} retries. Lower "Max Concurrent Requests" in the node options.`,
+	500: 'Enkash failed while handling the request. It is not retried, because Enkash may have acted on it: run the workflow again later with the same Request ID.',
+};
+const UNAVAILABLE_ADVICE = `Enkash was unavailable, also after ${MAX_RETRIES} retries. Run the workflow again later.`;
+const OTHER_STATUS_ADVICE =
+	'Enkash did not accept the request. Turn on Full Response to see its whole answer, and ask Enkash about it.';
+
+function statusAdvice(status: number, credentialType: string): string {
+	if (status === 401) return TOKEN_REFUSED_ADVICE[credentialType];
+	if (isRetriedStatus(status)) return STATUS_ADVICE[status] ?? UNAVAILABLE_ADVICE;
+	return STATUS_ADVICE[status] ?? OTHER_STATUS_ADVICE;
+}
+
 /** What to tell the user about a request that failed: what happened to which call, and what to check. */
 export function failureSummary(
 	failure: FailedAttempt,
@@ -36,15 +55,9 @@ export function failureSummary(
 	const call = `${request.method} ${request.path}`;
 	if (failure.status !== undefined) {
 		const apiMessage = apiMessageOf(failure.body);
-		const advice: Record<number, string> = {
-			401: TOKEN_REFUSED_ADVICE[credentialType],
-			403: 'The credential is not allowed to do this. Check the account’s permissions with Enkash.',
-			404: 'Check the ID in the request and the credential’s Base URL.',
-			429: 'Enkash is throttling requests. Lower "Max Concurrent Requests" in the node options.',
-		};
 		return {
 			message: `Enkash answered HTTP ${failure.status}${apiMessage ? `: ${apiMessage}` : ''} (${call})`,
-			description: advice[failure.status],
+			description: statusAdvice(failure.status, credentialType),
 		};
 	}
 	if (failure.networkCode) {
@@ -56,7 +69,11 @@ export function failureSummary(
 				: 'Check the credential’s Base URL and that Enkash is reachable from n8n.',
 		};
 	}
-	return { message: `Request to Enkash failed: ${failure.message} (${call})` };
+	return {
+		message: `Request to Enkash failed: ${failure.message} (${call})`,
+		description:
+			'Check the credential’s Base URL and the network between n8n and Enkash, then run the workflow again.',
+	};
 }
 
 /** A redirect, which Enkash's API never sends: the Base URL points at something else. */

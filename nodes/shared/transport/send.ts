@@ -92,6 +92,7 @@ export async function sendEnkashRequest(
 		if (!check.ok) {
 			throw enkashApiError(context, session, itemIndex, {
 				message: `${check.problem} (${request.method} ${request.path})`,
+				description: check.advice,
 			});
 		}
 		return check.envelope;

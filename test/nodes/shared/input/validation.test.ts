@@ -39,8 +39,16 @@ describe('requireText', () => {
 		const error = fieldErrorOf(() => requireText(value, 'Company ID'));
 		expect(error.field).toBe('Company ID');
 		expect(error.message).toBe('"Company ID" is required but is empty');
-		expect(error.hint).toBe(
-			'If some input items have no "Company ID", filter them out with a Filter node before this one, or set this node\'s Settings › On Error to "Continue" (or "Continue (using error output)") so that the other items go on.',
+		expect(error.hintFor(false)).toBe(
+			'If some input items have no "Company ID", filter them out with a Filter node before this one. Or set this node\'s Settings › On Error to "Continue" (or "Continue (using error output)") so that the other items go on.',
+		);
+	});
+
+	it('does not suggest On Error: Continue to a node already set to continue', () => {
+		const error = fieldErrorOf(() => requireText('', 'User ID'));
+
+		expect(error.hintFor(true)).toBe(
+			'If some input items have no "User ID", filter them out with a Filter node before this one.',
 		);
 	});
 

@@ -33,8 +33,20 @@ describe('checkEnvelope', () => {
 		).toEqual({
 			ok: false,
 			problem: 'Enkash rejected the request: Insufficient balance in card account',
+			advice: expect.stringMatching(/^Act on Enkash’s reason\./),
 			apiMessage: 'Insufficient balance in card account',
 		});
+	});
+
+	it('points a rejection at the likeliest cause: an event the company has not configured', () => {
+		const check = checkEnvelope({
+			response_code: 1,
+			response_message: 'No coin configuration found for event REFERRAL_EVENT',
+		});
+
+		expect(!check.ok && check.advice).toBe(
+			'Act on Enkash’s reason. "No coin configuration found" means the event does not exist for this Company ID: create it with Event › Create, or check Event Name and Company ID.',
+		);
 	});
 
 	it('names the code when a failure has no message', () => {
@@ -68,9 +80,16 @@ describe('checkEnvelope', () => {
 			{ response_code: 'OK' },
 			'Enkash returned JSON without a valid response_code: "{"response_code":"OK"}"',
 		],
-	])('rejects %s with a message that says so', (_label, body, problem) => {
-		expect(checkEnvelope(body)).toEqual({ ok: false, problem });
-	});
+	])(
+		'rejects %s with a message that says so, and sends the person to the Base URL',
+		(_label, body, problem) => {
+			expect(checkEnvelope(body)).toEqual({
+				ok: false,
+				problem,
+				advice: expect.stringMatching(/^The Base URL leads to something other than Enkash’s API/),
+			});
+		},
+	);
 
 	it('shortens a long unexpected body in the message', () => {
 		const check = checkEnvelope(`<html>${'x'.repeat(500)}</html>`);
