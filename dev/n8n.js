@@ -14,6 +14,7 @@ const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
 const { installRuntime, node24Env, paths } = require('./runtime');
+const { SANDBOX_FILES_DIR } = require('./workflows');
 
 /**
  * Builds the package (with `.npmrc`'s ignore-scripts, packing does not) and
@@ -229,6 +230,8 @@ class N8n {
 			// The sandbox stands in for Enkash on loopback, which n8n's SSRF guard (off by
 			// default) refuses when an environment switches it on.
 			N8N_SSRF_PROTECTION_ENABLED: 'false',
+			// The folder the CSV recipe reads from, as a person's n8n 2.x reads from ~/.n8n-files.
+			N8N_RESTRICT_FILE_ACCESS_TO: SANDBOX_FILES_DIR,
 			...this.extraEnv,
 			...extra,
 		});

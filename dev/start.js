@@ -9,7 +9,10 @@
  */
 const { parseArgs } = require('node:util');
 
+const path = require('node:path');
+
 const { startEditor, startQueueEditor, webhookPathOf } = require('./playground');
+const { SANDBOX_VALUES } = require('./workflows');
 
 const EDITOR_PORT = Number(process.env.N8N_PORT ?? 5678);
 const SANDBOX_PORT = Number(process.env.ENKASH_SANDBOX_PORT ?? 4010);
@@ -19,9 +22,15 @@ const SANDBOX_PORT = Number(process.env.ENKASH_SANDBOX_PORT ?? 4010);
  * @param {import('../sandbox/enkash-sandbox').Sandbox} sandbox
  */
 function sandboxLogin({ url, credentials }) {
+	const values = Object.entries(SANDBOX_VALUES).map(
+		([placeholder, value]) =>
+			`    ${placeholder.padEnd(20)} ${path.isAbsolute(value) ? path.relative(process.cwd(), value) : value}`,
+	);
 	return `Enkash sandbox: ${url}  (state: ${url}/__sandbox/state)
   For a Password credential of your own: Base URL ${url}, Client ID ${credentials.clientId},
-  Client Secret ${credentials.clientSecret}, Username ${credentials.username}, Password ${credentials.password}`;
+  Client Secret ${credentials.clientSecret}, Username ${credentials.username}, Password ${credentials.password}
+  The recipes' placeholders, and the sandbox's values imported in their place (any other user ID works too):
+${values.join('\n')}`;
 }
 
 /** @param {Awaited<ReturnType<typeof startEditor>>} started */

@@ -23,6 +23,9 @@ const EXAMPLE_CREDENTIALS = {
 	},
 };
 
+/** Where the sandbox keeps files for n8n to read: the CSV recipe's sample campaign. */
+const SANDBOX_FILES_DIR = path.join(paths.repoRoot, 'sandbox', 'files');
+
 /**
  * The examples' placeholders for what each company has its own of, and the
  * sandbox's values that loadExample puts in their place.
@@ -32,6 +35,10 @@ const SANDBOX_VALUES = {
 	YOUR_REFERRAL_EVENT: 'REFERRAL_EVENT',
 	YOUR_CAMPAIGN_EVENT: 'CAMPAIGN_BONUS',
 	YOUR_INVOICE_EVENT: 'INVOICE_PAYMENT',
+	YOUR_USER_ID_1: 'EKQZVMQK',
+	YOUR_USER_ID_2: 'EK6CYE6K',
+	YOUR_USER_ID_3: 'EKM4TQ2P',
+	YOUR_CSV_FILE: path.join(SANDBOX_FILES_DIR, 'campaign.csv'),
 };
 const PLACEHOLDER = new RegExp(`\\b(${Object.keys(SANDBOX_VALUES).join('|')})\\b`, 'g');
 
@@ -219,6 +226,7 @@ function nodeOutput(run, nodeName) {
 
 module.exports = {
 	EXAMPLE_CREDENTIALS,
+	SANDBOX_FILES_DIR,
 	SANDBOX_VALUES,
 	loadExample,
 	manualVariant,

@@ -1,6 +1,6 @@
 /**
- * The campaign recipes of examples/ in the pinned n8n: the CSV campaign runs
- * end to end against the sandbox; the Google Sheets one needs Google, so it is
+ * The campaign recipes of examples/ in the pinned n8n: the CSV campaign reads
+ * the sandbox's campaign file from disk and runs end to end against the sandbox; the Google Sheets one needs Google, so it is
  * imported and every node type it uses must resolve in that n8n.
  */
 import { N8n, freePort } from '../../dev/n8n';
@@ -17,7 +17,7 @@ import { startSandbox } from '../../sandbox/enkash-sandbox';
 const COMPANY_ID = SANDBOX_VALUES.YOUR_COMPANY_ID;
 const CAMPAIGN_EVENT = SANDBOX_VALUES.YOUR_CAMPAIGN_EVENT;
 const CAMPAIGN_AMOUNT = 10;
-/** The users of the CSV recipe's sample rows, which has one row without a user ID. */
+/** The users of the sandbox's campaign.csv, which has one row without a user ID. */
 const CSV_USERS = ['EKT7PQ2A', 'EKR4WX9M', 'EKH2ND5L'];
 
 let sandbox: Awaited<ReturnType<typeof startSandbox>>;
@@ -38,7 +38,7 @@ afterAll(async () => {
 	await sandbox?.close();
 });
 
-describe('"credit a campaign from the rows of a CSV"', () => {
+describe('"credit a campaign from the rows of a CSV", reading the file from disk', () => {
 	const workflow = loadExample('csv-campaign-allocate.json');
 
 	it('credits every row with a user, reports the blank row as an error item, each next to the row’s fields', async () => {
