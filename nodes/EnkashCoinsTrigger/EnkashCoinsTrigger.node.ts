@@ -52,8 +52,10 @@ export class EnkashCoinsTrigger implements INodeType {
 		version: 1,
 		// On the canvas: the event's menu name, and the threshold it crosses ("Balance Fell Below 100").
 		subtitle: `={{ ${JSON.stringify(EVENT_NAMES)}[$parameter["event"]] + (${JSON.stringify(THRESHOLD_EVENTS)}.includes($parameter["event"]) ? " " + $parameter["threshold"] : "") }}`,
+		// n8n's node picker shows the Trigger's description on the one entry it makes
+		// for a node and its trigger: it describes the package.
 		description:
-			'Starts the workflow when a user’s Enkash coin balance changes or crosses a threshold',
+			'Credit Enkash loyalty coins, read balances and configure coin events, or start a workflow when a balance changes or crosses a threshold',
 		defaults: {
 			name: 'Enkash Coins Trigger',
 		},

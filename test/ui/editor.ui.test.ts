@@ -215,7 +215,7 @@ describe('the node panel', () => {
 		expect(await visibleParameters()).toEqual(['resource', 'operation', ...fields]);
 	});
 
-	it('teaches Request ID’s rule in its placeholder and description', async () => {
+	it('teaches Request ID’s rule in its placeholder, a hint under it and its description', async () => {
 		await selectOptions('resource', 'Allocation');
 		await selectOptions('operation', 'Allocate');
 
@@ -224,9 +224,13 @@ describe('the node panel', () => {
 				.locator('[data-test-id=ndv] [data-test-id=parameter-input-requestId] input')
 				.getAttribute('placeholder'),
 		).resolves.toBe('e.g. DIWALI-2026-{{ $json.userId }}');
+		await page
+			.locator('[data-test-id=ndv] [data-test-id=parameter-input-hint]')
+			.getByText(/The same for this allocation every time the workflow runs, never random/)
+			.waitFor();
 		await expectDescription(
 			page.locator('[data-test-id=ndv] label[for=requestId]'),
-			/same for a user and campaign every time the workflow runs.*Never use a random value/,
+			/Request ID unique.*Never use a random value/,
 		);
 	});
 

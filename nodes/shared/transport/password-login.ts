@@ -27,7 +27,7 @@ export const CHANGED_WHILE_RUNNING_MESSAGE =
 	'The Enkash Coins Password API credential was changed while this execution ran: nothing more was sent with the values it started with';
 
 const CHANGED_WHILE_RUNNING_ADVICE =
-	'Run the workflow again: it then uses the credential as it is now. Items already sent are in the output; with a stable Request ID, a rerun credits nobody twice.';
+	'Run the workflow again: it then uses the credential as it is now. Items already sent are in the output; a rerun sends their Request IDs again, which Enkash declares unique.';
 
 const WAITED_TOO_LONG_MESSAGE = `Another n8n process has been renewing the Enkash token for more than ${LONGEST_WAIT_MS / 1000} s: nothing was sent`;
 

@@ -84,12 +84,17 @@ describe('notices', () => {
 });
 
 describe('fields', () => {
-	it('Request ID teaches a stable ID per user and campaign, with an expression example', () => {
+	it('Request ID teaches a stable ID per allocation in a hint under the field, and says what Enkash documents of repeats', () => {
 		const requestId = field(node.properties, 'requestId');
 
 		expect(requestId.placeholder).toBe('e.g. DIWALI-2026-{{ $json.userId }}');
-		expect(requestId.description).toMatch(/same for a user and campaign/);
-		expect(requestId.description).toMatch(/credits nobody twice/);
+		expect(requestId.hint).toMatch(
+			/^The same for this allocation every time the workflow runs, never random/,
+		);
+		expect(requestId.description).toMatch(/^Enkash declares the Request ID unique/);
+		expect(requestId.description).toMatch(
+			/docs do not say what it answers to a Request ID it has seen/,
+		);
 		expect(requestId.description).toMatch(/DIWALI-2026- followed by the user ID/);
 		expect(requestId.description).toMatch(/Never use a random value/);
 	});

@@ -12,8 +12,9 @@ const requestIdField: INodeProperties = {
 	required: true,
 	default: '',
 	placeholder: 'e.g. DIWALI-2026-{{ $json.userId }}',
+	hint: 'The same for this allocation every time the workflow runs, never random: a new Request ID is a new credit',
 	description:
-		'The same for a user and campaign every time the workflow runs, so that a rerun or a retry credits nobody twice: build it from the campaign and the user with an expression, for example DIWALI-2026- followed by the user ID as the placeholder shows, or map an order or referral ID. Never use a random value or the time.',
+		'Enkash declares the Request ID unique, so a rerun or a retry must send the same one for the same allocation: build it from the campaign and the user with an expression, for example DIWALI-2026- followed by the user ID as the placeholder shows, or map an order or referral ID. Never use a random value or the time. Enkash’s docs do not say what it answers to a Request ID it has seen.',
 };
 
 export const allocateCoins: EnkashOperation = {
