@@ -12,6 +12,8 @@ const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
 
+const lockfile = require('proper-lockfile');
+
 const STAMP = '.installed-lock-sha256';
 
 /** @param {string} sourceDir */
@@ -36,47 +38,26 @@ function sleepSync(ms) {
 	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** @param {number} pid */
-function isRunning(pid) {
-	try {
-		process.kill(pid, 0);
-		return true;
-	} catch (error) {
-		return /** @type {NodeJS.ErrnoException} */ (error).code === 'EPERM';
-	}
-}
+/**
+ * How long a lock stays taken without its holder: longer than any install.
+ * A holder that exits releases it at once; only one killed outright leaves it.
+ */
+const STALE_LOCK_MS = 30 * 60_000;
 
 /**
- * Takes `lockFile`, which names the holder's process ID: waits while a running
- * process holds it, and takes over one left by a process that ended without
- * removing it. The caller removes it when done.
- * @param {string} lockFile @param {() => void} onWait called once when it has to wait
+ * Takes the lock of `targetDir` (proper-lockfile's `<targetDir>.lock`), waiting
+ * while another process holds it. Returns the function that releases it.
+ * @param {string} targetDir @param {() => void} onWait called once when it has to wait
  */
-function takeLock(lockFile, onWait) {
-	let waited = false;
-	for (;;) {
+function takeLock(targetDir, onWait) {
+	for (let waited = false; ; waited = true) {
 		try {
-			fs.writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
-			return;
+			return lockfile.lockSync(targetDir, { realpath: false, stale: STALE_LOCK_MS });
 		} catch (error) {
-			if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'EEXIST') throw error;
+			if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'ELOCKED') throw error;
+			if (!waited) onWait();
+			sleepSync(1000);
 		}
-		let holder;
-		try {
-			holder = Number(fs.readFileSync(lockFile, 'utf8'));
-		} catch (error) {
-			// The holder removed it since the try above: the next try takes it.
-			if (/** @type {NodeJS.ErrnoException} */ (error).code === 'ENOENT') continue;
-			throw error;
-		}
-		// An empty file is a holder that has created it and not yet written to it.
-		if (holder > 0 && !isRunning(holder)) {
-			fs.rmSync(lockFile, { force: true });
-			continue;
-		}
-		if (!waited) onWait();
-		waited = true;
-		sleepSync(1000);
 	}
 }
 
@@ -108,8 +89,11 @@ function ensurePinnedInstall({
 	if (installed()) return;
 
 	fs.mkdirSync(path.dirname(targetDir), { recursive: true });
-	const lockFile = `${targetDir}.installing`;
-	takeLock(lockFile, () => log(`Waiting for another process to finish installing ${label}...`));
+	const release = takeLock(targetDir, () =>
+		log(
+			`Waiting for another process to finish installing ${label} (if none is, remove ${targetDir}.lock)...`,
+		),
+	);
 	try {
 		if (installed()) return;
 		const started = Date.now();
@@ -131,8 +115,8 @@ function ensurePinnedInstall({
 		fs.writeFileSync(stampFile, `${hash}\n`);
 		log(`${label} installed in ${Math.round((Date.now() - started) / 1000)} s.`);
 	} finally {
-		fs.rmSync(lockFile, { force: true });
+		release();
 	}
 }
 
-module.exports = { cleanNpmEnv, ensurePinnedInstall, isRunning, takeLock };
+module.exports = { cleanNpmEnv, ensurePinnedInstall, takeLock };

@@ -44,11 +44,7 @@ function changelogEntry(/** @type {string} */ changelog, /** @type {string} */ v
 	return { date: /^\d{4}-\d{2}-\d{2}$/.test(heading[1] ?? '') ? heading[1] : undefined };
 }
 
-/**
- * `owner/name` of the GitHub repository package.json names, unless it is
- * missing or a placeholder.
- * @param {Manifest} manifest
- */
+/** `owner/name` of the GitHub repository package.json names, unless missing or a placeholder. @param {Manifest} manifest */
 function githubRepositoryOf(manifest) {
 	const url =
 		typeof manifest.repository === 'string' ? manifest.repository : manifest.repository?.url;
@@ -57,11 +53,9 @@ function githubRepositoryOf(manifest) {
 }
 
 /**
- * npm rejects a provenance publish (E422) unless `repository.url` is the
- * repository that built it; npm's page resolves the README's relative links
- * and pictures against it.
- * @param {Manifest} manifest @param {string} [builtIn] `owner/name` of the repository running the build
- * @returns {Check}
+ * npm rejects a provenance publish (E422) unless `repository.url` is the repository that
+ * built it (`builtIn`, owner/name); npm's page resolves the README's links against it.
+ * @param {Manifest} manifest @param {string} [builtIn] @returns {Check}
  */
 function repositoryCheck(manifest, builtIn) {
 	const repository = githubRepositoryOf(manifest);

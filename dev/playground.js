@@ -1,8 +1,7 @@
 // @ts-check
 /**
  * The sandbox and a real n8n with this package, both sandbox credentials and
- * the example workflows: what `npm start`, `npm run start:queue` and
- * `npm run demo` run on.
+ * the example workflows: what `npm start` and `npm run start:queue` run on.
  */
 const { startSandbox } = require('../sandbox/enkash-sandbox');
 const { N8n } = require('./n8n');
@@ -108,45 +107,27 @@ async function onDemoSandbox(sandboxPort, start) {
 }
 
 /**
- * The demo sandbox and an n8n with the examples imported, not running. With
- * `acceptLogin` (the default), n8n is started once to set up the owner and
- * have Enkash accept the password credential's login, so that `n8n execute`
- * (what `npm run demo` runs) may send it.
- * @param {{ sandboxPort?: number, acceptLogin?: boolean }} [options]
+ * The playground: the demo sandbox and the n8n editor with the examples
+ * imported, the webhook examples published and an owner account set up.
+ * @param {{ editorPort?: number, sandboxPort?: number }} [options]
  */
-async function startPlayground({ sandboxPort = 0, acceptLogin = true } = {}) {
+async function startEditor({ editorPort, sandboxPort = 0 } = {}) {
 	return await onDemoSandbox(sandboxPort, async (sandbox) => {
 		log('Preparing n8n with the Enkash Coins package...');
 		const n8n = N8n.create();
 		try {
 			await importExamples(n8n, sandbox);
-			if (acceptLogin) await n8n.acceptLogins([EXAMPLE_CREDENTIALS.password], OWNER);
+			await publishWebhookExamples(n8n);
+			log('Starting the n8n editor...');
+			await n8n.start({ port: editorPort });
+			await waitForWebhookExamples(n8n);
+			await signInAndAcceptLogin(n8n);
 		} catch (error) {
 			await n8n.dispose();
 			throw error;
 		}
-		return { n8n, stop: () => n8n.dispose() };
+		return { n8n, owner: OWNER, stop: () => n8n.dispose() };
 	});
-}
-
-/**
- * The playground with the n8n editor running, the webhook examples published
- * and an owner account set up.
- * @param {{ editorPort?: number, sandboxPort?: number }} [options]
- */
-async function startEditor({ editorPort, sandboxPort } = {}) {
-	const playground = await startPlayground({ sandboxPort, acceptLogin: false });
-	try {
-		await publishWebhookExamples(playground.n8n);
-		log('Starting the n8n editor...');
-		await playground.n8n.start({ port: editorPort });
-		await waitForWebhookExamples(playground.n8n);
-		await signInAndAcceptLogin(playground.n8n);
-	} catch (error) {
-		await playground.stop();
-		throw error;
-	}
-	return { ...playground, owner: OWNER };
 }
 
 /**
@@ -178,7 +159,6 @@ async function startQueueEditor({ editorPort, sandboxPort = 0, workers = 2 } = {
 module.exports = {
 	OWNER,
 	startEditor,
-	startPlayground,
 	startQueueEditor,
 	webhookPathOf,
 };

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The pinned n8n releases that end-to-end tests, `npm start`, `npm run demo`
+ * The pinned n8n releases that end-to-end tests, `npm start`
  * and the benchmark run: the newest the package supports, and its floor. Each
  * is installed on first use into .e2e-runtime/<name>/ (ignored by git) from
  * dev/runtimes/<name>/package-lock.json, and reused while that lockfile is

@@ -91,17 +91,13 @@ async function main() {
 		banner = editorBanner(started);
 		stopping = 'Stopping n8n and the sandbox...';
 	}
-	const { stop } = started;
-	let stopped = false;
 	const shutDown = async () => {
-		if (stopped) return;
-		stopped = true;
+		process.removeAllListeners('SIGINT').removeAllListeners('SIGTERM');
 		console.log(`\n${stopping}`);
-		await stop();
+		await started.stop();
 		process.exit(0);
 	};
-	process.on('SIGINT', shutDown);
-	process.on('SIGTERM', shutDown);
+	process.once('SIGINT', shutDown).once('SIGTERM', shutDown);
 	console.log(banner);
 }
 

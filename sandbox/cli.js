@@ -61,8 +61,6 @@ function wholeNumber(name, text, fallback, max) {
 /** @param {import('./enkash-sandbox').Sandbox} sandbox @param {string} coinConfigId */
 function banner(sandbox, coinConfigId) {
 	const { url, credentials } = sandbox;
-	const control = (/** @type {string} */ method, /** @type {string} */ path) =>
-		`  ${method.padEnd(7)}${url}/__sandbox/${path}`;
 	return [
 		`Enkash Coins sandbox listening on ${url}`,
 		'',
@@ -78,22 +76,9 @@ function banner(sandbox, coinConfigId) {
 		`  Username       ${credentials.username}`,
 		`  Password       ${credentials.password}`,
 		'',
-		'Demo event',
-		`  coinConfigId   ${coinConfigId}`,
-		`  companyId      ${DEMO_EVENT.companyId}`,
-		`  event          ${DEMO_EVENT.event}`,
-		`  amount         ${DEMO_EVENT.amount}`,
+		`Demo event     ${DEMO_EVENT.event} (${coinConfigId}) of company ${DEMO_EVENT.companyId}, ${DEMO_EVENT.amount} coins`,
 		'',
-		'Control endpoints (no auth)',
-		control('GET', 'state'),
-		control('GET', 'requests'),
-		control('GET', 'faults'),
-		control('POST', 'faults') + '   body: a fault rule or an array of them',
-		control('DELETE', 'faults'),
-		control('POST', 'events') + '   body: {"companyId","event","amount","configuration"?}',
-		control('POST', 'token'),
-		control('POST', 'expire-tokens'),
-		control('POST', 'reset'),
+		`Control endpoints (no auth): ${url}/__sandbox/state, requests, faults, events, token, expire-tokens, reset (docs/sandbox.md)`,
 		'',
 		'Press Ctrl-C to stop.',
 	].join('\n');

@@ -2,7 +2,6 @@
 import { once } from 'node:events';
 import * as net from 'node:net';
 
-import { isRunning } from '../../dev/lockfile-install';
 import { acceptsConnections, endProcess, freePort, startProcess } from '../../dev/n8n';
 
 /** A Node process running `script`. */
@@ -70,7 +69,9 @@ describe('starting the servers of end-to-end runs (n8n, Redis, PostgreSQL)', () 
 			(reason: Error) => reason,
 		);
 		expect(error.message).toMatch(/^n8n was not ready within 1000 ms while starting:\npid \d+/);
-		expect(isRunning(Number(/pid (\d+)/.exec(error.message)?.[1]))).toBe(false);
+		expect(() => process.kill(Number(/pid (\d+)/.exec(error.message)?.[1]), 0)).toThrow(
+			expect.objectContaining({ code: 'ESRCH' }),
+		);
 	});
 
 	it('ends a process that ignores SIGTERM with SIGKILL after the grace period', async () => {

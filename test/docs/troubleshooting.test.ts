@@ -61,11 +61,12 @@ function raisableMessages(): Array<{ file: string; fixed: string }> {
 		ts.forEachChild(file, function collect(node) {
 			if (ts.isVariableDeclaration(node) && isText(node.initializer))
 				constants.set(node.name.getText(), node.initializer);
-			const extended = ts.isClassDeclaration(node)
-				? node.heritageClauses?.[0]?.types[0]?.expression.getText()
-				: undefined;
-			if (node.name && extended === 'Error')
-				errorClasses.add((node as ts.ClassDeclaration).name!.text);
+			if (
+				ts.isClassDeclaration(node) &&
+				node.name &&
+				node.heritageClauses?.[0]?.types[0]?.expression.getText() === 'Error'
+			)
+				errorClasses.add(node.name.text);
 			ts.forEachChild(node, collect);
 		});
 	}
