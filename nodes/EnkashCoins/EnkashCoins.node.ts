@@ -7,7 +7,7 @@ import {
 	type INodeTypeDescription,
 } from 'n8n-workflow';
 
-import { findOperation, operationProperties, resourceProperty } from './resources';
+import { findOperation, operationProperties, optionsProperty, resourceProperty } from './resources';
 import {
 	accessTokenNotice,
 	authenticationProperty,
@@ -38,7 +38,7 @@ export class EnkashCoins implements INodeType {
 			accessTokenNotice,
 			resourceProperty,
 			...operationProperties(),
-			optionsCollection,
+			optionsProperty(optionsCollection),
 		],
 	};
 

@@ -30,10 +30,10 @@ export const authenticationProperty: INodeProperties = {
 	default: DEFAULT_AUTHENTICATION,
 };
 
-/** Shown under Authentication while it is Access Token, the default, on both nodes. */
+/** Shown while the node uses the Access Token credential, the default, on both nodes. (n8n's panel shows one Credential list for both types, in place of Authentication.) */
 export const accessTokenNotice: INodeProperties = {
 	displayName:
-		'Enkash’s access tokens expire after 5 minutes. For schedules, webhooks and the Enkash Coins Trigger, choose Authentication: Password, whose credential renews the token itself.',
+		'Enkash’s access tokens expire after 5 minutes. For schedules, webhooks and the Enkash Coins Trigger, pick an Enkash Coins Password API credential in the Credential list: it renews the token itself.',
 	name: 'accessTokenNotice',
 	type: 'notice',
 	default: '',

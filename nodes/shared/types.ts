@@ -34,6 +34,18 @@ export interface EnkashOperation {
 	buildRequest(context: IExecuteFunctions, itemIndex: number): EnkashRequest;
 	/** The output item built from the successful response's payload. */
 	toOutput(payload: unknown, request: EnkashRequest): IDataObject;
+	/** Options only this operation has, added to the node's Options while it is selected. */
+	options?: INodeProperties[];
+	/**
+	 * For an operation that credits coins: what identifies one credit (sent once
+	 * per execution), and the user and event it credits (for a dry run's summary).
+	 */
+	credit?: {
+		key(request: EnkashRequest): string;
+		userAndEvent(request: EnkashRequest): { userId: string; event: string };
+		/** Dry Run and the cap of allocations per execution (0: none), from the node's options. */
+		safeguards(options: IDataObject, asTool: boolean): { dryRun: boolean; cap: number };
+	};
 }
 
 /** A resource of the node: its entry in the Resource menu and its operations. */

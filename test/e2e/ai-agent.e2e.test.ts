@@ -193,7 +193,7 @@ describe('the Enkash Coins node as an AI Agent’s tool', () => {
 		expect(model.requests).toHaveLength(2);
 		const offered = first.tools?.map(({ function: tool }) => [tool.name, tool.description]);
 		expect(offered?.sort()).toEqual([
-			['Credit_Coins', 'Allocate coins to a user in Enkash Coins'],
+			['Credit_Coins', 'Allocate coins to a user (real coins, cannot be undone) in Enkash Coins'],
 			['Get_Coin_Balance', 'Get the coin balance of a user in Enkash Coins'],
 		]);
 		// What the model got back from each call: results, and the node's errors as results.

@@ -39,9 +39,40 @@ afterAll(async () => {
 });
 
 describe('"credit a campaign from the rows of a CSV", reading the file from disk', () => {
-	const workflow = loadExample('csv-campaign-allocate.json');
+	const shipped = loadExample('csv-campaign-allocate.json');
+	/** The recipe once the person has turned Dry Run off, as its sticky note says to. */
+	const workflow = {
+		...shipped,
+		nodes: shipped.nodes.map((node: { name: string; parameters: { options?: object } }) =>
+			node.name === 'Allocate Campaign Coins'
+				? {
+						...node,
+						parameters: {
+							...node.parameters,
+							options: { ...node.parameters.options, dryRun: false },
+						},
+					}
+				: node,
+		),
+	};
 
-	it('credits every row with a user, reports the blank row as an error item, each next to the row’s fields', async () => {
+	it('first runs dry: every row shows what it would send, the blank row its error, and nothing is sent', async () => {
+		await n8n.importWorkflow(shipped);
+
+		const { ok, run } = await n8n.execute(shipped.id);
+
+		expect(ok).toBe(true);
+		expect(
+			nodeOutput(run, 'Allocate Campaign Coins').map(({ json }) => json.dryRun ?? json.error),
+		).toEqual([true, true, '"User ID" is required but is empty [item 2]', true]);
+		expect(nodeOutput(run, 'Allocate Campaign Coins')[0].json).toMatchObject({
+			name: 'Asha Rao',
+			requestId: 'DIWALI-2026-EKT7PQ2A',
+		});
+		expect(sandbox.allocations()).toEqual([]);
+	});
+
+	it('with Dry Run off, credits every row with a user, reports the blank row as an error item, each next to the row’s fields', async () => {
 		await n8n.importWorkflow(workflow);
 
 		const { ok, run, output } = await n8n.execute(workflow.id);

@@ -229,6 +229,8 @@ export interface RunNodeOptions {
 	credentials: CredentialStore;
 	/** Input items' JSON; one empty item when omitted. */
 	items?: Array<Record<string, unknown>>;
+	/** Instead of `items`: several runs of the node in one execution, as Loop Over Items makes them, one batch each. */
+	batches?: Array<Array<Record<string, unknown>>>;
 	settings?: NodeSettings;
 	credentialsHelper?: EngineCredentialsHelper;
 	/** How the execution was started: 'manual' (the default) from the editor, 'webhook' or 'trigger' unattended. */
@@ -238,8 +240,10 @@ export interface RunNodeOptions {
 }
 
 export interface NodeRunResult {
-	/** The node's output items, or undefined when the node failed. */
+	/** The node's output items (of its last run), or undefined when the node failed. */
 	items: INodeExecutionData[] | undefined;
+	/** The output items of each of the node's runs. */
+	runs: Array<INodeExecutionData[] | undefined>;
 	/** The error that stopped the node, as n8n recorded it. */
 	error: (Error & { description?: string | null; context?: IDataObject }) | undefined;
 	run: IRun;
@@ -308,10 +312,13 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	} as never);
 	const additionalData = engineAdditionalData(credentialsHelper, hooks);
 
-	const inputItems = (options.items ?? [{}]).map((json) => ({ json: json as IDataObject }));
-	const runExecutionData = createRunExecutionData({
-		executionData: { nodeExecutionStack: [{ node, data: { main: [inputItems] }, source: null }] },
-	});
+	const batches = options.batches ?? [options.items ?? [{}]];
+	const nodeExecutionStack = batches.map((batch) => ({
+		node,
+		data: { main: [batch.map((json) => ({ json: json as IDataObject }))] },
+		source: null,
+	}));
+	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack } });
 
 	const workflowExecute = new WorkflowExecute(additionalData, mode, runExecutionData);
 	const run = await workflowExecute.processRunExecutionData(workflow);
@@ -319,6 +326,9 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRunResult> {
 	const taskData = run.data.resultData.runData[NODE_NAME]?.at(-1);
 	return {
 		items: taskData?.data?.main?.[0] ?? undefined,
+		runs: (run.data.resultData.runData[NODE_NAME] ?? []).map(
+			(task) => task.data?.main?.[0] ?? undefined,
+		),
 		error: (taskData?.error ?? run.data.resultData.error) as NodeRunResult['error'],
 		run,
 		credentialsHelper,

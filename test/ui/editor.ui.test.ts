@@ -184,7 +184,7 @@ describe('the node panel', () => {
 	it('warns that Access Token, the default, expires after 5 minutes', async () => {
 		await expect(notices().allTextContents()).resolves.toEqual([
 			expect.stringMatching(
-				/access tokens expire after 5 minutes\. For schedules, webhooks and the Enkash Coins Trigger, choose Authentication: Password/,
+				/access tokens expire after 5 minutes\. For schedules, webhooks and the Enkash Coins Trigger, pick an Enkash Coins Password API credential in the Credential list/,
 			),
 		]);
 	});
@@ -465,22 +465,153 @@ describe('the CSV campaign recipe', () => {
 		await page.setViewportSize({ width: 1400, height: 900 });
 	});
 
-	it('runs against the sandbox and shows each row next to its outcome', async () => {
+	it('runs dry as shipped: each row next to what it would send, the summary above, nothing sent', async () => {
 		await page.goto(`${editor.n8n.baseUrl}/workflow/EnkashCsvCampaig`);
 		await page.waitForSelector('[data-test-id=canvas-node]');
 		await page.click('[data-test-id=execute-workflow-button]');
 		await page.dblclick('[data-test-id=canvas-node][data-node-name="Allocate Campaign Coins"]');
-		const output = page.locator('[data-test-id=ndv] [data-test-id=output-panel]');
 
-		for (const text of ['Asha Rao', 'Meera Shah', '"User ID" is required but is empty [item 2]'])
-			await output.getByText(text).first().waitFor();
+		for (const text of [
+			'Asha Rao',
+			'Meera Shah',
+			'"User ID" is required but is empty [item 2]',
+			/^Dry run: nothing was sent\. 3 items would credit 3 users for 1 event\./,
+		])
+			await page.locator('[data-test-id=ndv]').getByText(text).first().waitFor();
 		expect(
-			editor.sandbox
-				.allocations()
-				.filter(({ requestId }) => requestId.startsWith('DIWALI-2026-'))
-				.map(({ userId }) => userId),
-		).toEqual(['EKT7PQ2A', 'EKR4WX9M', 'EKH2ND5L']);
+			editor.sandbox.allocations().filter(({ requestId }) => requestId.startsWith('DIWALI-2026-')),
+		).toEqual([]);
 		await dragParametersPanelLeft();
 		await readmePicture('campaign-result');
 	});
+});
+
+/**
+ * The controls the README names in bold, each where it says: the build fails
+ * when n8n renames one or the README names one n8n does not show. A bold span
+ * at the head of a list item, or ending in punctuation, is a title, not a control.
+ */
+function readmeControls(): string[] {
+	const readme = fs.readFileSync(path.join(paths.repoRoot, 'README.md'), 'utf8');
+	const named = readme.split('\n').flatMap((line) =>
+		[...line.matchAll(/\*\*([^*]+)\*\*/g)]
+			.filter(({ index }) => !/^\s*(?:[-*]|\d+\.)\s*$/.test(line.slice(0, index)))
+			.map(([, text]) => text)
+			.filter((text) => !/[:.?!]$/.test(text)),
+	);
+	return [...new Set(named)].sort();
+}
+
+describe('the controls the README names, in n8n 2.41.1', () => {
+	/** Waits until n8n shows the control named `name`; "…" is the workflow's menu button. */
+	async function expectShown(name: string) {
+		const control =
+			name === '…'
+				? page.locator('[data-test-id=workflow-menu]')
+				: page.getByText(name, { exact: true });
+		await control.filter({ visible: true }).first().waitFor({ timeout: 15_000 });
+	}
+
+	const addOption = () =>
+		page.locator('[data-test-id=ndv]').getByText('Add option', { exact: true }).first().click();
+
+	const PLACES: Array<{ where: string; controls: string[]; open: () => Promise<void> }> = [
+		{
+			where: 'Overview, its Credentials tab',
+			controls: ['Overview', 'Credentials', 'Create credential'],
+			open: () => page.goto(`${editor.n8n.baseUrl}/home/credentials`).then(() => undefined),
+		},
+		{
+			where: 'the credential types Create credential offers',
+			controls: ['Enkash Coins Password API', 'Enkash Coins API', 'Continue'],
+			open: async () => {
+				await page.getByText('Create credential', { exact: true }).first().click();
+				await page.keyboard.type('Enkash Coins');
+			},
+		},
+		{
+			where: 'the new password credential’s dialog',
+			controls: [
+				'Base URL',
+				'Client ID',
+				'Client Secret',
+				'Username',
+				'Password',
+				'Token URL',
+				'Login Attempt',
+				'Save',
+			],
+			open: async () => {
+				await page.getByText('Enkash Coins Password API', { exact: true }).first().click();
+				await page.getByText('Continue', { exact: true }).first().click();
+			},
+		},
+		{
+			where: 'the dialog after a failed test',
+			controls: ['Retry'],
+			open: async () => {
+				const dialog = page.locator('[data-test-id=credential-edit-dialog]');
+				// Nothing listens there: the test fails without a token request reaching the sandbox.
+				const values = { baseUrl: 'http://127.0.0.1:9', clientId: 'c', clientSecret: 's' };
+				for (const [field, value] of Object.entries({ ...values, username: 'u', password: 'p' }))
+					await dialog.locator(`[data-test-id=parameter-input-${field}] input`).fill(value);
+				await page.locator('[data-test-id=credential-save-button]').click();
+				await dialog.getByText(/connect with these settings/i).waitFor();
+			},
+		},
+		{
+			where: 'the Allocate panel and its options',
+			controls: [
+				'Credential',
+				'Dry Run',
+				'Full Response',
+				'Include Input Fields',
+				'Max Allocations per Execution',
+				'Max Concurrent Requests',
+				'Timeout',
+			],
+			open: async () => {
+				await openNode('EnkashReferralWh', 'Allocate Referral Coins');
+				await addOption();
+			},
+		},
+		{
+			where: 'the Trigger’s options',
+			controls: ['Skip Unreadable Users', 'Fire on First Poll'],
+			open: async () => {
+				await page.goto(`${editor.n8n.baseUrl}/workflow/EnkashLowBalTrig`);
+				await page.dblclick('[data-test-id=canvas-node][data-node-name="Balance Fell Below 100"]');
+				await addOption();
+			},
+		},
+		{
+			where: 'the workflow’s … menu',
+			controls: ['…', 'Import', 'From file'],
+			open: async () => {
+				await page.goto(`${editor.n8n.baseUrl}/workflow/EnkashConfigEvnt`);
+				await page.locator('[data-test-id=workflow-menu]').click();
+				await page.getByText('Import', { exact: true }).filter({ visible: true }).first().hover();
+			},
+		},
+		{
+			where: 'Settings, its Community nodes page',
+			controls: ['Settings', 'Community nodes', 'Install a community node'],
+			open: () => page.goto(`${editor.n8n.baseUrl}/settings/community-nodes`).then(() => undefined),
+		},
+	];
+
+	it('knows where n8n shows each of them', () => {
+		expect(PLACES.flatMap(({ controls }) => controls).sort()).toEqual(readmeControls());
+	});
+
+	it.each(PLACES.map((place) => [place.where, place] as const))(
+		'%s shows what the README names there',
+		async (_, { controls, open }) => {
+			await open();
+			for (const name of controls) await expectShown(name);
+			await screenshot(
+				`readme-controls-${PLACES.findIndex((place) => place.controls === controls)}`,
+			);
+		},
+	);
 });

@@ -77,6 +77,23 @@ export function operationProperties(): INodeProperties[] {
 	]);
 }
 
+/** The node's Options: those of every operation, and each operation's own while it is selected. */
+export function optionsProperty(common: INodeProperties): INodeProperties {
+	const own = resources.flatMap((resource) =>
+		resource.operations.flatMap((operation) =>
+			(operation.options ?? []).map((option) => ({
+				...option,
+				// Inside a collection, "/" names a parameter of the node rather than of the collection.
+				displayOptions: {
+					show: { '/resource': [resource.value], '/operation': [operation.value] },
+				},
+			})),
+		),
+	);
+	const options = [...(common.options ?? []), ...own] as INodeProperties[];
+	return { ...common, options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)) };
+}
+
 export function findOperation(resource: string, operation: string): EnkashOperation | undefined {
 	return resources
 		.find(({ value }) => value === resource)

@@ -33,19 +33,24 @@ describe('baseUrlProperty', () => {
 });
 
 describe('credentialTest', () => {
-	it('reads the balance of the test user, harmless, and fails only on an answer refusing the token', () => {
+	it('reads the balance of the test user, harmless, and fails on an answer refusing the token or without Enkash’s envelope', () => {
 		expect(credentialTest.request).toMatchObject({
 			url: endpoints.balance,
 			qs: { userId: CREDENTIAL_TEST_USER },
 			ignoreHttpStatusErrors: true,
 		});
-		expect(credentialTest.rules?.map(({ properties }) => properties)).toEqual(
-			['invalid_token', 'unauthorized', 'access_denied'].map((value) => ({
+		expect(credentialTest.rules?.map(({ properties }) => properties)).toEqual([
+			...['invalid_token', 'unauthorized', 'access_denied'].map((value) => ({
 				key: 'error',
 				value,
 				message: expect.stringMatching(/^Enkash did not accept the token/),
 			})),
-		);
+			{
+				key: 'response_code',
+				value: undefined,
+				message: expect.stringMatching(/^The Base URL answered, but not as Enkash’s API does/),
+			},
+		]);
 	});
 
 	it.each([
