@@ -40,7 +40,8 @@ const SANDBOX_VALUES = {
 	YOUR_USER_ID_3: 'EKM4TQ2P',
 	YOUR_CSV_FILE: path.join(SANDBOX_FILES_DIR, 'campaign.csv'),
 };
-const PLACEHOLDER = new RegExp(`\\b(${Object.keys(SANDBOX_VALUES).join('|')})\\b`, 'g');
+// No \b before a placeholder: in JSON, one after a line break follows the `n` of `\n`.
+const PLACEHOLDER = new RegExp(`(${Object.keys(SANDBOX_VALUES).join('|')})(?![A-Z0-9_])`, 'g');
 
 /**
  * An example workflow as shipped, with its placeholders.

@@ -54,6 +54,20 @@ describe('the example workflows', () => {
 		expect(readExample('csv-campaign-allocate.json')).toContain('"YOUR_COMPANY_ID"');
 	});
 
+	it('loadExample replaces a placeholder after a line break too', () => {
+		const trigger = loadExample('low-balance-alert-trigger.json').nodes.find(
+			({ type }: { type: string }) => type === 'n8n-nodes-enkash-coins.enkashCoinsTrigger',
+		);
+
+		expect(trigger.parameters.userIds).toBe(
+			[
+				SANDBOX_VALUES.YOUR_USER_ID_1,
+				SANDBOX_VALUES.YOUR_USER_ID_2,
+				SANDBOX_VALUES.YOUR_USER_ID_3,
+			].join('\n'),
+		);
+	});
+
 	it('docs/sandbox.md gives the sandbox’s value of every placeholder', () => {
 		const page = fs.readFileSync(path.resolve(__dirname, '../../docs/sandbox.md'), 'utf8');
 		for (const [placeholder, value] of Object.entries(SANDBOX_VALUES)) {
