@@ -1,6 +1,8 @@
 /**
  * The campaign recipes of examples/ in the pinned n8n: the CSV campaign reads
- * the sandbox's campaign file from disk and runs end to end against the sandbox; the Google Sheets one needs Google, so it is
+ * the sandbox's campaign file from disk and runs end to end against the sandbox;
+ * the batch campaign, fed 1,000 rows, shows the safeguards (Dry Run, repeats
+ * sent once, the cap) on the newest n8n and on the floor; the Google Sheets one needs Google, so it is
  * imported and every node type it uses must resolve in that n8n.
  */
 import { N8n, freePort } from '../../dev/n8n';
@@ -9,6 +11,7 @@ import {
 	EXAMPLE_CREDENTIALS,
 	SANDBOX_VALUES,
 	loadExample,
+	manualVariant,
 	nodeOutput,
 	sandboxCredentials,
 } from '../../dev/workflows';
@@ -137,6 +140,137 @@ describe('"credit a campaign from the rows of a CSV", reading the file from disk
 		]);
 		expect(CSV_USERS.map((userId) => sandbox.balanceOf(userId))).toEqual([10, 10, 10]);
 		expect(sandbox.allocations()).toHaveLength(CSV_USERS.length);
+	});
+});
+
+/**
+ * Safe campaigns, on the campaign recipe fed 1,000 rows: 995 distinct, 3
+ * repeating an earlier row's Request ID, and 2 giving an earlier row's user
+ * and event under another Request ID.
+ */
+describe('safe campaigns: the campaign recipe with 1,000 rows', () => {
+	const distinct = Array.from({ length: 995 }, (_, index) => ({
+		userId: `EKSAFE${index}`,
+		requestId: `SAFE-2026-${index}`,
+	}));
+	const ROWS = [
+		...distinct,
+		distinct[10],
+		distinct[20],
+		distinct[30],
+		{ ...distinct[40], requestId: 'SAFE-2026-40-B' },
+		{ ...distinct[50], requestId: 'SAFE-2026-50-B' },
+	];
+	const REPEATS = [995, 996, 997];
+	const ALLOCATE = 'Allocate Campaign Coins';
+
+	/** The recipe run by hand on the rows, with Allocate's options, optionally in batches of 100 (Loop Over Items). */
+	function campaign(id: string, options: Record<string, unknown>, inBatches = false) {
+		const workflow = manualVariant(loadExample('campaign-batch-allocate.json'), {
+			id,
+			sampleItems: [{ body: { allocations: ROWS } }],
+		});
+		workflow.nodes = workflow.nodes.map((node: { name: string; parameters: object }) =>
+			node.name === ALLOCATE
+				? { ...node, onError: 'continueRegularOutput', parameters: { ...node.parameters, options } }
+				: node,
+		);
+		if (inBatches) {
+			workflow.nodes.push({
+				id: `${id}-loop`,
+				name: 'Loop Over Items',
+				type: 'n8n-nodes-base.splitInBatches',
+				typeVersion: 3,
+				position: [440, 200],
+				parameters: { batchSize: 100, options: {} },
+			});
+			const to = (node: string) => ({ main: [[{ node, type: 'main', index: 0 }]] });
+			workflow.connections['One Item Per Allocation'] = to('Loop Over Items');
+			workflow.connections['Loop Over Items'] = {
+				main: [[], [{ node: ALLOCATE, type: 'main', index: 0 }]],
+			};
+			workflow.connections[ALLOCATE] = to('Loop Over Items');
+		}
+		return workflow;
+	}
+
+	/** Allocate's output items over all its runs (one per batch), in order. */
+	const allocateItems = (run: { data: { resultData: { runData: Record<string, any[]> } } }) =>
+		run.data.resultData.runData[ALLOCATE].flatMap((task) => task.data.main[0]);
+	const customData = (run: { data: { resultData: { metadata?: Record<string, string> } } }) =>
+		run.data.resultData.metadata ?? {};
+	const sentRequestIds = () => sandbox.allocations().map(({ requestId }) => requestId);
+
+	beforeEach(() => sandbox.reset());
+	beforeEach(() =>
+		sandbox.createEvent({ companyId: COMPANY_ID, event: CAMPAIGN_EVENT, amount: CAMPAIGN_AMOUNT }),
+	);
+
+	it('Dry Run: no request of any kind; 1,000 items, duplicateOf on the 3 repeats; the hint names the 3 and the 2', async () => {
+		const workflow = campaign('EnkashSafeDryRun', { dryRun: true });
+		await n8n.importWorkflow(workflow);
+
+		const { ok, run } = await n8n.execute(workflow.id);
+
+		expect(ok).toBe(true);
+		expect(sandbox.requests).toEqual([]);
+		const items = allocateItems(run);
+		expect(items).toHaveLength(1000);
+		expect(items.every(({ json }) => json.dryRun === true)).toBe(true);
+		expect(REPEATS.map((index) => items[index].json.duplicateOf)).toEqual([10, 20, 30]);
+		expect(items.filter(({ json }) => json.duplicateOf !== undefined)).toHaveLength(3);
+		const [hint] = run.data.resultData.runData[ALLOCATE][0].hints.map(
+			({ message }: { message: string }) => message,
+		);
+		expect(hint).toMatch(/items 995, 996, 997\./);
+		expect(hint).toMatch(/another Request ID, so both would be credited: items 998, 999\./);
+		expect(customData(run)).toMatchObject({ enkashDryRun: '1000' });
+	});
+
+	it.each([
+		['in one run', false],
+		['in batches of 100 (Loop Over Items)', true],
+	])(
+		'Dry Run off, %s: 997 allocations sent, each repeat carries its first’s result and duplicateOf',
+		async (_, inBatches) => {
+			const workflow = campaign(`EnkashSafeReal${inBatches ? 'B' : '1'}`, {}, inBatches);
+			await n8n.importWorkflow(workflow);
+
+			const { ok, run } = await n8n.execute(workflow.id);
+
+			expect(ok).toBe(true);
+			expect(sentRequestIds()).toHaveLength(997);
+			expect(new Set(sentRequestIds()).size).toBe(997);
+			const items = allocateItems(run);
+			expect(items).toHaveLength(1000);
+			for (const [index, first] of [
+				[995, 10],
+				[996, 20],
+				[997, 30],
+			])
+				expect(items[index].json).toEqual({ ...items[first].json, duplicateOf: first });
+			expect(customData(run)).toMatchObject({
+				enkashAllocated: '997',
+				enkashRepeatsSentOnce: '3',
+				enkashFailed: '0',
+			});
+		},
+	);
+
+	it('Max Allocations per Execution 500: exactly 500 sent; the rows beyond it fail naming the option', async () => {
+		const workflow = campaign('EnkashSafeCapped', { maxAllocationsPerExecution: 500 });
+		await n8n.importWorkflow(workflow);
+
+		const { ok, run } = await n8n.execute(workflow.id);
+
+		expect(ok).toBe(true);
+		expect(sentRequestIds()).toHaveLength(500);
+		const failed = allocateItems(run).filter(({ json }) =>
+			/^Max Allocations per Execution \(500\) reached/.test(json.error ?? ''),
+		);
+		// Rows 500 to 999 are not sent, but the 3 repeats carry their first's result.
+		expect(failed).toHaveLength(497);
+		expect(customData(run)).toMatchObject({ enkashAllocated: '500', enkashNotSentOverCap: '497' });
 	});
 });
 
