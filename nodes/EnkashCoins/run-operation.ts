@@ -74,7 +74,11 @@ function positionOfRun(ledger: CampaignLedger, items: INodeExecutionData[]): num
 
 /** The execution's totals as custom data (the executions list) and in words above the output. */
 function publishTotals(context: IExecuteFunctions, ledger: CampaignLedger, message: string) {
-	context.customData.setAll(customDataOf(ledger.totals));
+	const data = customDataOf(ledger.totals);
+	const customData = context.customData as IExecuteFunctions['customData'] | undefined;
+	if (customData) customData.setAll(data);
+	// n8n 1.x gives a node custom data only through an expression's $execution.
+	else context.evaluateExpression(`{{ $execution.customData.setAll(${JSON.stringify(data)}) }}`, 0);
 	context.addExecutionHints({ message, location: 'outputPane' });
 }
 

@@ -1,3 +1,4 @@
+/* eslint-disable @n8n/community-nodes/no-restricted-globals -- test code: it runs under jest on Node, never inside n8n */
 /**
  * The campaign recipes of examples/ in the pinned n8n: the CSV campaign reads
  * the sandbox's campaign file from disk and runs end to end against the sandbox;
@@ -5,6 +6,8 @@
  * sent once, the cap) on the newest n8n and on the floor; the Google Sheets one needs Google, so it is
  * imported and every node type it uses must resolve in that n8n.
  */
+import type { IDataObject } from 'n8n-workflow';
+
 import { N8n, freePort } from '../../dev/n8n';
 import { OWNER } from '../../dev/playground';
 import {
@@ -195,10 +198,24 @@ describe('safe campaigns: the campaign recipe with 1,000 rows', () => {
 	}
 
 	/** Allocate's output items over all its runs (one per batch), in order. */
-	const allocateItems = (run: { data: { resultData: { runData: Record<string, any[]> } } }) =>
-		run.data.resultData.runData[ALLOCATE].flatMap((task) => task.data.main[0]);
-	const customData = (run: { data: { resultData: { metadata?: Record<string, string> } } }) =>
-		run.data.resultData.metadata ?? {};
+	type Run = {
+		data: { resultData: { runData: Record<string, Array<{ data: { main: IDataObject[][] } }>> } };
+	};
+	const allocateItems = (run: Run) =>
+		run.data.resultData.runData[ALLOCATE].flatMap((task) => task.data.main[0]) as Array<{
+			json: IDataObject;
+		}>;
+	/**
+	 * The execution's custom data in `n8n execute`'s output. n8n 1.x leaves it out
+	 * of that output (the engine-level suite checks it there); 2.x prints it.
+	 */
+	const ON_1X = (process.env.N8N_E2E_RUNTIME ?? '').startsWith('n8n-1.');
+	const expectCustomData = (
+		run: { data: { resultData: { metadata?: Record<string, string> } } },
+		expected: Record<string, string>,
+	) => {
+		if (!ON_1X) expect(run.data.resultData.metadata).toMatchObject(expected);
+	};
 	const sentRequestIds = () => sandbox.allocations().map(({ requestId }) => requestId);
 
 	beforeEach(() => sandbox.reset());
@@ -224,7 +241,7 @@ describe('safe campaigns: the campaign recipe with 1,000 rows', () => {
 		);
 		expect(hint).toMatch(/items 995, 996, 997\./);
 		expect(hint).toMatch(/another Request ID, so both would be credited: items 998, 999\./);
-		expect(customData(run)).toMatchObject({ enkashDryRun: '1000' });
+		expectCustomData(run, { enkashDryRun: '1000' });
 	});
 
 	it.each([
@@ -249,7 +266,7 @@ describe('safe campaigns: the campaign recipe with 1,000 rows', () => {
 				[997, 30],
 			])
 				expect(items[index].json).toEqual({ ...items[first].json, duplicateOf: first });
-			expect(customData(run)).toMatchObject({
+			expectCustomData(run, {
 				enkashAllocated: '997',
 				enkashRepeatsSentOnce: '3',
 				enkashFailed: '0',
@@ -266,11 +283,11 @@ describe('safe campaigns: the campaign recipe with 1,000 rows', () => {
 		expect(ok).toBe(true);
 		expect(sentRequestIds()).toHaveLength(500);
 		const failed = allocateItems(run).filter(({ json }) =>
-			/^Max Allocations per Execution \(500\) reached/.test(json.error ?? ''),
+			/^Max Allocations per Execution \(500\) reached/.test(String(json.error ?? '')),
 		);
 		// Rows 500 to 999 are not sent, but the 3 repeats carry their first's result.
 		expect(failed).toHaveLength(497);
-		expect(customData(run)).toMatchObject({ enkashAllocated: '500', enkashNotSentOverCap: '497' });
+		expectCustomData(run, { enkashAllocated: '500', enkashNotSentOverCap: '497' });
 	});
 });
 
