@@ -249,7 +249,9 @@ const scenarios: Scenario[] = [
 		settings: { retryOnFail: true, maxTries: 3, waitBetweenTries: 100 },
 		verify: (run, figures) => {
 			expectEveryUserCreditedOnce(run, figures);
-			expect(figures.requests).toBeGreaterThan(USERS * 1.5);
+			// n8n runs the node again on the same items; the allocations the first attempt
+			// credited are not sent again (their output is kept), only the one that failed.
+			expect(figures.requests).toBeLessThan(USERS * 1.3);
 		},
 	},
 ];
