@@ -16,13 +16,11 @@ const lockfile = require('proper-lockfile');
 
 const STAMP = '.installed-lock-sha256';
 
-/** @param {string} sourceDir */
-function lockHash(sourceDir) {
-	return crypto
+const lockHash = (/** @type {string} */ sourceDir) =>
+	crypto
 		.createHash('sha256')
 		.update(fs.readFileSync(path.join(sourceDir, 'package-lock.json')))
 		.digest('hex');
-}
 
 /**
  * The environment for commands run outside this repository's npm settings:
@@ -33,15 +31,7 @@ function cleanNpmEnv() {
 	return Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^npm_/i.test(name)));
 }
 
-/** @param {number} ms */
-function sleepSync(ms) {
-	Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
-}
-
-/**
- * How long a lock stays taken without its holder: longer than any install.
- * A holder that exits releases it at once; only one killed outright leaves it.
- */
+/** How long a lock outlives a holder killed outright (one that exits releases it): longer than any install. */
 const STALE_LOCK_MS = 30 * 60_000;
 
 /**
@@ -56,7 +46,7 @@ function takeLock(targetDir, onWait) {
 		} catch (error) {
 			if (/** @type {NodeJS.ErrnoException} */ (error).code !== 'ELOCKED') throw error;
 			if (!waited) onWait();
-			sleepSync(1000);
+			Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000); // sleeps a second
 		}
 	}
 }

@@ -16,6 +16,31 @@ const { setTimeout: sleep } = require('node:timers/promises');
 const { installRuntime, node24Env, paths } = require('./runtime');
 const { SANDBOX_FILES_DIR } = require('./workflows');
 
+/** What dist/ is built from. */
+const BUILD_SOURCES = ['nodes', 'credentials', 'package.json', 'tsconfig.json', 'gulpfile.js'];
+
+/** Builds the package unless this did since the last change to its sources: a suite creates many n8n. */
+function buildPackage() {
+	const stamp = path.join(paths.runtimesDir, 'dist-built');
+	const changed = BUILD_SOURCES.flatMap((source) => {
+		const full = path.join(paths.repoRoot, source);
+		const entries = fs.statSync(full).isDirectory()
+			? fs
+					.readdirSync(full, { recursive: true, encoding: 'utf8' })
+					.map((entry) => path.join(full, entry))
+			: [];
+		return [full, ...entries].map((entry) => fs.statSync(entry).mtimeMs);
+	});
+	const built = fs.existsSync(stamp) && fs.existsSync(path.join(paths.repoRoot, 'dist'));
+	if (built && fs.statSync(stamp).mtimeMs > Math.max(...changed)) return;
+	execFileSync('npm', ['run', 'build', '--silent'], {
+		cwd: paths.repoRoot,
+		stdio: ['ignore', 'ignore', 'inherit'],
+	});
+	fs.mkdirSync(paths.runtimesDir, { recursive: true });
+	fs.writeFileSync(stamp, '');
+}
+
 /**
  * Builds the package (with `.npmrc`'s ignore-scripts, packing does not) and
  * packs it as npm would publish it; returns the tarball and the files in it.
@@ -23,10 +48,7 @@ const { SANDBOX_FILES_DIR } = require('./workflows');
  * @returns {{ tarball: string, files: string[] }}
  */
 function packPackage(destination) {
-	execFileSync('npm', ['run', 'build', '--silent'], {
-		cwd: paths.repoRoot,
-		stdio: ['ignore', 'ignore', 'inherit'],
-	});
+	buildPackage();
 	const output = execFileSync('npm', ['pack', '--json', '--pack-destination', destination], {
 		cwd: paths.repoRoot,
 		encoding: 'utf8',
@@ -41,11 +63,9 @@ function packPackage(destination) {
 
 /**
  * What the Community Nodes panel does: an npm install of the packed package
- * into ~/.n8n/nodes (`nodesDir`). The package has no dependencies; its peer
- * n8n-workflow is n8n's own. npm takes seconds for it, resolving that peer's
- * tree, so each tarball (by its SHA-256: packing the same files gives the same
- * bytes) is installed once, into .e2e-runtime/installed-package/, and each user
- * folder gets a copy of that install.
+ * into ~/.n8n/nodes (`nodesDir`). npm takes seconds, resolving the peer
+ * n8n-workflow's tree, so each tarball (by its SHA-256) is installed once into
+ * .e2e-runtime/installed-package/, and each user folder gets a copy.
  * @param {string} nodesDir
  */
 function installPackage(nodesDir) {
@@ -546,17 +566,15 @@ class N8n {
 	}
 
 	/** Kills the server at once, as a crash or an out-of-memory kill would. */
-	async kill() {
-		const child = this.server;
-		this.server = undefined;
-		if (child) await endProcess(child, { signal: 'SIGKILL' });
+	kill() {
+		return this.stop('SIGKILL');
 	}
 
-	/** Stops the server gracefully, or kills it after a grace period. */
-	async stop() {
+	/** Stops the server gracefully (or kills it after a grace period), or with `signal`. */
+	async stop(/** @type {NodeJS.Signals} */ signal = 'SIGTERM') {
 		const child = this.server;
 		this.server = undefined;
-		if (child) await endProcess(child);
+		if (child) await endProcess(child, { signal });
 	}
 
 	/** Stops the server and deletes the user folder. */

@@ -41,9 +41,7 @@ n8n is running with the Enkash Coins node: http://localhost:${EDITOR_PORT}
 
 Ready in the editor:
   Credentials  "Enkash sandbox (token)" and "Enkash sandbox (password)", both pointing at the sandbox
-  Workflows    "credit a referral bonus from a webhook" and "credit a campaign in batches" (both published),
-               "flag users with a low balance", "create and update an event configuration",
-               "alert once when a user's balance falls below 100" (the Enkash Coins Trigger)
+  Workflows    every recipe of examples/; the two webhook recipes are published
 
 Try the published webhook:
   curl -X POST http://localhost:${EDITOR_PORT}/webhook/enkash-referral \\
@@ -56,12 +54,7 @@ Press Ctrl-C to stop.`;
 
 /** @param {Awaited<ReturnType<typeof startQueueEditor>>} started */
 function queueBanner({ sandbox, cluster, owner }) {
-	const batch = JSON.stringify({
-		allocations: [
-			{ userId: 'EKQZVMQK', requestId: 'CAMPAIGN-2026-EKQZVMQK' },
-			{ userId: 'EK6CYE6K', requestId: 'CAMPAIGN-2026-EK6CYE6K' },
-		],
-	});
+	const batch = '{"allocations":[{"userId":"EKQZVMQK","requestId":"CAMPAIGN-2026-EKQZVMQK"}]}';
 	return `
 n8n is running in queue mode with the Enkash Coins node: http://localhost:${EDITOR_PORT}
   Log in as  ${owner.email}  /  ${owner.password}

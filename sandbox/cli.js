@@ -2,10 +2,7 @@
 'use strict';
 
 /**
- * Starts the Enkash Coins sandbox for manual use (`npm run sandbox`).
- *
- *   node sandbox/cli.js [--port N] [--latency MS] [--rate-limit PER_SECOND]
- *
+ * Starts the Enkash Coins sandbox for manual use (`npm run sandbox`; USAGE below).
  * --latency makes every answer wait, as a real API over a network does;
  * --rate-limit answers 429 with Retry-After beyond that many API requests a second.
  *
