@@ -42,7 +42,11 @@ const DOWN_TOKEN_SECONDS = 3;
  */
 function httpRequestWorkflow(each: Scenario) {
 	const referral = loadExample('referral-webhook-allocate.json');
-	const [webhook, , respond] = referral.nodes;
+	const byType = (type: string) =>
+		referral.nodes.find((node: { type: string }) => node.type === type);
+	const [webhook, respond] = ['n8n-nodes-base.webhook', 'n8n-nodes-base.respondToWebhook'].map(
+		byType,
+	);
 	const http = {
 		id: `${each.workflowId}-http`,
 		name: 'Read Balance Over HTTP',

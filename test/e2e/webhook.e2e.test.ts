@@ -20,7 +20,9 @@ const workflow = loadExample('referral-webhook-allocate.json');
 const WATCHED = [USER_ID, 'EK6CYE6K', 'EKM4TQ2P'];
 // n8n refuses poll intervals under a minute, so each minute is the quickest.
 const lowBalanceAlert = loadExample('low-balance-alert-trigger.json');
-lowBalanceAlert.nodes[0].parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
+lowBalanceAlert.nodes.find(
+	({ type }: { type: string }) => type === 'n8n-nodes-enkash-coins.enkashCoinsTrigger',
+).parameters.pollTimes = { item: [{ mode: 'everyMinute' }] };
 
 beforeAll(async () => {
 	sandbox = await startSandbox({ tokenTtlSeconds: 3600 });

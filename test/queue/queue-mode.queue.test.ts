@@ -153,7 +153,10 @@ beforeAll(async () => {
 		},
 	});
 	for (const workflow of workflows) {
-		await cluster.main.waitForWebhook(String(workflow.nodes[0].parameters.path));
+		const webhook = workflow.nodes.find(
+			({ type }: { type: string }) => type === 'n8n-nodes-base.webhook',
+		);
+		await cluster.main.waitForWebhook(String(webhook.parameters.path));
 	}
 	await cluster.main.setupOwner(OWNER);
 	// The campaign's credential, proven as a person does: opening it in the editor tests it.
