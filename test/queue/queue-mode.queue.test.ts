@@ -46,8 +46,10 @@ const WORKERS = Number(process.env.ENKASH_QUEUE_WORKERS ?? 3);
 const ROTATION_TRIALS = Number(process.env.ENKASH_ROTATION_TRIALS ?? 1);
 const ROTATION_WORKERS = Number(process.env.ENKASH_ROTATION_WORKERS ?? WORKERS);
 const TOKEN_LATENCY_MS = Number(process.env.ENKASH_TOKEN_LATENCY_MS ?? 0);
-/** A rotation trial takes up to about 90 s: its campaign runs up to 60 s, a quiet spell adds 36 s. */
-// A trial takes about 50 s; on a busy 2-core machine one has taken over 4 minutes.
+/**
+ * A rotation trial takes up to about 90 s: its campaign runs up to 60 s, a quiet
+ * spell adds 36 s. On a busy 2-core machine one has taken over 4 minutes.
+ */
 const ROTATION_TIMEOUT_MS = 360_000 + ROTATION_TRIALS * 120_000;
 /** Trial runs (10 or more) take the long versions of the rows below. */
 const LONG_RUN = ROTATION_TRIALS >= 10;
