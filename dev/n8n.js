@@ -13,32 +13,41 @@ const os = require('node:os');
 const path = require('node:path');
 const { setTimeout: sleep } = require('node:timers/promises');
 
+const { takeLock } = require('./lockfile-install');
 const { installRuntime, node24Env, paths } = require('./runtime');
 const { SANDBOX_FILES_DIR } = require('./workflows');
 
 /** What dist/ is built from. */
 const BUILD_SOURCES = ['nodes', 'credentials', 'package.json', 'tsconfig.json', 'gulpfile.js'];
 
-/** Builds the package unless this did since the last change to its sources: a suite creates many n8n. */
+/**
+ * Builds the package unless this did since the last change to its sources: a
+ * suite creates many n8n. The end-to-end suite's workers take turns.
+ */
 function buildPackage() {
 	const stamp = path.join(paths.runtimesDir, 'dist-built');
-	const changed = BUILD_SOURCES.flatMap((source) => {
-		const full = path.join(paths.repoRoot, source);
-		const entries = fs.statSync(full).isDirectory()
-			? fs
-					.readdirSync(full, { recursive: true, encoding: 'utf8' })
-					.map((entry) => path.join(full, entry))
-			: [];
-		return [full, ...entries].map((entry) => fs.statSync(entry).mtimeMs);
-	});
-	const built = fs.existsSync(stamp) && fs.existsSync(path.join(paths.repoRoot, 'dist'));
-	if (built && fs.statSync(stamp).mtimeMs > Math.max(...changed)) return;
-	execFileSync('npm', ['run', 'build', '--silent'], {
-		cwd: paths.repoRoot,
-		stdio: ['ignore', 'ignore', 'inherit'],
-	});
 	fs.mkdirSync(paths.runtimesDir, { recursive: true });
-	fs.writeFileSync(stamp, '');
+	const release = takeLock(stamp, () => undefined);
+	try {
+		const changed = BUILD_SOURCES.flatMap((source) => {
+			const full = path.join(paths.repoRoot, source);
+			const entries = fs.statSync(full).isDirectory()
+				? fs
+						.readdirSync(full, { recursive: true, encoding: 'utf8' })
+						.map((entry) => path.join(full, entry))
+				: [];
+			return [full, ...entries].map((entry) => fs.statSync(entry).mtimeMs);
+		});
+		const built = fs.existsSync(stamp) && fs.existsSync(path.join(paths.repoRoot, 'dist'));
+		if (built && fs.statSync(stamp).mtimeMs > Math.max(...changed)) return;
+		execFileSync('npm', ['run', 'build', '--silent'], {
+			cwd: paths.repoRoot,
+			stdio: ['ignore', 'ignore', 'inherit'],
+		});
+		fs.writeFileSync(stamp, '');
+	} finally {
+		release();
+	}
 }
 
 /**
@@ -325,16 +334,40 @@ class N8n {
 	}
 
 	/**
-	 * Makes a workflow's triggers live on the next start: n8n 2.x publishes it,
-	 * n8n 1.x activates it.
-	 * @param {string} id
+	 * Publishes workflows on the running server as the owner, as the editor's
+	 * Publish button does (n8n 1.x: its Active toggle), and waits until their
+	 * webhooks answer: n8n 2.x takes a published workflow live after it has
+	 * answered (its publication outbox).
+	 * @param {string[]} ids
 	 */
-	async publishWorkflow(id) {
+	async publishWorkflows(ids) {
 		const major = Number(paths.n8nVersion.split('.')[0]);
-		await this.mustRun(
-			major >= 2
-				? ['publish:workflow', `--id=${id}`]
-				: ['update:workflow', `--id=${id}`, '--active=true'],
+		for (const id of ids) {
+			const { versionId, nodes } = await this.rest('GET', `/workflows/${id}`);
+			if (major >= 2) await this.rest('POST', `/workflows/${id}/activate`, { versionId });
+			else await this.rest('PATCH', `/workflows/${id}`, { active: true, versionId });
+			for (const { type, parameters } of nodes)
+				if (type === 'n8n-nodes-base.webhook') await this.waitForWebhook(parameters.path);
+		}
+	}
+
+	/**
+	 * Waits until a published workflow's production webhook (a POST one) is
+	 * registered. A GET runs nothing; n8n answers it "not registered for GET
+	 * requests" once the POST webhook exists, and "is not registered" before.
+	 * @param {string} webhookPath
+	 */
+	async waitForWebhook(webhookPath) {
+		const timeoutMs = 60_000;
+		const deadline = Date.now() + timeoutMs;
+		while (Date.now() < deadline) {
+			const response = await fetch(`${this.baseUrl}/webhook/${webhookPath}`);
+			const answer = /** @type {{ message?: string }} */ (await response.json().catch(() => ({})));
+			if (/not registered for GET requests/.test(answer.message ?? '')) return;
+			await sleep(100);
+		}
+		throw new Error(
+			`The webhook ${webhookPath} was not registered within ${timeoutMs} ms:\n${this.serverLog}`,
 		);
 	}
 
@@ -531,28 +564,6 @@ class N8n {
 		// n8n sends the run data in the "flatted" format, with the library n8n depends on.
 		const { parse } = require(path.join(paths.runtimeDir, 'node_modules/flatted'));
 		return { ...execution, data: parse(execution.data) };
-	}
-
-	/**
-	 * Waits until a published workflow's production webhook (a POST one) is
-	 * registered: n8n reports itself ready before it has activated the published
-	 * workflows. A GET runs nothing; n8n answers it "not registered for GET
-	 * requests" once the POST webhook exists, and "is not registered" before.
-	 * @param {string} webhookPath
-	 */
-	async waitForWebhook(webhookPath) {
-		const timeoutMs = 60_000;
-		const deadline = Date.now() + timeoutMs;
-		while (Date.now() < deadline) {
-			const response = await fetch(`${this.baseUrl}/webhook/${webhookPath}`);
-			const answer = /** @type {{ message?: string }} */ (await response.json().catch(() => ({})));
-			const message = answer.message ?? '';
-			if (/not registered for GET requests/.test(message)) return;
-			await sleep(250);
-		}
-		throw new Error(
-			`The webhook ${webhookPath} was not registered within ${timeoutMs} ms:\n${this.serverLog}`,
-		);
 	}
 
 	get baseUrl() {

@@ -55,28 +55,19 @@ function webhookPathOf(file) {
 	).parameters.path;
 }
 
-/** Publishes the webhook examples, for the next start. @param {N8n} n8n */
-async function publishWebhookExamples(n8n) {
-	for (const file of WEBHOOK_EXAMPLES) await n8n.publishWorkflow(loadExample(file).id);
-}
-
 const OWNER = { email: 'owner@example.com', password: 'Enkash-Coins-2026' };
 
 /**
- * Sets up the owner of a started n8n and has Enkash accept the password
- * credential's login the webhook examples use, as a person does by saving the
- * credential in the editor (a credential test): every execution sends only a
- * login Enkash has accepted.
+ * Sets up the owner of a started n8n, publishes the webhook examples and has
+ * Enkash accept the password credential's login they use, as a person does by
+ * saving the credential in the editor (a credential test): every execution
+ * sends only a login Enkash has accepted.
  * @param {N8n} n8n
  */
-async function signInAndAcceptLogin(n8n) {
+async function signInAndPublish(n8n) {
 	await n8n.setupOwner(OWNER);
+	await n8n.publishWorkflows(WEBHOOK_EXAMPLES.map((file) => loadExample(file).id));
 	await n8n.acceptLogin(EXAMPLE_CREDENTIALS.password);
-}
-
-/** Waits until the published examples' webhooks answer. @param {N8n} n8n */
-async function waitForWebhookExamples(n8n) {
-	for (const file of WEBHOOK_EXAMPLES) await n8n.waitForWebhook(webhookPathOf(file));
 }
 
 /**
@@ -117,11 +108,9 @@ async function startEditor({ editorPort, sandboxPort = 0 } = {}) {
 		const n8n = N8n.create();
 		try {
 			await importExamples(n8n, sandbox);
-			await publishWebhookExamples(n8n);
 			log('Starting the n8n editor...');
 			await n8n.start({ port: editorPort });
-			await waitForWebhookExamples(n8n);
-			await signInAndAcceptLogin(n8n);
+			await signInAndPublish(n8n);
 		} catch (error) {
 			await n8n.dispose();
 			throw error;
@@ -140,14 +129,10 @@ async function startQueueEditor({ editorPort, sandboxPort = 0, workers = 2 } = {
 		const cluster = await startQueueMode({
 			workers,
 			port: editorPort,
-			prepare: async (main) => {
-				await importExamples(main, sandbox);
-				await publishWebhookExamples(main);
-			},
+			prepare: (main) => importExamples(main, sandbox),
 		});
 		try {
-			await waitForWebhookExamples(cluster.main);
-			await signInAndAcceptLogin(cluster.main);
+			await signInAndPublish(cluster.main);
 		} catch (error) {
 			await cluster.stop();
 			throw error;

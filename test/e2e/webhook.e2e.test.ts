@@ -2,7 +2,7 @@
  * The package in a running n8n server (`n8n start`): a published
  * webhook-triggered workflow allocates coins, a published Enkash Coins Trigger
  * workflow fires when a balance falls below its threshold, and the credential
- * test the editor's "Test" button runs checks the token against the API.
+ * test the editor runs on Save checks the token against the API.
  */
 import { sleep } from 'n8n-workflow';
 
@@ -38,13 +38,9 @@ beforeAll(async () => {
 	await n8n.start();
 	await n8n.setupOwner(OWNER);
 	await n8n.acceptLogin(EXAMPLE_CREDENTIALS.password);
-	// n8n takes published workflows live when it starts, and the trigger polls
-	// at once: both are published now that the login is accepted.
-	await n8n.stop();
-	await n8n.publishWorkflow(workflow.id);
-	await n8n.publishWorkflow(lowBalanceAlert.id);
-	await n8n.start();
-	await n8n.waitForWebhook('enkash-referral');
+	// The trigger polls as soon as it is published: both are published now that
+	// the login is accepted.
+	await n8n.publishWorkflows([workflow.id, lowBalanceAlert.id]);
 }, 600_000);
 
 afterAll(async () => {

@@ -79,10 +79,9 @@ export async function startWebhookScenarios(
 			}),
 	);
 	await n8n.importWorkflows(workflows);
-	for (const { id } of workflows) await n8n.publishWorkflow(id);
 	await n8n.start();
-	for (const { path } of all) await n8n.waitForWebhook(path);
 	await n8n.setupOwner(OWNER);
+	await n8n.publishWorkflows(workflows.map(({ id }) => id));
 	return n8n;
 }
 

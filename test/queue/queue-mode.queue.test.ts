@@ -152,16 +152,10 @@ beforeAll(async () => {
 				})),
 			]);
 			await main.importWorkflows(workflows);
-			for (const { id } of workflows) await main.publishWorkflow(id);
 		},
 	});
-	for (const workflow of workflows) {
-		const webhook = workflow.nodes.find(
-			({ type }: { type: string }) => type === 'n8n-nodes-base.webhook',
-		);
-		await cluster.main.waitForWebhook(String(webhook.parameters.path));
-	}
 	await cluster.main.setupOwner(OWNER);
+	await cluster.main.publishWorkflows(workflows.map(({ id }) => id));
 	// The campaign's credential, proven as a person does: opening it in the editor tests it.
 	expect(await openCredential(EXAMPLE_CREDENTIALS.password)).toMatchObject({ status: 'OK' });
 });
