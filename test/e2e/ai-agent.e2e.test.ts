@@ -17,6 +17,7 @@ import {
 	type ChatRequest,
 } from '../helpers/scripted-chat-model';
 import { COMPANY_ID, USER_ID } from '../helpers/fixtures';
+import { TOOL_ALLOCATION_CAP } from '../../nodes/EnkashCoins/resources/allocation/allocate';
 
 type Sandbox = Awaited<ReturnType<typeof startSandbox>>;
 type ScriptedModel = Awaited<ReturnType<typeof startScriptedChatModel>>;
@@ -32,9 +33,12 @@ const toolNamed = (request: ChatRequest, part: string) => {
 const toolResults = (request: ChatRequest) =>
 	request.messages.filter((message): message is ChatMessage => message.role === 'tool');
 
+const questionOf = (request: ChatRequest) =>
+	request.messages.find(({ role }) => role === 'user')?.content ?? '';
+
 /** The model's script: first the tool calls, then an answer built from their results. */
-function supportAgentScript(request: ChatRequest, index: number) {
-	if (index === 0) {
+function supportAgentScript(request: ChatRequest) {
+	if (toolResults(request).length === 0) {
 		const credit = toolNamed(request, 'Credit');
 		return {
 			toolCalls: [
@@ -62,7 +66,40 @@ function supportAgentScript(request: ChatRequest, index: number) {
 	};
 }
 
-function agentWorkflow(tools: Array<Record<string, unknown>>) {
+/** Twelve users to credit: two more than the tool's cap of 10 allocations per execution. */
+const CAP_USERS = Array.from(
+	{ length: 12 },
+	(_, index) => `EKCAP${String(index + 1).padStart(2, '0')}`,
+);
+const CAP_QUESTION = `Credit the 50-coin goodwill bonus to each of these users: ${CAP_USERS.join(', ')}.`;
+
+/** A model that credits all twelve in one turn, then repeats what the tool answered. */
+function creditEveryoneScript(request: ChatRequest) {
+	if (toolResults(request).length === 0) {
+		const credit = toolNamed(request, 'Credit');
+		return {
+			toolCalls: CAP_USERS.map((userId) => ({
+				name: credit,
+				arguments: { eventName: 'GOODWILL_BONUS', userId, requestId: `GOODWILL-${userId}` },
+			})),
+		};
+	}
+	return {
+		text: toolResults(request)
+			.map(({ content }) => content)
+			.join('\n'),
+	};
+}
+
+const script = (request: ChatRequest) =>
+	questionOf(request) === CAP_QUESTION
+		? creditEveryoneScript(request)
+		: supportAgentScript(request);
+
+function agentWorkflow(
+	{ id, question }: { id: string; question: string },
+	tools: Array<Record<string, unknown>>,
+) {
 	const agent = {
 		id: 'agent',
 		name: 'Support Agent',
@@ -70,7 +107,7 @@ function agentWorkflow(tools: Array<Record<string, unknown>>) {
 		// 3: the newest AI Agent that n8n 1.123 has too.
 		typeVersion: 3,
 		position: [220, 0],
-		parameters: { promptType: 'define', text: QUESTION, options: {} },
+		parameters: { promptType: 'define', text: question, options: {} },
 	};
 	const model = {
 		id: 'model',
@@ -82,8 +119,8 @@ function agentWorkflow(tools: Array<Record<string, unknown>>) {
 		credentials: { openAiApi: { id: OPENAI_CREDENTIAL.id, name: OPENAI_CREDENTIAL.name } },
 	};
 	return {
-		id: 'E2eSupportAgent1',
-		name: 'Support agent with Enkash Coins tools',
+		id,
+		name: `Agent with Enkash Coins tools (${id})`,
 		nodes: [
 			{
 				id: 'start',
@@ -132,6 +169,20 @@ const enkashTool = (name: string, parameters: Record<string, unknown>) => ({
 const fromAI = (key: string, description: string) =>
 	`={{ $fromAI('${key}', \`${description}\`, 'string') }}`;
 
+const balanceTool = enkashTool('Get Coin Balance', {
+	resource: 'balance',
+	operation: 'get',
+	userId: fromAI('userId', `The Enkash ID of the user, for example ${USER_ID}`),
+});
+const creditTool = enkashTool('Credit Coins', {
+	resource: 'allocation',
+	operation: 'allocate',
+	companyId: COMPANY_ID,
+	eventName: fromAI('eventName', 'The coin event, for example GOODWILL_BONUS'),
+	userId: fromAI('userId', 'The Enkash ID of the user to credit'),
+	requestId: fromAI('requestId', 'A stable key for this credit, such as the ticket ID'),
+});
+
 let sandbox: Sandbox;
 let model: ScriptedModel;
 let n8n: N8n;
@@ -140,7 +191,7 @@ beforeAll(async () => {
 	sandbox = await startSandbox({ tokenTtlSeconds: 3600 });
 	sandbox.createEvent({ companyId: COMPANY_ID, event: 'GOODWILL_BONUS', amount: 50 });
 	sandbox.setBalances({ [USER_ID]: 120 });
-	model = await startScriptedChatModel(supportAgentScript);
+	model = await startScriptedChatModel(script);
 	n8n = N8n.create();
 	await n8n.importCredentials([
 		...sandboxCredentials(sandbox),
@@ -159,20 +210,9 @@ afterAll(async () => {
 
 describe('the Enkash Coins node as an AI Agent’s tool', () => {
 	it('reads a balance, credits a bonus with the model’s Request ID, and returns a refusal and a blank user to the model as errors', async () => {
-		const workflow = agentWorkflow([
-			enkashTool('Get Coin Balance', {
-				resource: 'balance',
-				operation: 'get',
-				userId: fromAI('userId', `The Enkash ID of the user, for example ${USER_ID}`),
-			}),
-			enkashTool('Credit Coins', {
-				resource: 'allocation',
-				operation: 'allocate',
-				companyId: COMPANY_ID,
-				eventName: fromAI('eventName', 'The coin event, for example GOODWILL_BONUS'),
-				userId: fromAI('userId', 'The Enkash ID of the user to credit'),
-				requestId: fromAI('requestId', 'A stable key for this credit, such as the ticket ID'),
-			}),
+		const workflow = agentWorkflow({ id: 'E2eSupportAgent1', question: QUESTION }, [
+			balanceTool,
+			creditTool,
 		]);
 		await n8n.importWorkflow(workflow);
 		const since = sandbox.requests.length;
@@ -189,8 +229,9 @@ describe('the Enkash Coins node as an AI Agent’s tool', () => {
 			output: '',
 		});
 		// What the model was offered: one tool per node, described for a model.
-		const [first, second] = model.requests;
-		expect(model.requests).toHaveLength(2);
+		const requests = model.requests.filter((request) => questionOf(request) === QUESTION);
+		const [first, second] = requests;
+		expect(requests).toHaveLength(2);
 		const offered = first.tools?.map(({ function: tool }) => [tool.name, tool.description]);
 		expect(offered?.sort()).toEqual([
 			['Credit_Coins', 'Allocate coins to a user (real coins, cannot be undone) in Enkash Coins'],
@@ -249,6 +290,40 @@ describe('the Enkash Coins node as an AI Agent’s tool', () => {
 		const answer = run.data.resultData.runData['Support Agent'][0].data.main[0][0].json.output;
 		expect(answer).toBe(
 			`Balance read: ${balance} | Goodwill: ${goodwill} | Birthday: ${birthday} | Blank user: ${blank}`,
+		);
+	});
+
+	it(`credits no more than ${TOOL_ALLOCATION_CAP} users in one execution unless told otherwise: asked for 12, the other 2 calls answer the cap's message`, async () => {
+		const workflow = agentWorkflow({ id: 'E2eCreditTwelve1', question: CAP_QUESTION }, [
+			creditTool,
+		]);
+		await n8n.importWorkflow(workflow);
+
+		const { ok, run, output } = await n8n.execute(workflow.id);
+
+		expect({ ok, output: ok ? '' : output.stdout.slice(-2000) }).toEqual({ ok: true, output: '' });
+		const answered = model.requests.filter((request) => questionOf(request) === CAP_QUESTION);
+		const results = toolResults(answered[answered.length - 1]).map(({ content }) =>
+			JSON.parse(content ?? ''),
+		);
+		const sent = results.filter(([result]) => result.allocated === true);
+		const refused = results.filter(([result]) => result.error !== undefined);
+		expect([sent.length, refused.length]).toEqual([TOOL_ALLOCATION_CAP, 12 - TOOL_ALLOCATION_CAP]);
+		for (const [result] of refused)
+			expect(result.error).toBe(
+				`Max Allocations per Execution (${TOOL_ALLOCATION_CAP}) reached: ${TOOL_ALLOCATION_CAP} allocations were already sent in this execution, so this one was not sent [item 0]`,
+			);
+		// What Enkash received: ten credits, each user at most once.
+		const credited = sandbox
+			.allocations()
+			.filter(({ userId }) => CAP_USERS.includes(userId))
+			.map(({ userId }) => userId);
+		expect(credited).toHaveLength(TOOL_ALLOCATION_CAP);
+		expect(new Set(credited).size).toBe(TOOL_ALLOCATION_CAP);
+		expect(run.data.resultData.runData['Support Agent'][0].data.main[0][0].json.output).toBe(
+			toolResults(answered[answered.length - 1])
+				.map(({ content }) => content)
+				.join('\n'),
 		);
 	});
 });
