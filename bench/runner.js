@@ -220,7 +220,7 @@ async function runBenchmark() {
 						});
 						const sandboxCpu = cpuSeconds(/** @type {number} */ (sandbox.child.pid)) - cpuBefore;
 						const rateLimitedBefore = counts.rateLimited;
-						counts = await verifyCredits(sandbox.url, run.userIds, counts);
+						counts = await verifyCredits(sandbox.url, each.dryRun ? [] : run.userIds, counts);
 						if (each.key === 'N' && !cliStartupMs) cliStartupMs = run.wallMs - run.ms;
 						const entry = (results[resultKey(scenario, each)] ??= {
 							ms: [],

@@ -27,12 +27,19 @@ const DEFAULT_CONCURRENCY = 20;
  * @property {string} label
  * @property {(sandboxUrl: string) => { name: string } | undefined} [node] in n8n: its allocating node
  * @property {string} [script] outside n8n: its client in bench/, DEFAULT_CONCURRENCY in flight
+ * @property {boolean} [dryRun] its runs send nothing: no user is credited
  */
 
 /** @type {Contender[]} */
 const CONTENDERS = [
 	{ key: 'N', label: 'N: n8n only creating the items', node: () => undefined },
 	{ key: 'A', label: 'A: Enkash Coins node, defaults', node: () => enkashNode(0) },
+	{
+		key: 'D',
+		label: 'D: Enkash Coins node, Dry Run',
+		node: () => enkashNode(0, { dryRun: true }),
+		dryRun: true,
+	},
 	{
 		key: 'A5',
 		label: 'A5: Enkash Coins node, Max Concurrent Requests 5',
@@ -93,9 +100,10 @@ const SCENARIOS = [
 		title: 'An API that answers at once',
 		sandbox: {},
 		size: 1000,
-		contenders: ['N', 'A', 'F', 'B', `B${DEFAULT_CONCURRENCY}`, 'C'],
+		contenders: ['N', 'A', 'D', 'F', 'B', `B${DEFAULT_CONCURRENCY}`, 'C'],
 		ratios: [
 			{ numerator: 'A', denominator: 'F' },
+			{ numerator: 'D', denominator: 'A', target: '≤ 0.1' },
 			{ numerator: 'B', denominator: 'A', target: '≥ 1' },
 			{ numerator: `B${DEFAULT_CONCURRENCY}`, denominator: 'A' },
 			{ numerator: 'A', denominator: 'C' },
@@ -111,9 +119,11 @@ const SCENARIOS = [
 					title: 'An API that answers at once',
 					sandbox: {},
 					size: 10000,
-					contenders: ['N', 'A', 'A5', 'F', 'B', 'C'],
+					contenders: ['N', 'A', 'A5', 'D', 'F', 'B', 'C'],
 					ratios: [
 						{ numerator: 'A', denominator: 'F', target: '≤ 1.1' },
+						// A dry run checks every item as a real run does, and sends nothing.
+						{ numerator: 'D', denominator: 'A', target: '≤ 0.1' },
 						// The default was 5 until the contract raised it; an API that answers at once gains nothing from more.
 						{ numerator: 'A', denominator: 'A5', target: '≤ 1' },
 						{ numerator: 'B', denominator: 'A', target: '≥ 1' },

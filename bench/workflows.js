@@ -89,8 +89,11 @@ function httpRequestNode(sandboxUrl, batchSize) {
 	);
 }
 
-/** @param {number} maxConcurrency 0 for the node's defaults */
-function enkashNode(maxConcurrency) {
+/**
+ * @param {number} maxConcurrency 0 for the node's defaults
+ * @param {Record<string, unknown>} [options] more of its options
+ */
+function enkashNode(maxConcurrency, options = {}) {
 	return allocateNode(
 		'n8n-nodes-enkash-coins.enkashCoins',
 		1,
@@ -101,7 +104,7 @@ function enkashNode(maxConcurrency) {
 			eventName: EVENT,
 			userId: '={{ $json.userId }}',
 			requestId: '={{ $json.requestId }}',
-			options: maxConcurrency ? { maxConcurrency } : {},
+			options: { ...options, ...(maxConcurrency ? { maxConcurrency } : {}) },
 		},
 		'enkash',
 	);
