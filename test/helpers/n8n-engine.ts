@@ -51,6 +51,8 @@ import { credentialTypeOf } from '../../nodes/shared/authentication';
 import { EnkashCoinsTrigger } from '../../nodes/EnkashCoinsTrigger/EnkashCoinsTrigger.node';
 
 export const NODE_TYPE = 'n8n-nodes-enkash-coins.enkashCoins';
+/** The node as n8n offers it to an AI Agent: the same node under the type n8n gives its tool. */
+export const TOOL_TYPE = `${NODE_TYPE}Tool`;
 export const NODE_NAME = 'Enkash Coins';
 export const TRIGGER_TYPE = 'n8n-nodes-enkash-coins.enkashCoinsTrigger';
 /** Another node using the password credential, as n8n's HTTP Request node can on n8n 1.x. */
@@ -89,6 +91,7 @@ const credentialTypes: Record<string, ICredentialType> = {
 class PackageNodeTypes implements INodeTypes {
 	private readonly nodes: Record<string, INodeType> = {
 		[NODE_TYPE]: new EnkashCoins(),
+		[TOOL_TYPE]: new EnkashCoins(),
 		[TRIGGER_TYPE]: new EnkashCoinsTrigger(),
 		[OTHER_NODE_TYPE]: new OtherNodeWithEnkashCredential(),
 	};

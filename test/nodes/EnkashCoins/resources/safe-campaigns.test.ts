@@ -14,7 +14,7 @@ import {
 	EVENT_NAME,
 	EVENT_AMOUNT,
 } from '../../../helpers/fixtures';
-import { NODE_NAME, runNode } from '../../../helpers/n8n-engine';
+import { NODE_NAME, TOOL_TYPE, runNode } from '../../../helpers/n8n-engine';
 import { apiRequests, credentialsFor } from '../../../helpers/sandbox';
 
 const { sandbox, allocate } = useAllocationSandbox();
@@ -216,6 +216,25 @@ describe('Max Allocations per Execution', () => {
 		expect(error?.message).toMatch(/^Max Allocations per Execution \(1\) reached/);
 		expect(error?.description).toMatch(/Raise Max Allocations per Execution/);
 		expect(allocationRequests()).toHaveLength(1);
+	});
+
+	it('holds an AI Agent’s tool calls to 10 in one execution: each call is a run of the tool node', async () => {
+		const users = Array.from({ length: 12 }, (_, index) => row(`EKTOOL${index}`, `TOOL-${index}`));
+		const { runs } = await runNode({
+			nodeType: TOOL_TYPE,
+			parameters: { authentication: 'accessToken', ...ALLOCATE_FROM_INPUT, options: {} } as never,
+			credentials: credentialsFor(sandbox(), 'accessToken'),
+			batches: users.map((user) => [user]),
+			settings: { onError: 'continueRegularOutput' },
+		});
+
+		expect(allocationRequests()).toHaveLength(10);
+		expect(runs.map((items) => items?.[0].json.error ?? items?.[0].json.allocated)).toEqual([
+			...Array(10).fill(true),
+			...Array(2).fill(
+				'Max Allocations per Execution (10) reached: 10 allocations were already sent in this execution, so this one was not sent [item 0]',
+			),
+		]);
 	});
 
 	it('is 10 for an AI Agent’s tool unless set, and none in a workflow', () => {
