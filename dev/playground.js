@@ -29,6 +29,7 @@ const WEBHOOK_EXAMPLES = ['referral-webhook-allocate.json', 'campaign-batch-allo
 const DEMO_EVENTS = [
 	{ event: SANDBOX_VALUES.YOUR_REFERRAL_EVENT, amount: 50 },
 	{ event: SANDBOX_VALUES.YOUR_CAMPAIGN_EVENT, amount: 10 },
+	{ event: SANDBOX_VALUES.YOUR_GOODWILL_EVENT, amount: 50 },
 ].map((event) => ({ companyId: SANDBOX_VALUES.YOUR_COMPANY_ID, ...event }));
 
 /** The sandbox as a person exploring the editor meets it: the examples' events, long-lived tokens. */

@@ -35,10 +35,13 @@ const SANDBOX_VALUES = {
 	YOUR_REFERRAL_EVENT: 'REFERRAL_EVENT',
 	YOUR_CAMPAIGN_EVENT: 'CAMPAIGN_BONUS',
 	YOUR_INVOICE_EVENT: 'INVOICE_PAYMENT',
+	YOUR_GOODWILL_EVENT: 'GOODWILL_BONUS',
 	YOUR_USER_ID_1: 'EKQZVMQK',
 	YOUR_USER_ID_2: 'EK6CYE6K',
 	YOUR_USER_ID_3: 'EKM4TQ2P',
 	YOUR_CSV_FILE: path.join(SANDBOX_FILES_DIR, 'campaign.csv'),
+	YOUR_APPROVER_EMAIL: 'approver@example.com',
+	YOUR_SENDER_EMAIL: 'n8n@example.com',
 };
 // No \b before a placeholder: in JSON, one after a line break follows the `n` of `\n`.
 const PLACEHOLDER = new RegExp(`(${Object.keys(SANDBOX_VALUES).join('|')})(?![A-Z0-9_])`, 'g');
