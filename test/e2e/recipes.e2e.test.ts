@@ -288,6 +288,23 @@ describe('safe campaigns: the campaign recipe with 1,000 rows', () => {
 		// Rows 500 to 999 are not sent, but the 3 repeats carry their first's result.
 		expect(failed).toHaveLength(497);
 		expectCustomData(run, { enkashAllocated: '500', enkashNotSentOverCap: '497' });
+
+		// What the executions list shows of it: the counts, as the execution's custom data.
+		await n8n.start();
+		try {
+			const filter = encodeURIComponent(JSON.stringify({ workflowId: workflow.id }));
+			const { results } = await n8n.rest('GET', `/executions?filter=${filter}`);
+			const { customData } = await n8n.rest('GET', `/executions/${results[0].id}`);
+			expect(customData).toEqual({
+				enkashAllocated: '500',
+				enkashRepeatsSentOnce: '3',
+				enkashFailed: '0',
+				enkashDryRun: '0',
+				enkashNotSentOverCap: '497',
+			});
+		} finally {
+			await n8n.stop();
+		}
 	});
 });
 
