@@ -207,7 +207,7 @@ describe('safe campaigns: the campaign recipe with 1,000 rows', () => {
 		}>;
 	/**
 	 * The execution's custom data in `n8n execute`'s output. n8n 1.x leaves it out
-	 * of that output (the engine-level suite checks it there); 2.x prints it.
+	 * of that output and of the execution it saves; 2.x has it in both.
 	 */
 	const ON_1X = (process.env.N8N_E2E_RUNTIME ?? '').startsWith('n8n-1.');
 	const expectCustomData = (
@@ -290,6 +290,8 @@ describe('safe campaigns: the campaign recipe with 1,000 rows', () => {
 		expectCustomData(run, { enkashAllocated: '500', enkashNotSentOverCap: '497' });
 
 		// What the executions list shows of it: the counts, as the execution's custom data.
+		// n8n 1.123.81 saves none from a node (docs/operations.md): there the hint carries them.
+		if (ON_1X) return;
 		await n8n.start();
 		try {
 			const filter = encodeURIComponent(JSON.stringify({ workflowId: workflow.id }));
