@@ -446,19 +446,6 @@ class N8n {
 	}
 
 	/**
-	 * Imports a workflow and executes it from the CLI; returns n8n's run data,
-	 * or throws with n8n's output if it failed.
-	 * @param {{ id: string, name: string }} workflow
-	 */
-	async run(workflow) {
-		await this.importWorkflow(workflow);
-		const { ok, run, output } = await this.execute(workflow.id);
-		if (!ok)
-			throw new Error(`Workflow "${workflow.name}" failed:\n${output.stdout}\n${output.stderr}`);
-		return run;
-	}
-
-	/**
 	 * Another n8n process of the same installation, such as a queue-mode worker:
 	 * its own user folder (n8n keeps a crash journal and event log there), the
 	 * same installed package and settings.
