@@ -542,6 +542,17 @@ class N8n {
 	}
 
 	/**
+	 * A workflow's executions as the executions list shows them, newest first
+	 * (up to 100), from n8n's REST API, as the owner.
+	 * @param {string} workflowId
+	 * @returns {Promise<Array<{ id: string, status: string }>>}
+	 */
+	async workflowExecutions(workflowId) {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+		return (await this.rest('GET', `/executions?limit=100&filter=${filter}`)).results;
+	}
+
+	/**
 	 * An execution's run data, from n8n's REST API, as the owner.
 	 * @param {string} id
 	 * @returns {Promise<{ status: string, data: { resultData: { runData: Record<string, any[]> } } }>}

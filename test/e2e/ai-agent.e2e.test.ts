@@ -12,8 +12,10 @@ import { OWNER } from '../../dev/playground';
 import { EXAMPLE_CREDENTIALS, sandboxCredentials } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
 import {
+	questionOf,
 	startScriptedChatModel,
-	type ChatMessage,
+	toolNamed,
+	toolResults,
 	type ChatRequest,
 } from '../helpers/scripted-chat-model';
 import { COMPANY_ID, USER_ID } from '../helpers/fixtures';
@@ -24,17 +26,6 @@ type ScriptedModel = Awaited<ReturnType<typeof startScriptedChatModel>>;
 
 const QUESTION = `How many coins does ${USER_ID} have? Credit the 50-coin goodwill bonus for ticket T-123, and the birthday bonus too.`;
 const OPENAI_CREDENTIAL = { id: 'ScriptedOpenAi01', name: 'Scripted model', type: 'openAiApi' };
-
-const toolNamed = (request: ChatRequest, part: string) => {
-	const tool = request.tools?.find(({ function: { name } }) => name.includes(part));
-	if (!tool) throw new Error(`No tool named like ${part} among ${JSON.stringify(request.tools)}`);
-	return tool.function.name;
-};
-const toolResults = (request: ChatRequest) =>
-	request.messages.filter((message): message is ChatMessage => message.role === 'tool');
-
-const questionOf = (request: ChatRequest) =>
-	request.messages.find(({ role }) => role === 'user')?.content ?? '';
 
 /** The model's script: first the tool calls, then an answer built from their results. */
 function supportAgentScript(request: ChatRequest) {

@@ -7,6 +7,8 @@
  * server on loopback, and the test clicks the email's buttons as the approver
  * would.
  */
+import { sleep } from 'n8n-workflow';
+
 import { N8n } from '../../dev/n8n';
 import { OWNER } from '../../dev/playground';
 import {
@@ -16,7 +18,13 @@ import {
 	sandboxCredentials,
 } from '../../dev/workflows';
 import { startSandbox } from '../../sandbox/enkash-sandbox';
-import { startScriptedChatModel, type ChatRequest } from '../helpers/scripted-chat-model';
+import {
+	questionOf,
+	startScriptedChatModel,
+	toolNamed,
+	toolResults,
+	type ChatRequest,
+} from '../helpers/scripted-chat-model';
 import { startSmtpSink } from '../helpers/smtp-sink';
 
 const recipe = loadExample('support-agent-human-review.json');
@@ -31,24 +39,23 @@ const GOODWILL_EVENT = SANDBOX_VALUES.YOUR_GOODWILL_EVENT;
 const BROWSER =
 	'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36';
 
-const toolResults = (request: ChatRequest) =>
-	request.messages.filter(({ role }) => role === 'tool').map(({ content }) => content ?? '');
 const ticketOf = (request: ChatRequest) => {
-	const question = request.messages.find(({ role }) => role === 'user')?.content ?? '';
-	const [, ticket, userId] = /ticket (\S+) from (\S+?)[.:]/.exec(question) ?? [];
+	const [, ticket, userId] = /ticket (\S+) from (\S+?)[.:]/.exec(questionOf(request)) ?? [];
 	return { ticket, userId };
 };
+/** What the tools answered the model, as text. */
+const toolAnswers = (request: ChatRequest) =>
+	toolResults(request).map(({ content }) => content ?? '');
 
 /** The model asks to credit the ticket's user once, then reports what the tool answered. */
 function goodwillScript(request: ChatRequest) {
-	const results = toolResults(request);
-	if (results.length > 0) return { text: `Tool answered: ${results.join(' | ')}` };
-	const credit = request.tools?.find(({ function: tool }) => tool.name.includes('Credit'));
+	const answers = toolAnswers(request);
+	if (answers.length > 0) return { text: `Tool answered: ${answers.join(' | ')}` };
 	const { ticket, userId } = ticketOf(request);
 	return {
 		toolCalls: [
 			{
-				name: credit!.function.name,
+				name: toolNamed(request, 'Credit'),
 				// A tool behind human review takes its own parameters and the reviewer's.
 				arguments: { toolParameters: { userId, requestId: ticket }, hitlParameters: {} },
 			},
@@ -104,7 +111,7 @@ async function until<T>(what: string, read: () => T | undefined | Promise<T | un
 		const value = await read();
 		if (value !== undefined) return value;
 		if (Date.now() > deadline) throw new Error(`Waited 60 s for ${what}:\n${n8n.serverLog}`);
-		await new Promise((resolve) => setTimeout(resolve, 200));
+		await sleep(200);
 	}
 }
 
@@ -127,10 +134,10 @@ async function ticketReviewed(ticket: string, userId: string, button: 'Approve' 
 	});
 	const answer = await until(`the model's last turn for ${ticket}`, () =>
 		model.requests.find(
-			(request) => ticketOf(request).ticket === ticket && toolResults(request).length > 0,
+			(request) => ticketOf(request).ticket === ticket && toolAnswers(request).length > 0,
 		),
 	);
-	return { email, sentBeforeClick, clicked, toolResult: toolResults(answer)[0] };
+	return { email, sentBeforeClick, clicked, toolResult: toolAnswers(answer)[0] };
 }
 
 describe('"an AI Agent credits goodwill coins once a person approves by email"', () => {

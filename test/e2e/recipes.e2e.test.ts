@@ -294,9 +294,8 @@ describe('safe campaigns: the campaign recipe with 1,000 rows', () => {
 		if (ON_1X) return;
 		await n8n.start();
 		try {
-			const filter = encodeURIComponent(JSON.stringify({ workflowId: workflow.id }));
-			const { results } = await n8n.rest('GET', `/executions?filter=${filter}`);
-			const { customData } = await n8n.rest('GET', `/executions/${results[0].id}`);
+			const [execution] = await n8n.workflowExecutions(workflow.id);
+			const { customData } = await n8n.rest('GET', `/executions/${execution.id}`);
 			expect(customData).toEqual({
 				enkashAllocated: '500',
 				enkashRepeatsSentOnce: '3',

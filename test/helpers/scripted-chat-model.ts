@@ -27,6 +27,21 @@ export type ChatReply =
 	| { text: string }
 	| { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> };
 
+/** The user's message the agent was given: its question. */
+export const questionOf = (request: ChatRequest) =>
+	request.messages.find(({ role }) => role === 'user')?.content ?? '';
+
+/** What the agent sent back from the tools the model called. */
+export const toolResults = (request: ChatRequest) =>
+	request.messages.filter((message) => message.role === 'tool');
+
+/** The name under which the agent offers a tool whose name contains `part`. */
+export function toolNamed(request: ChatRequest, part: string) {
+	const tool = request.tools?.find(({ function: { name } }) => name.includes(part));
+	if (!tool) throw new Error(`No tool named like ${part} among ${JSON.stringify(request.tools)}`);
+	return tool.function.name;
+}
+
 function completion(request: ChatRequest, reply: ChatReply, index: number) {
 	const message =
 		'text' in reply

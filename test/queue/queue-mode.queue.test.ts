@@ -218,7 +218,7 @@ describe('a worker killed in the middle of a batch', () => {
 		const requests = allocationRequests(enkash, allocations);
 		expect(requests.repeated).toBeGreaterThan(0);
 
-		const executions = await workflowExecutions(CAMPAIGN.id);
+		const executions = await cluster.main.workflowExecutions(CAMPAIGN.id);
 		const failed = executions.filter(({ status }) => status !== 'success');
 		expect(failed.length).toBe(result.failedAnswers.length);
 		expect(failed.map(({ status }) => status)).toEqual(failed.map(() => 'error'));
@@ -784,17 +784,9 @@ async function executionErrors(workflowId: string) {
 async function finishedExecutions(workflowId: string) {
 	const deadline = Date.now() + 90_000;
 	for (;;) {
-		const executions = await workflowExecutions(workflowId);
+		const executions = await cluster.main.workflowExecutions(workflowId);
 		const unfinished = executions.some(({ status }) => ['new', 'running'].includes(status));
 		if (!unfinished || Date.now() > deadline) return executions;
 		await sleep(1000);
 	}
-}
-
-async function workflowExecutions(
-	workflowId: string,
-): Promise<Array<{ id: string; status: string }>> {
-	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
-	const page = await cluster.main.rest('GET', `/executions?limit=100&filter=${filter}`);
-	return page.results;
 }
