@@ -20,10 +20,7 @@ const { SANDBOX_FILES_DIR } = require('./workflows');
 /** What dist/ is built from. */
 const BUILD_SOURCES = ['nodes', 'credentials', 'package.json', 'tsconfig.json', 'gulpfile.js'];
 
-/**
- * Builds the package unless this did since the last change to its sources: a
- * suite creates many n8n. The end-to-end suite's workers take turns.
- */
+/** Builds the package unless this did since its sources last changed (a suite creates many n8n); workers take turns. */
 function buildPackage() {
 	const stamp = path.join(paths.runtimesDir, 'dist-built');
 	fs.mkdirSync(paths.runtimesDir, { recursive: true });
@@ -334,10 +331,9 @@ class N8n {
 	}
 
 	/**
-	 * Publishes workflows on the running server as the owner, as the editor's
-	 * Publish button does (n8n 1.x: its Active toggle), and waits until their
-	 * webhooks answer: n8n 2.x takes a published workflow live after it has
-	 * answered (its publication outbox).
+	 * Publishes workflows on the running server as the owner, as the editor's Publish button does
+	 * (n8n 1.x: its Active toggle), and waits until their webhooks answer: n8n 2.x takes a
+	 * published workflow live after it has answered (its publication outbox).
 	 * @param {string[]} ids
 	 */
 	async publishWorkflows(ids) {
@@ -542,10 +538,8 @@ class N8n {
 	}
 
 	/**
-	 * A workflow's executions as the executions list shows them, newest first
-	 * (up to 100), from n8n's REST API, as the owner.
-	 * @param {string} workflowId
-	 * @returns {Promise<Array<{ id: string, status: string }>>}
+	 * A workflow's executions as the executions list shows them, newest first (up to 100), as the owner.
+	 * @param {string} workflowId @returns {Promise<Array<{ id: string, status: string }>>}
 	 */
 	async workflowExecutions(workflowId) {
 		const filter = encodeURIComponent(JSON.stringify({ workflowId }));
