@@ -10,7 +10,7 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-const { cleanNpmEnv, ensurePinnedInstall } = require('./lockfile-install');
+const { cleanNpmEnv, ensurePinnedInstall, takeLock } = require('./lockfile-install');
 const { envWithNode, node24Home } = require('./node24');
 
 const REPO_ROOT = path.resolve(__dirname, '..');
@@ -67,10 +67,16 @@ function buildSqlite(runtimeDir, npm) {
 	const { version } = require(path.join(runtimeDir, 'node_modules/sqlite3/package.json'));
 	const cached = path.join(RUNTIMES_DIR, `.sqlite3-${version}-node-abi-${nodeAbi()}.node`);
 	const addon = path.join(runtimeDir, SQLITE_ADDON);
-	if (!fs.existsSync(cached)) {
-		npm('rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error');
-		if (!fs.existsSync(addon)) throw new Error(`sqlite3 was not built: ${addon} is missing`);
-		fs.copyFileSync(addon, cached);
+	// Both runtimes pin the same sqlite3, and .ci/run installs them at once: one builds it.
+	const release = takeLock(cached, () => undefined);
+	try {
+		if (!fs.existsSync(cached)) {
+			npm('rebuild', 'sqlite3', '--ignore-scripts=false', '--loglevel=error');
+			if (!fs.existsSync(addon)) throw new Error(`sqlite3 was not built: ${addon} is missing`);
+			fs.copyFileSync(addon, cached);
+		}
+	} finally {
+		release();
 	}
 	fs.mkdirSync(path.dirname(addon), { recursive: true });
 	fs.copyFileSync(cached, addon);

@@ -27,25 +27,11 @@ const JSON_TYPE = 'application/json';
 
 /** @typedef {Required<SandboxOptions>} ResolvedOptions */
 
-/**
- * @typedef {object} CoinEvent
- * @property {string} coinConfigId
- * @property {string} configuration
- * @property {string} companyId
- * @property {string} event
- * @property {number} amount
- */
+/** @typedef {{ coinConfigId: string, configuration: string, companyId: string, event: string, amount: number }} CoinEvent */
 
 /** @typedef {{ companyId: string, event: string, amount: number, configuration?: string }} EventSeed */
 
-/**
- * @typedef {object} Allocation
- * @property {string} requestId
- * @property {string} companyId
- * @property {string} event
- * @property {string} userId
- * @property {number} amount
- */
+/** @typedef {{ requestId: string, companyId: string, event: string, userId: string, amount: number }} Allocation */
 
 /**
  * @typedef {object} RecordedRequest
@@ -95,13 +81,7 @@ const JSON_TYPE = 'application/json';
 
 /**
  * One API request as the routes and the fault matcher see it.
- * @typedef {object} Exchange
- * @property {string} method
- * @property {string} path
- * @property {URLSearchParams} query
- * @property {http.IncomingHttpHeaders} headers
- * @property {boolean} bodyParsed
- * @property {unknown} body
+ * @typedef {{ method: string, path: string, query: URLSearchParams, headers: http.IncomingHttpHeaders, bodyParsed: boolean, body: unknown }} Exchange
  */
 
 /** @typedef {{ exchange: Exchange, body: Record<string, unknown>, params: string[] }} RouteRequest */
