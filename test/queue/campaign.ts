@@ -68,12 +68,21 @@ export async function sendCampaign(
 	return { seconds: (Date.now() - started) / 1000, batches: batches.length, failedAnswers, sent };
 }
 
+/**
+ * How long a batch waits for n8n's answer. The slowest a test expects is about a
+ * minute (a killed worker's jobs, noticed when their lock runs out). Rarely, on a
+ * busy 2-core machine, n8n's main instance has left a call unanswered until the
+ * client gave up after 5 minutes; such a batch counts as failed after 2.
+ */
+const ANSWER_TIMEOUT_MS = 120_000;
+
 async function post(url: string, body: unknown) {
 	try {
 		const response = await fetch(url, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
 			body: JSON.stringify(body),
+			signal: AbortSignal.timeout(ANSWER_TIMEOUT_MS),
 		});
 		return { status: response.status, body: await response.text() };
 	} catch (error) {
