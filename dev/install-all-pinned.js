@@ -19,6 +19,7 @@ const SETS = {
 };
 const { positionals } = parseArgs({ allowPositionals: true });
 for (const name of positionals.length > 0 ? positionals : Object.keys(SETS)) {
-	if (!SETS[name]) throw new Error(`No pinned set named ${name}: name compat, floor or newest`);
+	if (!SETS[name])
+		throw new Error(`No pinned set named ${name}: name ${Object.keys(SETS).join(', ')}`);
 	SETS[name]();
 }
